@@ -1,0 +1,116 @@
+package spec
+
+import "fmt"
+
+// Op is the operation a resolved graph node performs.
+type Op uint8
+
+// Graph operations. A pointwise convolution is an OpConv with a 1x1 kernel;
+// a separable layer becomes an OpDepthwise then an OpConv.
+const (
+	OpConv Op = iota
+	OpDepthwise
+	OpFC
+	OpMaxPool
+	OpAvgPool
+	OpLRN
+	OpSoftmax
+	OpDropout
+	OpFlatten
+	OpConcat
+	OpAdd
+)
+
+var opNames = [...]string{"conv", "depthwise", "fc", "maxpool", "avgpool", "lrn", "softmax", "dropout", "flatten", "concat", "add"}
+
+func (o Op) String() string {
+	if int(o) < len(opNames) {
+		return opNames[o]
+	}
+	return fmt.Sprintf("Op(%d)", uint8(o))
+}
+
+// Shape is an activation tensor's height, width and channels (one image).
+type Shape struct {
+	H, W, C int
+}
+
+// Elems is the number of values in the tensor.
+func (s Shape) Elems() int64 { return int64(s.H) * int64(s.W) * int64(s.C) }
+
+func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.H, s.W, s.C) }
+
+// Pad is the zero padding actually applied on each side of a window
+// operation's input (after the padding convention is worked out).
+type Pad struct {
+	Top, Bottom, Left, Right int
+}
+
+// GraphInput is the Inputs value that stands for the network's input image.
+const GraphInput = -1
+
+// Node is one operation of a resolved graph, with concrete shapes.
+type Node struct {
+	Index  int
+	Name   string // unique, "/"-scoped inside blocks: "inception_3a/b2/conv_1"
+	Op     Op
+	Kind   Kind  // the spec kind it came from
+	Inputs []int // producing nodes in execution order; GraphInput for the image
+	In     Shape // shape of Inputs[0]
+	Out    Shape
+
+	// Window geometry (conv, depthwise, pooling).
+	KH, KW, SH, SW int
+	Pad            Pad
+	Groups         int // conv groups; depthwise: equal to In.C
+	Mult           int // depthwise channel multiplier
+	Global         bool
+	CeilMode       bool
+	CountPad       bool // average pooling divides by the window including padding
+
+	Bias bool
+	BN   bool
+	Act  Activation
+
+	LRNSize                      int
+	LRNAlpha, LRNBeta, LRNK, Rate float64
+
+	Block string // enclosing block ("" at top level), e.g. "inception_3a/b2"
+	Pos   Pos    // where the layer is written in the spec
+	Field string // its path in the spec, e.g. "layers[3]"
+}
+
+// Graph is a network with α, resolution and class count applied: the nodes
+// in execution order with every shape known. Branches of a concat or add
+// block appear one after another, each in full, before the joining node.
+type Graph struct {
+	Name       string
+	File       string
+	Alpha      float64
+	Resolution int     // input height in pixels
+	Rho        float64 // Resolution / the spec's default input height
+	Classes    int
+	Rounding   Rounding
+	Padding    PadConvention
+	Input      Shape
+	Nodes      []Node
+}
+
+// Output is the index of the node whose output is the network's output.
+func (g *Graph) Output() int { return len(g.Nodes) - 1 }
+
+// Consumers returns, for each node, the indices of the nodes reading its
+// output; the entry at len(Nodes) lists the readers of the graph input.
+func (g *Graph) Consumers() [][]int {
+	out := make([][]int, len(g.Nodes)+1)
+	for i, n := range g.Nodes {
+		for _, in := range n.Inputs {
+			j := in
+			if in == GraphInput {
+				j = len(g.Nodes)
+			}
+			out[j] = append(out[j], i)
+		}
+	}
+	return out
+}

@@ -1,0 +1,215 @@
+package spec
+
+import "fmt"
+
+// Network is a parsed spec: the layers as written, before α, resolution and
+// shapes are applied. Resolve turns it into a Graph.
+type Network struct {
+	File        string // the name errors are reported against
+	Name        string
+	Description string
+	Source      string // where the architecture comes from (paper, framework)
+
+	Input   InputSpec
+	Classes int
+
+	Alpha    float64  // default width multiplier (1 when absent)
+	Rounding Rounding // default channel rounding rule under α
+	Padding  PadConvention
+
+	Defaults Defaults
+	Layers   []Layer
+}
+
+// InputSpec is the default input image size. Resolve's Resolution option
+// replaces Height (and scales Width in proportion).
+type InputSpec struct {
+	Height, Width, Channels int
+	Pos                     Pos
+}
+
+// Defaults apply to every convolution (conv, depthwise, pointwise,
+// separable) that does not set the field itself.
+type Defaults struct {
+	Bias       *bool
+	BN         *bool
+	Activation *Activation
+	Padding    *Padding
+}
+
+// Kind names a layer type in the spec language.
+type Kind string
+
+// The layer kinds of the spec language.
+const (
+	KindConv      Kind = "conv"
+	KindDepthwise Kind = "depthwise"
+	KindPointwise Kind = "pointwise"
+	KindSeparable Kind = "separable"
+	KindMaxPool   Kind = "maxpool"
+	KindAvgPool   Kind = "avgpool"
+	KindFC        Kind = "fc"
+	KindDropout   Kind = "dropout"
+	KindFlatten   Kind = "flatten"
+	KindLRN       Kind = "lrn"
+	KindSoftmax   Kind = "softmax"
+	KindRepeat    Kind = "repeat"
+	KindConcat    Kind = "concat"
+	KindAdd       Kind = "add"
+)
+
+// Kinds lists every layer kind, in the order the documentation gives them.
+func Kinds() []Kind {
+	return []Kind{KindConv, KindDepthwise, KindPointwise, KindSeparable, KindMaxPool, KindAvgPool,
+		KindFC, KindDropout, KindFlatten, KindLRN, KindSoftmax, KindRepeat, KindConcat, KindAdd}
+}
+
+// Count is a channel or unit count: a number, or the network's class count
+// (written "classes"), which α never scales.
+type Count struct {
+	N       int
+	Classes bool
+}
+
+func (c Count) String() string {
+	if c.Classes {
+		return "classes"
+	}
+	return fmt.Sprint(c.N)
+}
+
+// Layer is one entry of a spec's layer list, as written. Which fields are
+// meaningful depends on Kind; nil pointers mean "not set" (defaults apply).
+type Layer struct {
+	Kind  Kind
+	Name  string
+	Pos   Pos    // position of the layer's mapping
+	Field string // its path, e.g. "layers[3]"
+
+	// Convolutions and fully connected layers.
+	Filters    Count // conv, pointwise, separable (the pointwise part)
+	Units      Count // fc
+	Kernel     [2]int
+	Stride     [2]int
+	Padding    *Padding
+	Groups     int
+	Multiplier int
+	Bias       *bool
+	BN         *bool
+	Activation *Activation
+	Scale      *bool // false: α does not scale this layer's outputs
+
+	// Pooling.
+	Global   bool
+	CeilMode bool
+	CountPad bool
+
+	// LRN.
+	Size                   int
+	LRNAlpha, LRNBeta, LRNK float64
+
+	// Dropout.
+	Rate float64
+
+	// Repeat.
+	Times int
+	Body  []Layer
+
+	// Concat and add.
+	Branches []Branch
+
+	sepPart bool // a half of a separable layer (different fallbacks)
+}
+
+// Branch is one parallel path of a concat or add block. An empty branch
+// passes the block's input through unchanged.
+type Branch struct {
+	Name   string
+	Pos    Pos
+	Field  string
+	Layers []Layer
+}
+
+// Activation is an elementwise nonlinearity fused after a layer.
+type Activation string
+
+// The supported activations.
+const (
+	ActNone  Activation = "none"
+	ActReLU  Activation = "relu"
+	ActReLU6 Activation = "relu6"
+)
+
+// PadMode is how a layer pads its input.
+type PadMode string
+
+// Padding modes.
+const (
+	PadSame     PadMode = "same"     // output = ceil(in/stride), split per the network's convention
+	PadValid    PadMode = "valid"    // no padding
+	PadExplicit PadMode = "explicit" // the given amounts
+)
+
+// Padding is a layer's padding: a mode, and amounts when explicit.
+type Padding struct {
+	Mode                     PadMode
+	Top, Bottom, Left, Right int
+}
+
+func (p Padding) String() string {
+	if p.Mode != PadExplicit {
+		return string(p.Mode)
+	}
+	return fmt.Sprintf("[%d,%d,%d,%d]", p.Top, p.Bottom, p.Left, p.Right)
+}
+
+// PadConvention decides how "same" padding is split when it matters.
+type PadConvention string
+
+// Padding conventions.
+const (
+	// PadTF is TensorFlow's SAME: output ceil(in/stride), the odd pixel of
+	// padding at the bottom/right.
+	PadTF PadConvention = "tf"
+	// PadKeras is Keras MobileNet's: a stride-s>1 layer with kernel k is
+	// zero-padded (k/2-1 before, k/2 after) then run VALID; stride 1 as TF.
+	PadKeras PadConvention = "keras"
+	// PadSymmetric pads (k-1)/2 on every side (PyTorch's padding=k//2),
+	// output floor((in + 2p - k)/s) + 1.
+	PadSymmetric PadConvention = "symmetric"
+)
+
+// Rounding is the rule that turns c·α into a channel count.
+type Rounding string
+
+// Rounding rules.
+const (
+	// RoundTFSlim is TF-slim's max(int(c·α), 8).
+	RoundTFSlim Rounding = "tf-slim"
+	// RoundKeras is Keras's int(c·α) (at least 1).
+	RoundKeras Rounding = "keras"
+	// RoundMultiple8 rounds c·α to the nearest multiple of 8, at least 8 and
+	// not below 90% of c·α (MobileNet v2's make_divisible).
+	RoundMultiple8 Rounding = "multiple-of-8"
+)
+
+// Apply returns the channel count for c channels at width multiplier alpha.
+// Every rule leaves c unchanged at α = 1.
+func (r Rounding) Apply(c int, alpha float64) int {
+	if alpha == 1 {
+		return c
+	}
+	v := float64(c) * alpha
+	switch r {
+	case RoundKeras:
+		return max(int(v), 1)
+	case RoundMultiple8:
+		n := max(8, int(v+4)/8*8)
+		if float64(n) < 0.9*v {
+			n += 8
+		}
+		return n
+	default:
+		return max(int(v), 8)
+	}
+}
