@@ -1,0 +1,93 @@
+// Package analyzecmd implements `mnet analyze` (and `mnet-analyze`): the
+// exact cost analysis of one network configuration.
+package analyzecmd
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/cmd/internal/cmdutil"
+	"mnet.dev/mnet/cmd/internal/iostreams"
+	"mnet.dev/mnet/internal/render"
+	"mnet.dev/mnet/spec"
+)
+
+// Options are the analyze command's inputs.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Load    func(string) (*spec.Network, error)
+	Spec    string
+	Flags   cmdutil.SpecFlags
+	Options spec.Options
+	Format  render.Format
+	Layers  bool
+}
+
+// NewCmdAnalyze builds the command; runF replaces the run function in tests.
+func NewCmdAnalyze(f *cmdutil.Factory, use string, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Load: f.LoadNetwork}
+	var format string
+	cmd := &cobra.Command{
+		Use:   use + " [SPEC|NAME]",
+		Short: "Exact mult-adds, parameters and memory of a network, per layer and per layer type",
+		Long: `Analyze a network spec (a YAML file, or the name of an embedded example) at a
+width multiplier α and resolution: mult-adds, parameters and memory per
+layer and per layer type (the paper's Table 2), totals, and the peak
+activation memory. Without SPEC it analyzes MobileNet v1 1.0-224.
+
+Examples: ` + exampleNames(),
+		Example: `  mnet analyze mobilenet_v1 --alpha 0.5 --res 160
+  mnet analyze vgg16 --layers
+  mnet analyze my_net.yaml --format json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Spec = args[0]
+			}
+			var err error
+			if opts.Format, err = render.ParseFormat(format, render.FormatTable, render.FormatJSON, render.FormatCSV, render.FormatMarkdown); err != nil {
+				return &cmdutil.FlagError{Err: fmt.Errorf("--format: %w", err)}
+			}
+			if opts.Options, err = opts.Flags.Options(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return Run(opts)
+		},
+	}
+	opts.Flags.Add(cmd.Flags())
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, csv or markdown")
+	cmd.Flags().BoolVarP(&opts.Layers, "layers", "l", false, "add the per-layer table")
+	return cmd
+}
+
+// Run analyzes the network and writes the report.
+func Run(o *Options) error {
+	n, err := o.Load(o.Spec)
+	if err != nil {
+		return err
+	}
+	r, err := analyze.Spec(n, o.Options)
+	if err != nil {
+		return err
+	}
+	return Write(o.IO, r, o.Format, o.Layers)
+}
+
+// Write renders a report in the given format.
+func Write(io *iostreams.IOStreams, r *analyze.Report, f render.Format, layers bool) error {
+	switch f {
+	case render.FormatJSON:
+		return writeJSON(io.Out, r)
+	case render.FormatCSV:
+		if layers {
+			return render.Write(io.Out, LayerTable(r), f, false)
+		}
+		return render.Write(io.Out, TypeTable(r), f, false)
+	}
+	return writeText(io, r, f, layers)
+}
