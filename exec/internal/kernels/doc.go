@@ -1,0 +1,11 @@
+// Package kernels holds mnet's compute kernels: the packed GEMM behind
+// pointwise, standard and fully connected layers, the depthwise convolution,
+// and the small direct kernels (pooling, LRN, softmax, im2col).
+//
+// Activations are NHWC float32. Every kernel exists in a pure-Go generic
+// form, always built, and the hot ones also as avo-generated Go assembly for
+// AVX2+FMA and AVX-512 (see _asm/, a module of its own so avo is not a
+// dependency of mnet). The ISA is chosen at run time from golang.org/x/sys/cpu
+// and carried as a value (no global mutable state); building with -tags purego,
+// or on a non-amd64 machine, leaves only the generic kernels.
+package kernels
