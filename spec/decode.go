@@ -12,7 +12,7 @@ import (
 // Limits that keep a hostile spec from exhausting memory or time while it
 // is read and expanded.
 const (
-	maxYAMLNodes  = 1 << 20 // YAML nodes visited, aliases included
+	maxYAMLNodes  = 1 << 18 // YAML nodes visited, aliases included
 	maxDepth      = 32      // nesting of repeat/concat/add blocks
 	maxRepeat     = 10000   // times a single repeat block may run
 	maxGraphNodes = 1 << 17 // layers after repeats are expanded

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -33,7 +34,9 @@ func Parse(file string, data []byte) (*Network, error) {
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		return nil, &Error{File: file, Msg: "empty file (only comments): expected a network spec (name, input, layers)"}
+	} else if err != nil {
 		return nil, yamlError(file, err)
 	}
 	var extra yaml.Node
@@ -55,6 +58,13 @@ func yamlError(file string, err error) error {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Pos.Line, _ = strconv.Atoi(m[1])
 		e.Err = errors.New(m[2])
+		// yaml.v3 reports a parser error (as opposed to a scanner error) at
+		// its 0-based context line: the line where the unclosed list or
+		// mapping began. Make it 1-based like every other position.
+		if strings.HasPrefix(m[2], "did not find expected") {
+			e.Pos.Line++
+			e.Err = fmt.Errorf("%s (in the block that starts here)", m[2])
+		}
 	}
 	return e
 }

@@ -22,6 +22,7 @@ import (
 //	vi32, vf32, vi64  scalar vectors (reference)
 //	vbytes            [ubyte] vector (reference)
 //	vtab              vector of tables (reference)
+//	vshared           vector of n references to one table (reference)
 type (
 	T      map[int]any
 	u8     uint8
@@ -37,6 +38,12 @@ type (
 	vi64   []int64
 	vbytes []byte
 	vtab   []T
+	// vshared is a vector whose n elements all point to the same table, as
+	// a hostile file may do to amplify decoding.
+	vshared struct {
+		n int
+		t T
+	}
 )
 
 type fbWriter struct{ b []byte }
@@ -169,6 +176,13 @@ func (w *fbWriter) ref(v any) int {
 			w.patch(p+4+4*i, w.table(t))
 		}
 		return p
+	case vshared:
+		p := w.vec(v.n, 4, func([]byte) {}, false)
+		tp := w.table(v.t)
+		for i := 0; i < v.n; i++ {
+			w.patch(p+4+4*i, tp)
+		}
+		return p
 	}
 	panic("builder: unsupported value type")
 }
@@ -240,9 +254,9 @@ func tinyModel() T {
 	return T{
 		0: u32(3),
 		1: vtab{
-			{0: i8(3)},                       // CONV_2D, old style: deprecated code only
-			{0: i8(23), 3: i32(23)},          // RESIZE_BILINEAR
-			{0: i8(32), 1: str("MyCustomOp")}, // CUSTOM
+			{0: i8(3)},                           // CONV_2D, old style: deprecated code only
+			{0: i8(23), 3: i32(23)},              // RESIZE_BILINEAR
+			{0: i8(32), 1: str("MyCustomOp")},    // CUSTOM
 			{0: i8(127), 3: i32(150), 2: i32(2)}, // GELU via builtin_code
 		},
 		2: vtab{{

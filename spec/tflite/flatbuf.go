@@ -120,15 +120,15 @@ func (r *reader) root() (table, error) {
 // deref reads the uoffset at off and returns the position it points to.
 func (r *reader) deref(off int64) (int64, error) {
 	if !r.inFile(off, 4) {
-		return 0, r.errAt(off, "offset at 0x%x runs past end of file (len 0x%x)", off, r.size())
+		return 0, r.errAt(off, "offset at %#x runs past end of file (len %#x)", off, r.size())
 	}
 	u := int64(r.u32(off))
 	if u == 0 || u >= 1<<31 {
-		return 0, r.errAt(off, "invalid offset %d at 0x%x", u, off)
+		return 0, r.errAt(off, "invalid offset %d at %#x", u, off)
 	}
 	target := off + u
 	if !r.inFile(target, 4) {
-		return 0, r.errAt(off, "offset at 0x%x points to 0x%x, past end of file (len 0x%x)", off, target, r.size())
+		return 0, r.errAt(off, "offset at %#x points to %#x, past end of file (len %#x)", off, target, r.size())
 	}
 	return target, nil
 }
@@ -136,21 +136,21 @@ func (r *reader) deref(off int64) (int64, error) {
 // tableAt validates the table starting at pos and its vtable.
 func (r *reader) tableAt(pos int64) (table, error) {
 	if !r.inFile(pos, 4) {
-		return table{}, r.errAt(pos, "table at offset 0x%x runs past end of file (len 0x%x)", pos, r.size())
+		return table{}, r.errAt(pos, "table at offset %#x runs past end of file (len %#x)", pos, r.size())
 	}
 	vt := pos - int64(int32(r.u32(pos)))
 	if !r.inFile(vt, 4) {
-		return table{}, r.errAt(pos, "table at offset 0x%x: vtable offset 0x%x is outside the file (len 0x%x)", pos, vt, r.size())
+		return table{}, r.errAt(pos, "table at offset %#x: vtable offset %#x is outside the file (len %#x)", pos, vt, r.size())
 	}
 	t := table{pos: pos, vt: vt, vtLen: int64(r.u16(vt)), objLen: int64(r.u16(vt + 2))}
 	if t.vtLen < 4 || t.vtLen%2 != 0 {
-		return table{}, r.errAt(vt, "table at offset 0x%x: vtable at 0x%x has invalid size %d", pos, vt, t.vtLen)
+		return table{}, r.errAt(vt, "table at offset %#x: vtable at %#x has invalid size %d", pos, vt, t.vtLen)
 	}
 	if !r.inFile(vt, t.vtLen) {
-		return table{}, r.errAt(vt, "table at offset 0x%x: vtable at 0x%x (%d bytes) runs past end of file (len 0x%x)", pos, vt, t.vtLen, r.size())
+		return table{}, r.errAt(vt, "table at offset %#x: vtable at %#x (%d bytes) runs past end of file (len %#x)", pos, vt, t.vtLen, r.size())
 	}
 	if t.objLen < 4 || !r.inFile(pos, t.objLen) {
-		return table{}, r.errAt(pos, "table at offset 0x%x: inline size %d runs past end of file (len 0x%x) or is too small", pos, t.objLen, r.size())
+		return table{}, r.errAt(pos, "table at offset %#x: inline size %d runs past end of file (len %#x) or is too small", pos, t.objLen, r.size())
 	}
 	return t, nil
 }
@@ -167,7 +167,7 @@ func (r *reader) fieldPos(t table, f field, size int64) (int64, error) {
 		return -1, nil
 	}
 	if off < 4 || off+size > t.objLen {
-		return -1, fieldErr(f, r.errAt(t.vt+slot, "inline offset %d (%d bytes) lies outside its table at 0x%x (inline size %d)", off, size, t.pos, t.objLen))
+		return -1, fieldErr(f, r.errAt(t.vt+slot, "inline offset %d (%d bytes) lies outside its table at %#x (inline size %d)", off, size, t.pos, t.objLen))
 	}
 	return t.pos + off, nil
 }
@@ -254,7 +254,7 @@ func (r *reader) vectorField(t table, f field, elemSize int64) (vector, error) {
 	}
 	n := int64(r.u32(p)) // deref checked 4 bytes at p
 	if !r.inFile(p+4, n*elemSize) {
-		return vector{}, fieldErr(f, r.errAt(p, "vector at offset 0x%x (%d elements of %d bytes) runs past end of file (len 0x%x)", p, n, elemSize, r.size()))
+		return vector{}, fieldErr(f, r.errAt(p, "vector at offset %#x (%d elements of %d bytes) runs past end of file (len %#x)", p, n, elemSize, r.size()))
 	}
 	return vector{pos: p + 4, n: n, elemSize: elemSize}, nil
 }
@@ -280,7 +280,7 @@ func (r *reader) stringField(t table, f field) (string, error) {
 	}
 	end := v.pos + v.n
 	if !r.inFile(end, 1) || r.b[end] != 0 {
-		return "", fieldErr(f, r.errAt(end, "string at offset 0x%x (%d bytes) lacks its NUL terminator", v.pos-4, v.n))
+		return "", fieldErr(f, r.errAt(end, "string at offset %#x (%d bytes) lacks its NUL terminator", v.pos-4, v.n))
 	}
 	if err := r.charge(v.n, "field "+f.name); err != nil {
 		return "", err
@@ -296,7 +296,7 @@ func (r *reader) int32sField(t table, f field, max int64) ([]int, error) {
 		return nil, err
 	}
 	if v.n > max {
-		return nil, fieldErr(f, r.errAt(v.pos-4, "vector at offset 0x%x has %d elements, more than the limit of %d", v.pos-4, v.n, max))
+		return nil, fieldErr(f, r.errAt(v.pos-4, "vector at offset %#x has %d elements, more than the limit of %d", v.pos-4, v.n, max))
 	}
 	if err := r.charge(8*v.n, "field "+f.name); err != nil {
 		return nil, err

@@ -163,10 +163,10 @@ func (r *reader) bufferData(t table) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > 0 {
-		return nil, fieldErr(bufferOffset, &FormatError{Offset: -1, Msg: fmt.Sprintf("both data (%d bytes) and an external offset 0x%x are set", len(data), off)})
+		return nil, fieldErr(bufferOffset, &FormatError{Offset: -1, Msg: fmt.Sprintf("both data (%d bytes) and an external offset %#x are set", len(data), off)})
 	}
 	if off > uint64(r.size()) || size > uint64(r.size())-off {
-		return nil, fieldErr(bufferOffset, &FormatError{Offset: -1, Msg: fmt.Sprintf("external data at offset 0x%x (%d bytes) runs past end of file (len 0x%x)", off, size, r.size())})
+		return nil, fieldErr(bufferOffset, &FormatError{Offset: -1, Msg: fmt.Sprintf("external data at offset %#x (%d bytes) runs past end of file (len %#x)", off, size, r.size())})
 	}
 	if size == 0 {
 		return nil, nil
