@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"fmt"
+	"strconv"
 
 	"mnet.dev/mnet/spec"
 )
@@ -21,9 +21,9 @@ const (
 func TypeOf(n *spec.Node) string {
 	switch n.Op {
 	case spec.OpConv:
-		return fmt.Sprintf("Conv %dx%d", n.KH, n.KW)
+		return "Conv " + kernelSize(n)
 	case spec.OpDepthwise:
-		return fmt.Sprintf("Conv DW %dx%d", n.KH, n.KW)
+		return "Conv DW " + kernelSize(n)
 	case spec.OpFC:
 		return TypeFC
 	case spec.OpMaxPool:
@@ -45,6 +45,15 @@ func TypeOf(n *spec.Node) string {
 	}
 	return n.Op.String()
 }
+
+func kernelSize(n *spec.Node) string {
+	if n.KH == n.KW && n.KH < len(squareKernels) {
+		return squareKernels[n.KH]
+	}
+	return strconv.Itoa(n.KH) + "x" + strconv.Itoa(n.KW)
+}
+
+var squareKernels = [...]string{"0x0", "1x1", "2x2", "3x3", "4x4", "5x5", "6x6", "7x7", "8x8", "9x9", "10x10", "11x11"}
 
 // MultAdds is the node's multiply-accumulate count (zero for layers that
 // only move or normalise data).

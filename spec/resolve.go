@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Options override a spec's network-level parameters. Zero values keep the
@@ -72,9 +72,10 @@ func Resolve(n *Network, o Options) (*Graph, error) {
 		width = max(int(math.Round(float64(n.Input.Width)*g.Rho)), 1)
 	}
 	g.Input = Shape{H: g.Resolution, W: width, C: n.Input.Channels}
-	r := &resolver{n: n, g: g, names: map[string]bool{}}
-	if err := r.checkTensor(g.Input, n.Input.Pos, "input", "the input"); err != nil {
-		return nil, err
+	r := &resolver{n: n, g: g, names: make(map[string]bool, 64)}
+	g.Nodes = make([]Node, 0, 64)
+	if tooBig(g.Input) {
+		return nil, r.bigTensor(g.Input, n.Input.Pos, "input", "the input")
 	}
 	if _, _, err := r.seq(n.Layers, GraphInput, g.Input, &scope{counts: map[string]int{}}, 0); err != nil {
 		return nil, err
@@ -98,7 +99,7 @@ type scope struct {
 
 func (s *scope) autoName(base string) string {
 	s.counts[base]++
-	return fmt.Sprintf("%s%s_%d", s.prefix, base, s.counts[base])
+	return s.prefix + base + "_" + strconv.Itoa(s.counts[base])
 }
 
 func (r *resolver) errAt(l *Layer, field, format string, args ...any) error {
@@ -109,12 +110,15 @@ func (r *resolver) errAt(l *Layer, field, format string, args ...any) error {
 	return &Error{File: r.n.File, Pos: l.Pos, Field: f, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (r *resolver) checkTensor(s Shape, p Pos, field, what string) error {
-	if e, ok := mul(int64(s.H), int64(s.W), int64(s.C)); !ok || e > MaxTensorElems {
-		return &Error{File: r.n.File, Pos: p, Field: field,
-			Msg: fmt.Sprintf("%s (%dx%dx%d) is absurdly large: more than 2^31 values", what, s.H, s.W, s.C)}
-	}
-	return nil
+// tooBig reports a tensor over MaxTensorElems values.
+func tooBig(s Shape) bool {
+	e, ok := mul(int64(s.H), int64(s.W), int64(s.C))
+	return !ok || e > MaxTensorElems
+}
+
+func (r *resolver) bigTensor(s Shape, p Pos, field, what string) error {
+	return &Error{File: r.n.File, Pos: p, Field: field,
+		Msg: fmt.Sprintf("%s (%dx%dx%d) is absurdly large: more than 2^31 values", what, s.H, s.W, s.C)}
 }
 
 // mul multiplies non-negative values, reporting overflow of int64.
@@ -158,7 +162,7 @@ func (r *resolver) layer(l *Layer, in int, s Shape, sc *scope, depth int, suffix
 						cp.Name = named
 						body = &cp
 					} else {
-						sfx = fmt.Sprintf("%s_%d", suffix, t)
+						sfx = suffix + "_" + strconv.Itoa(t)
 					}
 				}
 				if in, s, err = r.layer(body, in, s, sc, depth+1, sfx); err != nil {
@@ -253,8 +257,8 @@ func (r *resolver) block(l *Layer, in int, s Shape, sc *scope, depth int, suffix
 			act = *l.Activation
 		}
 	}
-	if err := r.checkTensor(out, l.Pos, l.Field, "the "+string(l.Kind)+" output"); err != nil {
-		return 0, s, err
+	if tooBig(out) {
+		return 0, s, r.bigTensor(out, l.Pos, l.Field, "the "+string(l.Kind)+" output")
 	}
 	return r.add(Node{Name: name, Op: op, Kind: l.Kind, Inputs: outs, In: shapes[0], Out: out, Act: act,
 		Block: sc.block, Pos: l.Pos, Field: l.Field})
@@ -411,8 +415,8 @@ func (r *resolver) node(l *Layer, name string, in int, s Shape, sc *scope) (int,
 	if weights > MaxTensorElems {
 		return 0, s, r.errAt(l, "", "the weights of %q are absurdly large: more than 2^31 values", name)
 	}
-	if err := r.checkTensor(nd.Out, l.Pos, l.Field, fmt.Sprintf("the output of %q", name)); err != nil {
-		return 0, s, err
+	if tooBig(nd.Out) {
+		return 0, s, r.bigTensor(nd.Out, l.Pos, l.Field, "the output of "+strconv.Quote(name))
 	}
 	return r.add(nd)
 }
@@ -434,19 +438,25 @@ func (r *resolver) windowShape(l *Layer, nd *Node, pad Padding, ceil bool) error
 	return nil
 }
 
-var indexTemplate = regexp.MustCompile(`\{i(?:\+(\d{1,6}))?\}`)
-
 // expandIndex replaces "{i}" or "{i+K}" in a name inside a repeat with the
 // 1-based iteration number (plus K); ok is false when there is none.
 func expandIndex(name string, iter int) (string, bool) {
-	if !indexTemplate.MatchString(name) {
+	open := strings.Index(name, "{i")
+	if open < 0 {
 		return name, false
 	}
-	return indexTemplate.ReplaceAllStringFunc(name, func(m string) string {
-		k := 0
-		if sm := indexTemplate.FindStringSubmatch(m); sm[1] != "" {
-			k, _ = strconv.Atoi(sm[1])
+	rest := name[open+2:]
+	end := strings.IndexByte(rest, '}')
+	if end < 0 {
+		return name, false
+	}
+	k := 0
+	if end > 0 {
+		off, err := strconv.Atoi(rest[:end])
+		if err != nil || rest[0] != '+' || off > 999999 {
+			return name, false
 		}
-		return strconv.Itoa(iter + k)
-	}), true
+		k = off
+	}
+	return name[:open] + strconv.Itoa(iter+k) + rest[end+1:], true
 }

@@ -297,3 +297,122 @@ func tinyModel() T {
 		6: vtab{{0: str("min_runtime_version"), 1: u32(7)}},
 	}
 }
+
+// modelTree converts a parsed model back into a builder description. With
+// keepData false, tensor buffers are emptied (metadata buffers are kept): the
+// result has the real model's full structure in a few kilobytes.
+func modelTree(m *Model, keepData bool) T {
+	ints := func(v []int) vi32 {
+		out := make(vi32, len(v))
+		for i, x := range v {
+			out[i] = int32(x)
+		}
+		return out
+	}
+	nbuf := 1
+	for i := range m.Tensors {
+		nbuf = max(nbuf, m.Tensors[i].Buffer+1)
+	}
+	for _, md := range m.Metadata {
+		nbuf = max(nbuf, md.Buffer+1)
+	}
+	buffers := make(vtab, nbuf)
+	for i := range buffers {
+		buffers[i] = T{}
+	}
+	var tensors vtab
+	for i := range m.Tensors {
+		ten := &m.Tensors[i]
+		tt := T{0: ints(ten.Shape), 1: i8(ten.Type), 2: u32(ten.Buffer), 3: str(ten.Name)}
+		if ten.IsVariable {
+			tt[5] = boolv(true)
+		}
+		if q := ten.Quant; q != nil {
+			qt := T{2: vf32(q.Scale), 3: vi64(q.ZeroPoint), 6: i32(q.Dimension)}
+			if q.Min != nil {
+				qt[0] = vf32(q.Min)
+			}
+			if q.Max != nil {
+				qt[1] = vf32(q.Max)
+			}
+			tt[4] = qt
+		}
+		if keepData && ten.Data != nil {
+			buffers[ten.Buffer] = T{0: vbytes(ten.Data)}
+		}
+		tensors = append(tensors, tt)
+	}
+	var metadata vtab
+	for _, md := range m.Metadata {
+		metadata = append(metadata, T{0: str(md.Name), 1: u32(md.Buffer)})
+		if md.Data != nil {
+			buffers[md.Buffer] = T{0: vbytes(md.Data)}
+		}
+	}
+	var codes vtab
+	for _, c := range m.OpCodes {
+		ct := T{0: i8(min(int32(c.Code), 127)), 2: i32(c.Version), 3: i32(c.Code)}
+		if c.CustomCode != "" {
+			ct[1] = str(c.CustomCode)
+		}
+		codes = append(codes, ct)
+	}
+	var ops vtab
+	for i := range m.Operators {
+		op := &m.Operators[i]
+		ot := T{0: u32(op.OpcodeIndex), 1: ints(op.Inputs), 2: ints(op.Outputs)}
+		if typ, opts := optionsTree(op.Options); opts != nil {
+			ot[3], ot[4] = u8(typ), opts
+		}
+		ops = append(ops, ot)
+	}
+	root := T{
+		0: u32(m.Version),
+		1: codes,
+		2: vtab{{0: tensors, 1: ints(m.Inputs), 2: ints(m.Outputs), 3: ops, 4: str(m.Name)}},
+		3: str(m.Description),
+		4: buffers,
+	}
+	if metadata != nil {
+		root[6] = metadata
+	}
+	return root
+}
+
+// optionsTree encodes decoded options as their schema table.
+func optionsTree(o Options) (optionsType, T) {
+	ints := func(v []int) vi32 {
+		out := make(vi32, len(v))
+		for i, x := range v {
+			out[i] = int32(x)
+		}
+		return out
+	}
+	switch o := o.(type) {
+	case *Conv2DOptions:
+		return optConv2D, T{0: u8(o.Padding), 1: i32(o.StrideW), 2: i32(o.StrideH), 3: u8(o.Activation), 4: i32(o.DilationW), 5: i32(o.DilationH)}
+	case *DepthwiseConv2DOptions:
+		return optDepthwiseConv2D, T{0: u8(o.Padding), 1: i32(o.StrideW), 2: i32(o.StrideH), 3: i32(o.DepthMultiplier), 4: u8(o.Activation), 5: i32(o.DilationW), 6: i32(o.DilationH)}
+	case *Pool2DOptions:
+		return optPool2D, T{0: u8(o.Padding), 1: i32(o.StrideW), 2: i32(o.StrideH), 3: i32(o.FilterWidth), 4: i32(o.FilterHeight), 5: u8(o.Activation)}
+	case *FullyConnectedOptions:
+		return optFullyConnected, T{0: u8(o.Activation), 1: u8(o.WeightsFormat), 2: boolv(o.KeepNumDims)}
+	case *AddOptions:
+		return optAdd, T{0: u8(o.Activation)}
+	case *ConcatenationOptions:
+		return optConcatenation, T{0: i32(o.Axis), 1: u8(o.Activation)}
+	case *ReshapeOptions:
+		if o.NewShape == nil {
+			return optReshape, T{}
+		}
+		return optReshape, T{0: ints(o.NewShape)}
+	case *SqueezeOptions:
+		if o.SqueezeDims == nil {
+			return optSqueeze, T{}
+		}
+		return optSqueeze, T{0: ints(o.SqueezeDims)}
+	case *SoftmaxOptions:
+		return optSoftmax, T{0: f32(o.Beta)}
+	}
+	return optNone, nil
+}

@@ -3,6 +3,7 @@ package tflite
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -266,5 +267,26 @@ func TestFloatModelSummary(t *testing.T) {
 	}
 	if len(m.Tensors) != 88 {
 		t.Errorf("%d tensors, want 88", len(m.Tensors))
+	}
+}
+
+// TestRoundTrip re-encodes every real model with the test builder (an
+// independent writer with a different layout) and checks that it parses to
+// the same model.
+func TestRoundTrip(t *testing.T) {
+	for _, rm := range realModels {
+		m := mustParse(t, readReal(t, rm.file))
+		m2 := mustParse(t, build(modelTree(m, true)))
+		m.Labels, m.LabelFile = nil, "" // the zip is not re-encoded
+		if !reflect.DeepEqual(m, m2) {
+			t.Errorf("%s: round trip differs", rm.file)
+		}
+		stripped := build(modelTree(m, false))
+		m3 := mustParse(t, stripped)
+		checkInvariants(t, m3)
+		if len(m3.Tensors) != len(m.Tensors) || len(m3.Operators) != len(m.Operators) {
+			t.Errorf("%s: stripped model differs", rm.file)
+		}
+		t.Logf("%s: %d tensors; weights stripped: %d bytes", rm.file, len(m.Tensors), len(stripped))
 	}
 }
