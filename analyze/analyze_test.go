@@ -28,10 +28,10 @@ func report(t testing.TB, name string, o spec.Options) *analyze.Report {
 // figures follow from.
 func TestExactValues(t *testing.T) {
 	cases := []struct {
-		model                         string
-		o                             spec.Options
-		multAdds, params, withBias    int64
-		trainable, keras              int64 // 0: not checked
+		model                      string
+		o                          spec.Options
+		multAdds, params, withBias int64
+		trainable, keras           int64 // 0: not checked
 	}{
 		{"mobilenet_v1", spec.Options{}, 568_740_352, 4_209_088, 4_210_088, 0, 4_253_864},
 		{"mobilenet_v1", spec.Options{Alpha: 0.75}, 325_400_448, 2_568_144, 0, 0, 0},

@@ -72,7 +72,7 @@ type Node struct {
 	BN   bool
 	Act  Activation
 
-	LRNSize                      int
+	LRNSize                       int
 	LRNAlpha, LRNBeta, LRNK, Rate float64
 
 	Block string // enclosing block ("" at top level), e.g. "inception_3a/b2"

@@ -105,7 +105,7 @@ type Layer struct {
 	CountPad bool
 
 	// LRN.
-	Size                   int
+	Size                    int
 	LRNAlpha, LRNBeta, LRNK float64
 
 	// Dropout.

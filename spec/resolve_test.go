@@ -68,23 +68,23 @@ func TestResolveErrors(t *testing.T) {
 func TestWindowConventions(t *testing.T) {
 	same := Padding{Mode: PadSame}
 	cases := []struct {
-		in, k, s int
-		p        Padding
-		conv     PadConvention
-		ceil     bool
+		in, k, s  int
+		p         Padding
+		conv      PadConvention
+		ceil      bool
 		out, b, a int
 	}{
-		{224, 3, 2, same, PadTF, false, 112, 0, 1},        // TF: extra pixel bottom/right
-		{7, 3, 2, same, PadTF, false, 4, 1, 1},            // odd input
-		{112, 3, 1, same, PadTF, false, 112, 1, 1},        // stride 1
-		{224, 3, 2, same, PadKeras, false, 112, 0, 1},     // Keras pads (0, 1) then VALID
-		{7, 3, 2, same, PadKeras, false, 3, 0, 0},         // differs from TF at odd sizes
-		{7, 3, 2, same, PadSymmetric, false, 4, 1, 1},     // PyTorch padding=1
-		{8, 3, 2, same, PadSymmetric, false, 4, 1, 0},     // last window stops short
+		{224, 3, 2, same, PadTF, false, 112, 0, 1},    // TF: extra pixel bottom/right
+		{7, 3, 2, same, PadTF, false, 4, 1, 1},        // odd input
+		{112, 3, 1, same, PadTF, false, 112, 1, 1},    // stride 1
+		{224, 3, 2, same, PadKeras, false, 112, 0, 1}, // Keras pads (0, 1) then VALID
+		{7, 3, 2, same, PadKeras, false, 3, 0, 0},     // differs from TF at odd sizes
+		{7, 3, 2, same, PadSymmetric, false, 4, 1, 1}, // PyTorch padding=1
+		{8, 3, 2, same, PadSymmetric, false, 4, 1, 0}, // last window stops short
 		{10, 3, 2, Padding{Mode: PadValid}, PadTF, false, 4, 0, 0},
-		{112, 3, 2, Padding{Mode: PadValid}, PadTF, true, 56, 0, 1},                 // Caffe ceil mode
-		{13, 3, 2, Padding{Mode: PadValid}, PadTF, true, 6, 0, 0},                   // 13 -> 6 both ways
-		{14, 3, 2, Padding{Mode: PadValid}, PadTF, true, 7, 0, 1},                   // ceil gives 7, floor 6
+		{112, 3, 2, Padding{Mode: PadValid}, PadTF, true, 56, 0, 1},                    // Caffe ceil mode
+		{13, 3, 2, Padding{Mode: PadValid}, PadTF, true, 6, 0, 0},                      // 13 -> 6 both ways
+		{14, 3, 2, Padding{Mode: PadValid}, PadTF, true, 7, 0, 1},                      // ceil gives 7, floor 6
 		{4, 2, 2, Padding{Mode: PadExplicit, Top: 1, Bottom: 1}, PadTF, true, 3, 1, 1}, // last window starting in padding is dropped
 		{13, 1, 1, Padding{Mode: PadExplicit, Top: 1, Bottom: 1}, PadTF, false, 15, 1, 1},
 	}

@@ -60,3 +60,12 @@ func Float(v float64, decimals int) string {
 	}
 	return s
 }
+
+// Alpha formats a width multiplier the way the paper writes it: 1.0, 0.75.
+func Alpha(a float64) string {
+	s := strconv.FormatFloat(a, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}

@@ -141,7 +141,7 @@ func writePlain(w io.Writer, t *Table) error {
 		line(r)
 	}
 	for _, n := range t.Notes {
-		b.WriteString(n + "\n")
+		b.WriteString(Wrap(n, NoteWidth, "    ") + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -223,8 +223,32 @@ func writeStyled(w io.Writer, t *Table) error {
 	}
 	b.WriteString(tb.Render() + "\n")
 	for _, n := range t.Notes {
-		b.WriteString(noteStyle.Render(n) + "\n")
+		b.WriteString(noteStyle.Render(Wrap(n, NoteWidth, "    ")) + "\n")
 	}
 	_, err := lipgloss.Fprint(w, b.String())
 	return err
+}
+
+// NoteWidth is the column at which notes under tables are wrapped.
+const NoteWidth = 100
+
+// Wrap breaks s into lines of at most width columns at spaces; lines after
+// the first start with indent.
+func Wrap(s string, width int, indent string) string {
+	words := strings.Fields(s)
+	var b strings.Builder
+	col := 0
+	for i, w := range words {
+		ww := lipgloss.Width(w)
+		if i > 0 && col+1+ww > width {
+			b.WriteString("\n" + indent)
+			col = lipgloss.Width(indent)
+		} else if i > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += ww
+	}
+	return b.String()
 }

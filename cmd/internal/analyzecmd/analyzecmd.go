@@ -37,7 +37,7 @@ width multiplier α and resolution: mult-adds, parameters and memory per
 layer and per layer type (the paper's Table 2), totals, and the peak
 activation memory. Without SPEC it analyzes MobileNet v1 1.0-224.
 
-Examples: ` + exampleNames(),
+Embedded specs: ` + exampleNames(),
 		Example: `  mnet analyze mobilenet_v1 --alpha 0.5 --res 160
   mnet analyze vgg16 --layers
   mnet analyze my_net.yaml --format json`,

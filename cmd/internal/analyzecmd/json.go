@@ -31,14 +31,14 @@ type jsonInput struct {
 }
 
 type jsonTotals struct {
-	MultAdds            int64 `json:"mult_adds"`
-	FLOPs               int64 `json:"flops"`
-	Params              int64 `json:"params"`
-	ParamsWithBias      int64 `json:"params_with_bias"`
-	ParamsTrainable     int64 `json:"params_trainable"`
-	ParamsKeras         int64 `json:"params_keras"`
-	WeightBytes         int64 `json:"weight_bytes"`
-	PeakActivationBytes int64 `json:"peak_activation_bytes"`
+	MultAdds            int64  `json:"mult_adds"`
+	FLOPs               int64  `json:"flops"`
+	Params              int64  `json:"params"`
+	ParamsWithBias      int64  `json:"params_with_bias"`
+	ParamsTrainable     int64  `json:"params_trainable"`
+	ParamsKeras         int64  `json:"params_keras"`
+	WeightBytes         int64  `json:"weight_bytes"`
+	PeakActivationBytes int64  `json:"peak_activation_bytes"`
 	PeakActivationLayer string `json:"peak_activation_layer"`
 }
 

@@ -20,7 +20,7 @@ func Heading(r *analyze.Report) string {
 		name = g.File
 	}
 	return fmt.Sprintf("%s  α %s, %dx%dx%d input (ρ %.3f), %d classes, rounding %s, padding %s",
-		name, render.Float(g.Alpha, 4), g.Input.H, g.Input.W, g.Input.C, g.Rho, g.Classes, g.Rounding, g.Padding)
+		name, render.Alpha(g.Alpha), g.Input.H, g.Input.W, g.Input.C, g.Rho, g.Classes, g.Rounding, g.Padding)
 }
 
 // TypeTable is the per-type summary (the paper's Table 2) with a total row.
@@ -109,6 +109,9 @@ func writeText(io *iostreams.IOStreams, r *analyze.Report, f render.Format, laye
 		return err
 	}
 	for _, c := range analyze.Conventions() {
+		if f != render.FormatMarkdown {
+			prefix, c = "- ", render.Wrap(c, render.NoteWidth, "  ")
+		}
 		if _, err := fmt.Fprintf(io.Out, "%s%s\n", prefix, c); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func (f *Factory) LoadNetwork(arg string) (*spec.Network, error) {
 	if n, err := examples.Load(arg); err == nil {
 		return n, nil
 	} else if looksLikePath(arg) {
-		return nil, fmt.Errorf("spec file %s: %w", arg, fs.ErrNotExist)
+		return nil, fmt.Errorf("%s: no such file (nor an example name; examples: %s)", arg, strings.Join(examples.Names(), ", "))
 	} else {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 
 	"mnet.dev/mnet/cmd/internal/analyzecmd"
 	"mnet.dev/mnet/cmd/internal/cmdutil"
+	"mnet.dev/mnet/cmd/internal/papercmd"
+	"mnet.dev/mnet/cmd/internal/sweepcmd"
 )
 
 // NewCmdRoot returns the `mnet` command with its subcommands.
@@ -24,10 +26,13 @@ reproduced, and the α x resolution trade-off.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	cmd.CompletionOptions.HiddenDefaultCmd = true
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.AddCommand(analyzecmd.NewCmdAnalyze(f, "analyze", nil))
+	cmd.AddCommand(papercmd.NewCmdPaper(f, nil))
+	cmd.AddCommand(sweepcmd.NewCmdSweep(f, nil))
 	setFlagErrors(cmd)
 	return cmd
 }
