@@ -1,0 +1,134 @@
+package kernels
+
+import "fmt"
+
+// ConvShape describes a grouped KxK convolution's input side for im2col over
+// one NHWC image: C input channels in Groups groups of C/Groups, explicit
+// top/left padding, output size given.
+type ConvShape struct {
+	InH, InW, C, KH, KW, SH, SW, PadTop, PadLeft, OutH, OutW, Groups int
+}
+
+// Validate reports a shape im2col cannot run.
+func (s *ConvShape) Validate() error {
+	switch {
+	case s.InH < 1 || s.InW < 1 || s.C < 1 || s.Groups < 1 || s.C%s.Groups != 0:
+		return fmt.Errorf("im2col: bad input %dx%dx%d in %d groups", s.InH, s.InW, s.C, s.Groups)
+	case s.KH < 1 || s.KW < 1 || s.SH < 1 || s.SW < 1:
+		return fmt.Errorf("im2col: bad kernel %dx%d stride %dx%d", s.KH, s.KW, s.SH, s.SW)
+	case s.PadTop < 0 || s.PadLeft < 0 || s.OutH < 1 || s.OutW < 1:
+		return fmt.Errorf("im2col: bad padding %d,%d or output %dx%d", s.PadTop, s.PadLeft, s.OutH, s.OutW)
+	}
+	return nil
+}
+
+// Im2colK is the length of an im2col row, KH*KW*C/Groups: the GEMM's inner
+// dimension, matching weights laid out [Cout][KH][KW][C/Groups].
+func (s *ConvShape) Im2colK() int { return s.KH * s.KW * s.C / s.Groups }
+
+// Rows is the number of im2col rows, OutH*OutW.
+func (s *ConvShape) Rows() int { return s.OutH * s.OutW }
+
+// Im2col writes rows [r0, r1) of group g's im2col matrix: row r is output
+// pixel (r/OutW, r%OutW) and holds [kh][kw][channel of the group], zero for
+// padding taps. Row r goes to dst[(r-r0)*ld:], so a thread can fill a private
+// tile (or pass dst[r0*ld:] to fill a shared matrix); columns [Im2colK, ld)
+// are left alone. in is the InH x InW x C view with pixel stride inStride.
+func Im2col(s *ConvShape, g int, in []float32, inStride int, dst []float32, ld int, r0, r1 int) {
+	if err := s.Validate(); err != nil {
+		panic(err)
+	}
+	k := s.Im2colK()
+	if g < 0 || g >= s.Groups || ld < k || r0 < 0 || r1 > s.Rows() || r0 > r1 {
+		panic(fmt.Sprintf("im2col: group %d of %d, ld %d < %d or rows [%d, %d) outside [0, %d)", g, s.Groups, ld, k, r0, r1, s.Rows()))
+	}
+	dkCheckView("im2col input", in, s.InH*s.InW, s.C, inStride)
+	if r0 == r1 {
+		return
+	}
+	if len(dst) < (r1-r0-1)*ld+k {
+		panic(fmt.Sprintf("im2col: destination has %d floats, want %d", len(dst), (r1-r0-1)*ld+k))
+	}
+	cg := s.C / s.Groups
+	in = in[g*cg:]
+	// With the group's channels contiguous from pixel to pixel (one group,
+	// no gaps), a kernel row of an interior pixel is one contiguous copy.
+	dense := inStride == cg
+	rowLen, inRow := s.KW*cg, s.InW*inStride
+	oy, ox := r0/s.OutW, r0%s.OutW
+	for r := r0; r < r1; r++ {
+		row := dst[(r-r0)*ld:][:k]
+		iy0, ix0 := oy*s.SH-s.PadTop, ox*s.SW-s.PadLeft
+		if dense && iy0 >= 0 && iy0+s.KH <= s.InH && ix0 >= 0 && ix0+s.KW <= s.InW {
+			src := in[(iy0*s.InW+ix0)*cg:]
+			for kh := range s.KH {
+				im2colCopy(row[kh*rowLen:(kh+1)*rowLen], src[kh*inRow:])
+			}
+		} else {
+			im2colRow(s, row, in, inStride, cg, iy0, ix0)
+		}
+		if ox++; ox == s.OutW {
+			ox = 0
+			oy++
+		}
+	}
+}
+
+// im2colRow fills one im2col row in the general case (padding taps, or
+// pixels not contiguous).
+func im2colRow(s *ConvShape, row, in []float32, inStride, cg, iy0, ix0 int) {
+	rowLen := s.KW * cg
+	kw0, kw1 := dwTapRange(ix0, s.KW, s.InW)
+	for kh := range s.KH {
+		d := row[kh*rowLen : (kh+1)*rowLen]
+		iy := iy0 + kh
+		if iy < 0 || iy >= s.InH || kw0 == kw1 {
+			clear(d)
+			continue
+		}
+		clear(d[:kw0*cg])
+		clear(d[kw1*cg:])
+		px := iy*s.InW + ix0
+		for kw := kw0; kw < kw1; kw++ {
+			im2colCopy(d[kw*cg:(kw+1)*cg], in[(px+kw)*inStride:])
+		}
+	}
+}
+
+// Gather1x1 is Im2col for a 1x1 convolution with stride (sh, sw) and no
+// padding: row r = oy*outW+ox of dst[(r-r0)*ld:] gets the c channels of input
+// pixel (oy*sh, ox*sw) of the inW-wide view (pixel stride inStride).
+func Gather1x1(in []float32, inW, c, inStride, sh, sw, outW int, dst []float32, ld int, r0, r1 int) {
+	if r0 >= r1 {
+		return
+	}
+	if c < 1 || inW < 1 || sh < 1 || sw < 1 || outW < 1 || ld < c || r0 < 0 || (outW-1)*sw >= inW {
+		panic(fmt.Sprintf("gather1x1: bad shape c %d, in width %d, stride %dx%d, out width %d, ld %d, rows [%d, %d)", c, inW, sh, sw, outW, ld, r0, r1))
+	}
+	last := r1 - 1
+	dkCheckView("gather1x1 input", in, (last/outW)*sh*inW+(last%outW)*sw+1, c, inStride)
+	if len(dst) < (r1-r0-1)*ld+c {
+		panic(fmt.Sprintf("gather1x1: destination has %d floats, want %d", len(dst), (r1-r0-1)*ld+c))
+	}
+	oy, ox := r0/outW, r0%outW
+	for r := r0; r < r1; r++ {
+		im2colCopy(dst[(r-r0)*ld:][:c], in[(oy*sh*inW+ox*sw)*inStride:])
+		if ox++; ox == outW {
+			ox = 0
+			oy++
+		}
+	}
+}
+
+// im2colCopy copies len(d) floats from s; a plain loop beats memmove for
+// the few-channel rows of first layers.
+func im2colCopy(d, s []float32) {
+	if len(d) > 16 {
+		copy(d, s)
+		return
+	}
+	s = s[:len(d)]
+	for i := range d {
+		d[i] = s[i]
+	}
+}
