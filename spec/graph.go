@@ -40,8 +40,10 @@ func (s Shape) Elems() int64 { return int64(s.H) * int64(s.W) * int64(s.C) }
 
 func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.H, s.W, s.C) }
 
-// Pad is the zero padding actually applied on each side of a window
-// operation's input (after the padding convention is worked out).
+// Pad is the zero padding on each side of a window operation's input, after
+// the padding convention is worked out: the padding the windows reach, or
+// for Caffe's ceil-mode pooling the declared padding (a last window may hang
+// past it; taps outside the input are ignored).
 type Pad struct {
 	Top, Bottom, Left, Right int
 }

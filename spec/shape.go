@@ -38,8 +38,13 @@ func window(in, k, s int, p Padding, conv PadConvention, ceil bool) (out, before
 	if out < 1 {
 		return 0, 0, 0, fmt.Errorf("the output shrinks to zero")
 	}
-	// Report the padding the windows actually reach (ceil mode may reach
-	// further than asked; a stride that skips the tail reaches less).
+	if ceil {
+		// Caffe's ceil mode keeps the declared padding: the last window may
+		// hang past it, and its taps there are ignored (also by count_pad).
+		return out, before, after, nil
+	}
+	// Report the padding the windows actually reach (a stride that skips
+	// the tail reaches less than declared).
 	after = max((out-1)*s+k-in-before, 0)
 	return out, before, after, nil
 }
