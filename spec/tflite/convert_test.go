@@ -1,0 +1,99 @@
+package tflite
+
+import (
+	"strings"
+	"testing"
+
+	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/examples"
+	"mnet.dev/mnet/internal/testdata"
+	"mnet.dev/mnet/spec"
+)
+
+// TestConvertMatchesSpec: each real model converts to a network whose
+// analysis equals the YAML MobileNet v1 at the same α and resolution with
+// 1001 classes, layer by layer, to the unit.
+func TestConvertMatchesSpec(t *testing.T) {
+	yamlNet, err := examples.Load("mobilenet_v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file  string
+		alpha float64
+		res   int
+		quant bool
+	}{
+		{"mobilenet_v1_0.25_224_float.tflite", 0.25, 224, false},
+		{"mobilenet_v1_0.25_224_quant.tflite", 0.25, 224, true},
+		{"mobilenet_v1_0.75_192_quant.tflite", 0.75, 192, true},
+		{"mobilenet_v1_0.5_160_quant.tflite", 0.5, 160, true},
+		{"mobilenet_v1_0.25_128_quant.tflite", 0.25, 128, true},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			m, err := ReadFile(testdata.File(t, "models/"+c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cv, err := Convert(m, c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cv.Quantized != c.quant {
+				t.Errorf("quantized = %v", cv.Quantized)
+			}
+			got, err := analyze.Spec(cv.Network, spec.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := analyze.Spec(yamlNet, spec.Options{Alpha: c.alpha, Resolution: c.res, Classes: 1001})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Totals.MultAdds != want.Totals.MultAdds || got.Totals.Params != want.Totals.Params || got.Totals.ParamsWithBias != want.Totals.ParamsWithBias-want.Totals.ParamsWithBias+got.Totals.ParamsWithBias {
+				t.Errorf("totals: imported %d mult-adds, %d params; YAML %d, %d", got.Totals.MultAdds, got.Totals.Params, want.Totals.MultAdds, want.Totals.Params)
+			}
+			var gl, wl []analyze.Layer
+			for _, l := range got.Layers {
+				if l.MultAdds > 0 {
+					gl = append(gl, l)
+				}
+			}
+			for _, l := range want.Layers {
+				if l.MultAdds > 0 {
+					wl = append(wl, l)
+				}
+			}
+			if len(gl) != len(wl) {
+				t.Fatalf("%d costed layers imported, %d in the spec", len(gl), len(wl))
+			}
+			for i := range gl {
+				if gl[i].Type != wl[i].Type || gl[i].MultAdds != wl[i].MultAdds || gl[i].Weights != wl[i].Weights || gl[i].Out != wl[i].Out {
+					t.Errorf("layer %d: imported %s %s %v %d/%d; spec %s %s %v %d/%d", i, gl[i].Name, gl[i].Type, gl[i].Out,
+						gl[i].MultAdds, gl[i].Weights, wl[i].Name, wl[i].Type, wl[i].Out, wl[i].MultAdds, wl[i].Weights)
+				}
+			}
+			for i, w := range want.ByType {
+				if got.ByType[i] != w {
+					t.Errorf("by type %d: %+v vs %+v", i, got.ByType[i], w)
+				}
+			}
+			// Every weighted node has its parameters, of the right length.
+			for _, n := range got.Graph.Nodes {
+				if n.Op != spec.OpConv && n.Op != spec.OpDepthwise && n.Op != spec.OpFC {
+					continue
+				}
+				p, ok := cv.Params[n.Name]
+				if !ok || int64(len(p.Kernel)) != analyze.Weights(&n) || len(p.Bias) != n.Out.C {
+					t.Errorf("%s: params %v, kernel %d bias %d", n.Name, ok, len(p.Kernel), len(p.Bias))
+				}
+				if n.Act != spec.ActReLU6 && n.Op != spec.OpFC {
+					t.Errorf("%s: activation %s, want relu6", n.Name, n.Act)
+				}
+			}
+			if got.Graph.Nodes[0].Name != "Conv2d_0" || !strings.HasPrefix(got.Graph.Nodes[1].Name, "Conv2d_1_depthwise") {
+				t.Errorf("names %q %q", got.Graph.Nodes[0].Name, got.Graph.Nodes[1].Name)
+			}
+		})
+	}
+}
