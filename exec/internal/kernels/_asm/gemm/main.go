@@ -1,0 +1,592 @@
+// Command gemm generates mnet's packed float32 GEMM micro-kernels and the
+// peak-FMA calibration kernel as Go assembly (avo), for AVX2+FMA and AVX-512F
+// from the same generator functions.
+//
+// Usage (from exec/internal/kernels, see gen.go):
+//
+//	cd _asm && go run ./gemm -pkg kernels \
+//	    -out ../gemm_amd64.s -stubs ../gemm_amd64.go \
+//	    -peak-out ../peak_amd64.s -peak-stubs ../peak_amd64.go
+//
+// # Instruction vocabulary
+//
+// This is the complete list of instructions the generator emits (an
+// instruction-level simulator parsing the .s files needs nothing else).
+// Vector instructions are written once, parameterised by the register file:
+// Y registers (8 float32 lanes, 16 registers) for AVX2, Z registers (16
+// lanes, 32 registers) for AVX-512.
+//
+//	VMOVUPS      m -> v (load), v -> m (store), v -> v (copy)
+//	VMOVUPS.Z    m, K, v       masked zeroing load            (AVX-512 only)
+//	VMOVUPS      v, K, m       masked store                   (AVX-512 only)
+//	VMASKMOVPS   m, vmask, v   masked load (sign bit of vmask lanes)  (AVX2 only)
+//	VMASKMOVPS   v, vmask, m   masked store                   (AVX2 only)
+//	VBROADCASTSS m32 -> v
+//	VFMADD231PS  v1, v2, v3    v3 += v1*v2 (all registers)
+//	VXORPS       v, v, v       zeroing idiom only (AVX2)
+//	VPXORD       v, v, v       zeroing idiom only (AVX-512: VXORPS on zmm is AVX512DQ)
+//	VADDPS, VMAXPS, VMINPS     register operands
+//	VZEROUPPER                 before every RET
+//	KMOVW        r32 -> K      (AVX-512 only; K1, K2)
+//	MOVQ (arguments and register copies), LEAQ, ADDQ, SHRQ, ANDQ, DECQ, TESTQ (imm, reg)
+//	JZ, JNZ, JMP, RET
+//
+// Memory operands are base+disp or base+index*scale+disp with scale 1 or 2.
+// No embedded broadcasts, no gathers, no AVX-512 instructions beyond
+// AVX-512F (the opmask logic uses KMOVW only), no prefetches.
+//
+// # Micro-kernel
+//
+// gemm{ISA}_{mr}x{w} computes `blocks` consecutive blocks of mr rows times w
+// columns of C, w = 16*np (np packed B panels of 16 columns each):
+//
+//	for each block: acc = (flags&accumulate ? C : flags&bias ? bias : 0)
+//	                acc += A[mr x k] * Bpanel[k x w]   (A read in place, row stride lda bytes)
+//	                acc = clamp(acc); store to C (row stride ldc bytes)
+//
+// A rows are broadcast straight from memory (not packed); B is packed as
+// k-major panels of 16 floats per k (64 bytes, one cache line), panel p+1
+// starting bstride bytes after panel p. For kernels with fewer than 8
+// independent accumulators (tiny mr) the k loop keeps `sets` copies of the
+// accumulators (k-step u accumulates into set u%sets) so the FMA latency
+// (4 cycles on both Zen 3 and Skylake-X, 2 FMA ports) is hidden; the copies
+// are summed before the store.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/mmcloughlin/avo/attr"
+	"github.com/mmcloughlin/avo/build"
+	"github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/pass"
+	"github.com/mmcloughlin/avo/printer"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// Flag bits passed in the kernels' flags argument. Keep in sync with
+// gemm_asm.go.
+const (
+	flagMax   = 1  // acc = max(acc, clamp[0])
+	flagMin   = 2  // acc = min(acc, clamp[1])
+	flagAccum = 4  // start from C instead of bias/zero (K blocking)
+	flagMask  = 8  // partial last panel: mask loads of C/bias and stores
+	flagBias  = 16 // start from bias (ignored with flagAccum)
+)
+
+const panelW = 16 // floats per packed B panel row (64 bytes)
+
+// arch describes one vector ISA for the shared generator functions.
+type arch struct {
+	name  string // function name component: "AVX2", "AVX512"
+	lanes int    // float32 lanes per vector register
+	vecs  []reg.VecPhysical
+	kmask bool  // tails via opmask registers (AVX-512) instead of VMASKMOVPS
+	mr    int   // rows of the main kernel
+	np    []int // panels per kernel call (kernels for each, rows 1..maxMR[i])
+	maxMR []int
+}
+
+// zero emits the zeroing idiom for x: VXORPS on ymm, VPXORD on zmm (the
+// EVEX VXORPS needs AVX512DQ; VPXORD is AVX-512F).
+func (a arch) zero(ctx *build.Context, x reg.VecPhysical) {
+	if a.kmask {
+		ctx.VPXORD(x, x, x)
+	} else {
+		ctx.VXORPS(x, x, x)
+	}
+}
+
+func vecRegs(n int, s func(reg.VecPhysical) reg.Register) []reg.VecPhysical {
+	all := []reg.VecPhysical{
+		reg.X0, reg.X1, reg.X2, reg.X3, reg.X4, reg.X5, reg.X6, reg.X7,
+		reg.X8, reg.X9, reg.X10, reg.X11, reg.X12, reg.X13, reg.X14, reg.X15,
+		reg.X16, reg.X17, reg.X18, reg.X19, reg.X20, reg.X21, reg.X22, reg.X23,
+		reg.X24, reg.X25, reg.X26, reg.X27, reg.X28, reg.X29, reg.X30, reg.X31,
+	}
+	out := make([]reg.VecPhysical, n)
+	for i := range out {
+		out[i] = s(all[i]).(reg.VecPhysical)
+	}
+	return out
+}
+
+var (
+	archAVX2 = arch{
+		// The 2-panel AVX2 kernels (1x32, 2x32) serve m <= 2 and, above
+		// all, run the generator's two-panel path (B addressing with the
+		// panel stride, masks across panels) on AVX2 hardware, the path
+		// the AVX-512 main kernel uses.
+		name: "AVX2", lanes: 8, kmask: false, mr: 6, np: []int{1, 2}, maxMR: []int{6, 2},
+		vecs: vecRegs(16, func(r reg.VecPhysical) reg.Register { return r.AsY() }),
+	}
+	archAVX512 = arch{
+		name: "AVX512", lanes: 16, kmask: true, mr: 12, np: []int{2, 1}, maxMR: []int{12, 12},
+		vecs: vecRegs(32, func(r reg.VecPhysical) reg.Register { return r.AsZ() }),
+	}
+)
+
+func main() {
+	// avo's build package registers its own flags on flag.CommandLine.
+	fs := flag.NewFlagSet("gemm", flag.ExitOnError)
+	pkg := fs.String("pkg", "kernels", "package name")
+	out := fs.String("out", "", "GEMM assembly output")
+	stubs := fs.String("stubs", "", "GEMM Go stubs output")
+	peakOut := fs.String("peak-out", "", "peak kernel assembly output")
+	peakStubs := fs.String("peak-stubs", "", "peak kernel Go stubs output")
+	_ = fs.Parse(os.Args[1:])
+
+	if *out != "" || *stubs != "" {
+		ctx := newContext()
+		for _, a := range []arch{archAVX2, archAVX512} {
+			for i, np := range a.np {
+				for mr := 1; mr <= a.maxMR[i]; mr++ {
+					gemmKernel(ctx, a, mr, np)
+				}
+			}
+		}
+		emit(ctx, *pkg, *out, *stubs)
+	}
+	if *peakOut != "" || *peakStubs != "" {
+		ctx := newContext()
+		peakKernel(ctx, archAVX2, 12)
+		peakKernel(ctx, archAVX512, 24)
+		emit(ctx, *pkg, *peakOut, *peakStubs)
+	}
+}
+
+func newContext() *build.Context {
+	ctx := build.NewContext()
+	ctx.ConstraintExpr("amd64,!purego")
+	return ctx
+}
+
+// emit compiles the context and writes the assembly and stub files. The
+// printer configuration is fixed (no argv, no paths) so output is
+// reproducible byte for byte.
+func emit(ctx *build.Context, pkg, asmPath, stubPath string) {
+	f, err := ctx.Result()
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg := printer.Config{Name: "mnet.dev/mnet/exec/internal/kernels/_asm/gemm", Pkg: pkg}
+	passes := []pass.Interface{pass.Compile}
+	add := func(path string, b printer.Builder) {
+		if path == "" {
+			return
+		}
+		w, err := os.Create(path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		passes = append(passes, &pass.Output{Writer: w, Printer: b(cfg)})
+	}
+	add(asmPath, printer.NewGoAsm)
+	add(stubPath, printer.NewStubs)
+	// pass.Output closes the files.
+	if err := pass.Concat(passes...).Execute(f); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// kernel holds the register assignment of one micro-kernel.
+type kernel struct {
+	ctx   *build.Context
+	a     arch
+	mr    int // rows per block
+	np    int // panels per call
+	nvec  int // vectors per row (w / lanes)
+	sets  int // accumulator copies over k
+	acc   [][][]reg.VecPhysical
+	bv    []reg.VecPhysical // B row vectors
+	t     reg.VecPhysical   // broadcast / clamp temporary
+	masks []reg.VecPhysical // AVX2 tail masks (aliases bv/t, used outside the k loop)
+	kregs []reg.Register    // AVX-512 tail masks
+	label string
+}
+
+// General-purpose register assignment (no BP, SP, R14, R15).
+var (
+	rBase   = []reg.Register{reg.RAX, reg.RBX, reg.RCX, reg.RDX} // A rows 0,3,6,9 (+lda, +2*lda)
+	rBlocks = reg.RSI
+	rTmp    = reg.RDI
+	rA      = reg.R8  // A block start
+	rLda    = reg.R9  // lda in bytes
+	rB      = reg.R10 // B cursor
+	rBs     = reg.R11 // panel stride in bytes
+	rK      = reg.R12 // k counter
+	rC      = reg.R13 // C block start
+)
+
+func chooseSets(accs int) int {
+	s := 1
+	for s < 4 && s*accs < 8 {
+		s *= 2
+	}
+	return s
+}
+
+func gemmKernel(ctx *build.Context, a arch, mr, np int) {
+	k := &kernel{ctx: ctx, a: a, mr: mr, np: np, nvec: np * panelW / a.lanes}
+	k.sets = chooseSets(mr * k.nvec)
+	name := fmt.Sprintf("gemm%s_%dx%d", a.name, mr, np*panelW)
+	k.label = name
+	n := 0
+	next := func() reg.VecPhysical { r := a.vecs[n]; n++; return r }
+	k.acc = make([][][]reg.VecPhysical, k.sets)
+	for s := range k.acc {
+		k.acc[s] = make([][]reg.VecPhysical, mr)
+		for r := range k.acc[s] {
+			k.acc[s][r] = make([]reg.VecPhysical, k.nvec)
+			for v := range k.acc[s][r] {
+				k.acc[s][r][v] = next()
+			}
+		}
+	}
+	for range k.nvec {
+		k.bv = append(k.bv, next())
+	}
+	k.t = next()
+	if n > len(a.vecs) {
+		panic(fmt.Sprintf("%s: needs %d vector registers", name, n))
+	}
+	if !a.kmask {
+		// Masks are live only outside the k loop (init and store), where
+		// the B registers are free; at init all accumulator sets are live,
+		// so they must not overlap any of them.
+		k.masks = k.bv
+	} else {
+		k.kregs = []reg.Register{reg.K1, reg.K2}[:k.nvec]
+	}
+
+	maskType := "*int32"
+	if a.kmask {
+		maskType = "uint64"
+	}
+	ctx.Function(name)
+	ctx.Attributes(attr.NOSPLIT)
+	ctx.Pragma("noescape")
+	ctx.SignatureExpr("func(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask " + maskType + ")")
+	ctx.Doc(fmt.Sprintf("%s computes blocks x %d rows by %d columns of C (sets=%d); see the generator.", name, mr, np*panelW, k.sets))
+	k.body()
+}
+
+func (k *kernel) lbl(s string) string { return k.label + "_" + s }
+
+func (k *kernel) load(param string, r reg.Register) { k.ctx.Load(k.ctx.Param(param), r) }
+
+// rowMem addresses A row r (relative to the current bases) at byte offset disp.
+func (k *kernel) rowMem(r, disp int) operand.Mem {
+	m := operand.Mem{Base: rBase[r/3], Disp: disp}
+	switch r % 3 {
+	case 1:
+		m.Index, m.Scale = rLda, 1
+	case 2:
+		m.Index, m.Scale = rLda, 2
+	}
+	return m
+}
+
+// vecMem addresses vector v of a w-wide row starting at base+disp
+// (C or bias rows: columns are contiguous).
+func (k *kernel) vecMem(base reg.Register, v int) operand.Mem {
+	return operand.Mem{Base: base, Disp: v * k.a.lanes * 4}
+}
+
+// loadVec loads vector v of a row into dst, masked if masked is set.
+func (k *kernel) loadVec(m operand.Mem, v int, dst reg.VecPhysical, masked bool) {
+	c := k.ctx
+	switch {
+	case !masked:
+		c.VMOVUPS(m, dst)
+	case k.a.kmask:
+		c.VMOVUPS_Z(m, k.kregs[v], dst)
+	default:
+		c.VMASKMOVPS(m, k.masks[v], dst)
+	}
+}
+
+func (k *kernel) storeVec(src reg.VecPhysical, v int, m operand.Mem, masked bool) {
+	c := k.ctx
+	switch {
+	case !masked:
+		c.VMOVUPS(src, m)
+	case k.a.kmask:
+		c.VMOVUPS(src, k.kregs[v], m)
+	default:
+		c.VMASKMOVPS(src, k.masks[v], m)
+	}
+}
+
+// loadMasks prepares the tail masks. AVX2: from the mask pointer (nvec
+// vectors of int32 lane masks). AVX-512: one 16-bit opmask per vector from
+// the mask integer.
+func (k *kernel) loadMasks() {
+	c := k.ctx
+	if k.a.kmask {
+		k.load("mask", rTmp)
+		for v := range k.nvec {
+			if v > 0 {
+				c.SHRQ(operand.Imm(16), rTmp)
+			}
+			c.KMOVW(reg.EDI, k.kregs[v])
+		}
+		return
+	}
+	k.load("mask", rTmp)
+	for v := range k.nvec {
+		c.VMOVUPS(operand.Mem{Base: rTmp, Disp: v * 32}, k.masks[v])
+	}
+}
+
+func (k *kernel) zeroSets(from int) {
+	c := k.ctx
+	for s := from; s < k.sets; s++ {
+		for r := range k.mr {
+			for v := range k.nvec {
+				k.a.zero(c, k.acc[s][r][v])
+			}
+		}
+	}
+}
+
+// initFromBias starts every row's accumulators at the bias vector (and the
+// extra accumulator sets at zero).
+func (k *kernel) initFromBias(masked bool) {
+	c := k.ctx
+	if masked {
+		k.loadMasks()
+	}
+	k.load("bias", rTmp)
+	for v := range k.nvec {
+		k.loadVec(k.vecMem(rTmp, v), v, k.acc[0][0][v], masked)
+	}
+	for r := 1; r < k.mr; r++ {
+		for v := range k.nvec {
+			c.VMOVUPS(k.acc[0][0][v], k.acc[0][r][v])
+		}
+	}
+	k.zeroSets(1)
+}
+
+// initFromC starts the accumulators at the current C block (K blocks after
+// the first).
+func (k *kernel) initFromC(masked bool) {
+	c := k.ctx
+	if masked {
+		k.loadMasks()
+	}
+	k.load("ldc", rB)
+	c.MOVQ(rC, rTmp)
+	for r := range k.mr {
+		if r > 0 {
+			c.ADDQ(rB, rTmp)
+		}
+		for v := range k.nvec {
+			k.loadVec(k.vecMem(rTmp, v), v, k.acc[0][r][v], masked)
+		}
+	}
+	k.zeroSets(1)
+}
+
+// step emits one k step at byte offset u (A: 4*u, B: 64*u) into set s.
+func (k *kernel) step(u, s int) {
+	c := k.ctx
+	vpp := panelW / k.a.lanes // vectors per panel
+	for v := range k.nvec {
+		m := operand.Mem{Base: rB, Disp: u*panelW*4 + (v%vpp)*k.a.lanes*4}
+		if v/vpp == 1 {
+			m.Index, m.Scale = rBs, 1
+		}
+		c.VMOVUPS(m, k.bv[v])
+	}
+	for r := range k.mr {
+		c.VBROADCASTSS(k.rowMem(r, 4*u), k.t)
+		for v := range k.nvec {
+			c.VFMADD231PS(k.bv[v], k.t, k.acc[s][r][v])
+		}
+	}
+}
+
+func (k *kernel) advance(steps int) {
+	c := k.ctx
+	for g := 0; g < (k.mr+2)/3; g++ {
+		c.ADDQ(operand.U32(4*steps), rBase[g])
+	}
+	c.ADDQ(operand.U32(4*panelW*steps), rB)
+}
+
+const unroll = 4
+
+func (k *kernel) body() {
+	c := k.ctx
+	k.load("a", rA)
+	k.load("lda", rLda)
+	k.load("c", rC)
+	k.load("blocks", rBlocks)
+	if k.np > 1 {
+		k.load("bstride", rBs)
+	}
+	c.TESTQ(rBlocks, rBlocks)
+	c.JZ(operand.LabelRef(k.lbl("ret")))
+
+	c.Label(k.lbl("block"))
+	// Accumulator initialisation: C (accumulate), bias, or zero; masked
+	// variants for a partial last panel.
+	k.load("flags", rTmp)
+	c.TESTQ(operand.U32(flagAccum), rTmp)
+	c.JNZ(operand.LabelRef(k.lbl("initc")))
+	c.TESTQ(operand.U32(flagBias), rTmp)
+	c.JZ(operand.LabelRef(k.lbl("initzero")))
+	c.TESTQ(operand.U32(flagMask), rTmp)
+	c.JNZ(operand.LabelRef(k.lbl("initbiasmask")))
+	k.initFromBias(false)
+	c.JMP(operand.LabelRef(k.lbl("initdone")))
+	c.Label(k.lbl("initbiasmask"))
+	k.initFromBias(true)
+	c.JMP(operand.LabelRef(k.lbl("initdone")))
+	c.Label(k.lbl("initzero"))
+	k.zeroSets(0)
+	c.JMP(operand.LabelRef(k.lbl("initdone")))
+	c.Label(k.lbl("initc"))
+	c.TESTQ(operand.U32(flagMask), rTmp)
+	c.JNZ(operand.LabelRef(k.lbl("initcmask")))
+	k.initFromC(false)
+	c.JMP(operand.LabelRef(k.lbl("initdone")))
+	c.Label(k.lbl("initcmask"))
+	k.initFromC(true)
+	c.Label(k.lbl("initdone"))
+
+	// Row bases: rows 3g+{0,1,2} at base[g] + {0, lda, 2*lda}. rA moves on
+	// to the next block (rA + mr*lda) as soon as the bases are set.
+	groups := (k.mr + 2) / 3
+	c.MOVQ(rA, rBase[0])
+	for g := 1; g < groups; g++ {
+		c.LEAQ(operand.Mem{Base: rBase[g-1], Index: rLda, Scale: 2}, rBase[g])
+		c.ADDQ(rLda, rBase[g])
+	}
+	last := rBase[groups-1]
+	switch k.mr - 3*(groups-1) {
+	case 1:
+		c.LEAQ(operand.Mem{Base: last, Index: rLda, Scale: 1}, rA)
+	case 2:
+		c.LEAQ(operand.Mem{Base: last, Index: rLda, Scale: 2}, rA)
+	case 3:
+		c.LEAQ(operand.Mem{Base: last, Index: rLda, Scale: 2}, rA)
+		c.ADDQ(rLda, rA)
+	}
+	k.load("b", rB)
+
+	// Main k loop, unrolled; step u goes to accumulator set u%sets.
+	k.load("k", rK)
+	c.SHRQ(operand.Imm(2), rK)
+	c.JZ(operand.LabelRef(k.lbl("ktail")))
+	c.Label(k.lbl("kloop"))
+	for u := range unroll {
+		k.step(u, u%k.sets)
+	}
+	k.advance(unroll)
+	c.DECQ(rK)
+	c.JNZ(operand.LabelRef(k.lbl("kloop")))
+	c.Label(k.lbl("ktail"))
+	k.load("k", rK)
+	c.ANDQ(operand.Imm(unroll-1), rK)
+	c.JZ(operand.LabelRef(k.lbl("kdone")))
+	c.Label(k.lbl("kloop1"))
+	k.step(0, 0)
+	k.advance(1)
+	c.DECQ(rK)
+	c.JNZ(operand.LabelRef(k.lbl("kloop1")))
+	c.Label(k.lbl("kdone"))
+
+	// Sum the accumulator sets.
+	for s := 1; s < k.sets; s++ {
+		for r := range k.mr {
+			for v := range k.nvec {
+				c.VADDPS(k.acc[s][r][v], k.acc[0][r][v], k.acc[0][r][v])
+			}
+		}
+	}
+
+	// Activation: clamp to [clamp[0], clamp[1]] as the flags ask. Operand
+	// order (Intel: VMAXPS acc, t, acc) makes a NaN accumulator come
+	// through as NaN, like the generic Go code.
+	k.load("flags", rTmp)
+	c.TESTQ(operand.U32(flagMax), rTmp)
+	c.JZ(operand.LabelRef(k.lbl("nomax")))
+	k.load("clamp", rB)
+	c.VBROADCASTSS(operand.Mem{Base: rB}, k.t)
+	for r := range k.mr {
+		for v := range k.nvec {
+			c.VMAXPS(k.acc[0][r][v], k.t, k.acc[0][r][v])
+		}
+	}
+	c.Label(k.lbl("nomax"))
+	c.TESTQ(operand.U32(flagMin), rTmp)
+	c.JZ(operand.LabelRef(k.lbl("nomin")))
+	k.load("clamp", rB)
+	c.VBROADCASTSS(operand.Mem{Base: rB, Disp: 4}, k.t)
+	for r := range k.mr {
+		for v := range k.nvec {
+			c.VMINPS(k.acc[0][r][v], k.t, k.acc[0][r][v])
+		}
+	}
+	c.Label(k.lbl("nomin"))
+
+	// Store; rC moves on to the next block.
+	k.load("ldc", rB)
+	c.TESTQ(operand.U32(flagMask), rTmp)
+	c.JNZ(operand.LabelRef(k.lbl("storemask")))
+	k.store(false)
+	c.JMP(operand.LabelRef(k.lbl("stored")))
+	c.Label(k.lbl("storemask"))
+	k.loadMasks()
+	k.store(true)
+	c.Label(k.lbl("stored"))
+
+	c.DECQ(rBlocks)
+	c.JNZ(operand.LabelRef(k.lbl("block")))
+	c.Label(k.lbl("ret"))
+	c.VZEROUPPER()
+	c.RET()
+}
+
+func (k *kernel) store(masked bool) {
+	c := k.ctx
+	for r := range k.mr {
+		for v := range k.nvec {
+			k.storeVec(k.acc[0][r][v], v, k.vecMem(rC, v), masked)
+		}
+		c.ADDQ(rB, rC)
+	}
+}
+
+// peakKernel emits peak{ISA}(iters int): iters x nacc independent
+// VFMADD231PS on registers only (no memory traffic), enough chains to cover
+// FMA latency x ports. FLOPs = iters * nacc * lanes * 2.
+func peakKernel(ctx *build.Context, a arch, nacc int) {
+	name := "peak" + a.name
+	ctx.Function(name)
+	ctx.Attributes(attr.NOSPLIT)
+	ctx.SignatureExpr("func(iters int)")
+	ctx.Doc(fmt.Sprintf("%s runs iters x %d independent %d-lane FMAs on registers.", name, nacc, a.lanes))
+	x, y := a.vecs[nacc], a.vecs[nacc+1]
+	for i := range nacc + 2 {
+		a.zero(ctx, a.vecs[i])
+	}
+	ctx.Load(ctx.Param("iters"), rK)
+	ctx.TESTQ(rK, rK)
+	ctx.JZ(operand.LabelRef(name + "_done"))
+	ctx.Label(name + "_loop")
+	for i := range nacc {
+		ctx.VFMADD231PS(x, y, a.vecs[i])
+	}
+	ctx.DECQ(rK)
+	ctx.JNZ(operand.LabelRef(name + "_loop"))
+	ctx.Label(name + "_done")
+	ctx.VZEROUPPER()
+	ctx.RET()
+}

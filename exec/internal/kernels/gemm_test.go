@@ -1,0 +1,397 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+)
+
+// guardBits is the NaN bit pattern filling every guard band and every C
+// element a call must not write. Reading a guard into a sum makes the result
+// NaN (caught by the value check); writing one changes its bits (caught by
+// the guard check).
+const guardBits = 0x7fc0dead
+
+var guardNaN = math.Float32frombits(guardBits)
+
+const guardLen = 37 // floats of guard on each side (odd: not a vector multiple)
+
+// guarded is a float32 slice with NaN guard bands on both sides.
+type guarded struct {
+	buf []float32
+	n   int
+}
+
+func newGuarded(n int) *guarded {
+	g := &guarded{buf: make([]float32, n+2*guardLen), n: n}
+	for i := range g.buf {
+		g.buf[i] = guardNaN
+	}
+	return g
+}
+
+func (g *guarded) data() []float32 { return g.buf[guardLen : guardLen+g.n : guardLen+g.n] }
+
+func (g *guarded) check(t *testing.T, what string) {
+	t.Helper()
+	for i := range guardLen {
+		if b := math.Float32bits(g.buf[i]); b != guardBits {
+			t.Fatalf("%s: guard before [%d] overwritten: %#x", what, i-guardLen, b)
+		}
+		if b := math.Float32bits(g.buf[guardLen+g.n+i]); b != guardBits {
+			t.Fatalf("%s: guard after [%d] overwritten: %#x", what, i, b)
+		}
+	}
+}
+
+type gemmCase struct {
+	m, n, k  int
+	lda, ldc int
+	n0, n1   int
+	bias     bool
+	act      Act
+}
+
+func (c gemmCase) String() string {
+	return fmt.Sprintf("m%d_n%d_k%d_lda%d_ldc%d_cols%d-%d_bias%v_%v", c.m, c.n, c.k, c.lda, c.ldc, c.n0, c.n1, c.bias, c.act)
+}
+
+// refGemm is the float64 reference: act(bias + A*B) over the range.
+func refGemm(cs gemmCase, a, b, bias []float32) []float64 {
+	out := make([]float64, cs.m*cs.n)
+	for i := range cs.m {
+		for j := cs.n0; j < cs.n1; j++ {
+			s := 0.0
+			if cs.bias {
+				s = float64(bias[j])
+			}
+			for k := range cs.k {
+				s += float64(a[i*cs.lda+k]) * float64(b[k*cs.n+j])
+			}
+			switch cs.act {
+			case ActReLU:
+				s = max(s, 0)
+			case ActReLU6:
+				s = min(max(s, 0), 6)
+			}
+			out[i*cs.n+j] = s
+		}
+	}
+	return out
+}
+
+// runGemmCase runs one case on isa with guard bands around A, packed B,
+// bias and C, NaN in the lda/ldc gaps, and checks values and guards.
+func runGemmCase(t *testing.T, isa ISA, cs gemmCase, rng *rand.Rand) {
+	t.Helper()
+	// A: rows of k values, lda-k NaN gap floats after each row.
+	aLen := 0
+	if cs.m > 0 {
+		aLen = (cs.m-1)*cs.lda + cs.k
+	}
+	ag := newGuarded(aLen)
+	a := ag.data()
+	for i := range cs.m {
+		for k := range cs.k {
+			a[i*cs.lda+k] = rng.Float32()*2 - 1
+		}
+	}
+	b := make([]float32, cs.k*cs.n)
+	for i := range b {
+		b[i] = rng.Float32()*2 - 1
+	}
+	var bias []float32
+	bg := newGuarded(cs.n1)
+	if cs.bias {
+		bias = bg.data()
+		for j := range bias {
+			bias[j] = rng.Float32()*2 - 1
+		}
+	}
+	p := PackB(isa, cs.k, cs.n, b, cs.n)
+	// Copy the packed panels between NaN guards.
+	pg := newGuarded(len(p.data))
+	copy(pg.data(), p.data)
+	p.data = pg.data()
+
+	cLen := (cs.m-1)*cs.ldc + cs.n
+	if cs.m == 0 {
+		cLen = 0
+	}
+	cg := newGuarded(cLen)
+	c := cg.data()
+
+	Gemm(isa, cs.m, a, cs.lda, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
+
+	ag.check(t, "A")
+	pg.check(t, "packed B")
+	bg.check(t, "bias")
+	cg.check(t, "C")
+	for i := range cs.m {
+		for k := cs.k; k < cs.lda && i*cs.lda+k < len(a); k++ {
+			if math.Float32bits(a[i*cs.lda+k]) != guardBits {
+				t.Fatalf("A gap [%d][%d] overwritten", i, k)
+			}
+		}
+	}
+
+	ref := refGemm(cs, a, b, bias)
+	scale := 0.0
+	for _, v := range ref {
+		scale = max(scale, math.Abs(v))
+	}
+	scale = max(scale, 1e-3)
+	// Tolerance: float32 products summed in float32. For random signs the
+	// rounding error of a k-term sum grows like sqrt(k)*eps relative to the
+	// output scale (k <= 2100 here: under 3e-6), inside 1e-5; a wrong
+	// index or a lost term is off by O(1/sqrt(k)) of the scale.
+	tol := 1e-5 * scale
+	for i := range cs.m {
+		for j := range cs.n {
+			got := c[i*cs.ldc+j]
+			if j < cs.n0 || j >= cs.n1 {
+				if math.Float32bits(got) != guardBits {
+					t.Fatalf("%v %v: C[%d][%d] outside [%d,%d) written: %v", isa, cs, i, j, cs.n0, cs.n1, got)
+				}
+				continue
+			}
+			if d := math.Abs(float64(got) - ref[i*cs.n+j]); !(d <= tol) {
+				t.Fatalf("%v %v: C[%d][%d] = %v, want %v (|diff| %.3g > tol %.3g)", isa, cs, i, j, got, ref[i*cs.n+j], d, tol)
+			}
+		}
+		for j := cs.n; j < cs.ldc && i*cs.ldc+j < len(c); j++ {
+			if math.Float32bits(c[i*cs.ldc+j]) != guardBits {
+				t.Fatalf("%v %v: C gap [%d][%d] written", isa, cs, i, j)
+			}
+		}
+	}
+}
+
+// randomCase draws a shape: mostly small, sometimes up to ~300, often not a
+// multiple of 4/6/8/12/16, with random strides and panel ranges.
+func randomCase(rng *rand.Rand) gemmCase {
+	dim := func(hi int) int {
+		switch rng.IntN(4) {
+		case 0:
+			return 1 + rng.IntN(8)
+		case 1:
+			return 1 + rng.IntN(40)
+		case 2:
+			return 1 + rng.IntN(hi)
+		}
+		// near a multiple of 16 or 6
+		base := []int{16, 32, 48, 64, 96, 6, 12, 18, 24, 36, 49, 196}[rng.IntN(12)]
+		return max(1, base+rng.IntN(3)-1)
+	}
+	cs := gemmCase{m: dim(300), n: dim(300), k: dim(300)}
+	if rng.IntN(20) == 0 {
+		cs.k = 300 + rng.IntN(900) // long K, short m and n
+		cs.m, cs.n = 1+rng.IntN(40), 1+rng.IntN(40)
+	}
+	cs.lda = cs.k + []int{0, 0, 1, 3, 16}[rng.IntN(5)]
+	cs.ldc = cs.n + []int{0, 0, 1, 5, 16}[rng.IntN(5)]
+	panels := (cs.n + panelW - 1) / panelW
+	p0, p1 := 0, panels
+	if rng.IntN(3) == 0 {
+		p0 = rng.IntN(panels)
+		p1 = p0 + 1 + rng.IntN(panels-p0)
+	}
+	cs.n0, cs.n1 = p0*panelW, min(p1*panelW, cs.n)
+	cs.bias = rng.IntN(2) == 0
+	cs.act = Act(rng.IntN(3))
+	return cs
+}
+
+func TestGemm(t *testing.T) {
+	fixed := []gemmCase{
+		{m: 1, n: 1, k: 1},
+		{m: 49, n: 1000, k: 64},
+		{m: 196, n: 48, k: 40},
+		{m: 13, n: 33, k: 27},
+		{m: 7, n: 17, k: 1},
+		{m: 9, n: 40, k: 2100}, // K blocked (> kcSplit)
+		{m: 3, n: 5, k: 0},     // bias/act only
+	}
+	for _, isa := range Available() {
+		t.Run(isa.String(), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, uint64(isa)))
+			for _, cs := range fixed {
+				for _, bias := range []bool{false, true} {
+					for act := range ActReLU6 + 1 {
+						cs := cs
+						cs.lda, cs.ldc, cs.n0, cs.n1 = cs.k+1, cs.n+2, 0, cs.n
+						cs.bias, cs.act = bias, act
+						runGemmCase(t, isa, cs, rng)
+					}
+				}
+			}
+			for range 200 {
+				runGemmCase(t, isa, randomCase(rng), rng)
+			}
+		})
+	}
+}
+
+// TestGemmAllHeights runs every m up to 3 blocks of the largest kernel, so
+// every kernel height and every balanced split is exercised.
+func TestGemmAllHeights(t *testing.T) {
+	for _, isa := range Available() {
+		rng := rand.New(rand.NewPCG(2, uint64(isa)))
+		for m := 1; m <= 3*RowBlock(AVX512)+1; m++ {
+			for _, n := range []int{16, 21, 32, 45} {
+				cs := gemmCase{m: m, n: n, k: 19, lda: 20, ldc: n + 3, n0: 0, n1: n, bias: m%2 == 0, act: Act(m % 3)}
+				runGemmCase(t, isa, cs, rng)
+			}
+		}
+	}
+}
+
+// TestGemmSplits checks that splitting rows and columns (as the executor's
+// threads do) gives the same bits as one call.
+func TestGemmSplits(t *testing.T) {
+	const m, n, k = 100, 70, 37
+	rng := rand.New(rand.NewPCG(3, 3))
+	a := make([]float32, m*k)
+	b := make([]float32, k*n)
+	bias := make([]float32, n)
+	for _, s := range [][]float32{a, b, bias} {
+		for i := range s {
+			s[i] = rng.Float32()*2 - 1
+		}
+	}
+	for _, isa := range Available() {
+		p := PackB(isa, k, n, b, n)
+		whole := make([]float32, m*n)
+		Gemm(isa, m, a, k, p, 0, n, bias, ActReLU6, whole, n)
+		parts := make([]float32, m*n)
+		rb := RowBlock(isa)
+		for i0 := 0; i0 < m; i0 += 2 * rb {
+			i1 := min(i0+2*rb, m)
+			for _, cols := range [][2]int{{0, 32}, {32, 48}, {48, n}} {
+				Gemm(isa, i1-i0, a[i0*k:], k, p, cols[0], cols[1], bias, ActReLU6, parts[i0*n:], n)
+			}
+		}
+		for i := range whole {
+			if math.Float32bits(whole[i]) != math.Float32bits(parts[i]) {
+				t.Fatalf("%v: split result differs at %d: %v vs %v", isa, i, parts[i], whole[i])
+			}
+		}
+	}
+}
+
+func TestGemmNaNPropagates(t *testing.T) {
+	for _, isa := range Available() {
+		for _, act := range []Act{ActNone, ActReLU, ActReLU6} {
+			const m, n, k = 7, 20, 5
+			a := make([]float32, m*k)
+			a[3*k+2] = float32(math.NaN())
+			b := make([]float32, k*n)
+			for i := range b {
+				b[i] = 1
+			}
+			c := make([]float32, m*n)
+			Gemm(isa, m, a, k, PackB(isa, k, n, b, n), 0, n, nil, act, c, n)
+			for i := range m {
+				for j := range n {
+					if got := c[i*n+j]; math.IsNaN(float64(got)) != (i == 3) {
+						t.Fatalf("%v %v: C[%d][%d] = %v", isa, act, i, j, got)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestGemmNoAllocs(t *testing.T) {
+	const m, n, k = 50, 40, 30
+	a := make([]float32, m*k)
+	b := make([]float32, k*n)
+	c := make([]float32, m*n)
+	bias := make([]float32, n)
+	for _, isa := range Available() {
+		p := PackB(isa, k, n, b, n)
+		if allocs := testing.AllocsPerRun(20, func() {
+			Gemm(isa, m, a, k, p, 0, n, bias, ActReLU, c, n)
+		}); allocs != 0 {
+			t.Errorf("%v: %v allocations per Gemm", isa, allocs)
+		}
+	}
+}
+
+func TestGemmPanics(t *testing.T) {
+	p := PackB(Generic, 4, 20, make([]float32, 80), 20)
+	a := make([]float32, 3*4)
+	c := make([]float32, 3*20)
+	for name, f := range map[string]func(){
+		"n0 off panel":  func() { Gemm(Generic, 3, a, 4, p, 8, 20, nil, ActNone, c, 20) },
+		"n1 off panel":  func() { Gemm(Generic, 3, a, 4, p, 0, 17, nil, ActNone, c, 20) },
+		"n1 > N":        func() { Gemm(Generic, 3, a, 4, p, 0, 32, nil, ActNone, c, 20) },
+		"short A":       func() { Gemm(Generic, 4, a, 4, p, 0, 20, nil, ActNone, c, 20) },
+		"short C":       func() { Gemm(Generic, 3, a, 4, p, 0, 20, nil, ActNone, c[:50], 20) },
+		"lda < K":       func() { Gemm(Generic, 3, a, 3, p, 0, 20, nil, ActNone, c, 20) },
+		"ldc < n1":      func() { Gemm(Generic, 3, a, 4, p, 0, 20, nil, ActNone, c, 19) },
+		"short bias":    func() { Gemm(Generic, 3, a, 4, p, 0, 20, make([]float32, 19), ActNone, c, 20) },
+		"bad ISA":       func() { Gemm(ISA(9), 3, a, 4, p, 0, 20, nil, ActNone, c, 20) },
+		"bad PackB ldb": func() { PackB(Generic, 4, 20, make([]float32, 80), 19) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}
+
+func TestSplitRows(t *testing.T) {
+	for mr := 1; mr <= 12; mr++ {
+		for m := 1; m < 500; m++ {
+			s := splitRows(m, mr)
+			if s.nbig*s.hi+s.nsmall*s.lo != m || (s.nbig > 0 && s.hi > mr) || s.nbig+s.nsmall != (m+mr-1)/mr || (s.nsmall > 0 && s.lo < 1) {
+				t.Fatalf("splitRows(%d, %d) = %+v", m, mr, s)
+			}
+		}
+	}
+	if s := splitRows(49, 6); s != (rowSplit{nbig: 4, hi: 6, nsmall: 5, lo: 5}) {
+		t.Errorf("splitRows(49, 6) = %+v", s)
+	}
+}
+
+// TestAsmVocabulary pins the instruction set of the generated GEMM and peak
+// kernels to the list documented in _asm/gemm (what an instruction-level
+// simulator of the AVX-512 code has to implement).
+func TestAsmVocabulary(t *testing.T) {
+	allowed := map[string]bool{
+		"VMOVUPS": true, "VMOVUPS.Z": true, "VMASKMOVPS": true, "VBROADCASTSS": true,
+		"VFMADD231PS": true, "VXORPS": true, "VPXORD": true, "VADDPS": true,
+		"VMAXPS": true, "VMINPS": true, "VZEROUPPER": true, "KMOVW": true,
+		"MOVQ": true, "LEAQ": true, "ADDQ": true, "SHRQ": true, "ANDQ": true,
+		"DECQ": true, "TESTQ": true, "JZ": true, "JNZ": true, "JMP": true, "RET": true,
+	}
+	for _, name := range []string{"gemm_amd64.s", "peak_amd64.s"} {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if !strings.HasPrefix(line, "\t") {
+				continue
+			}
+			f := strings.Fields(line)
+			if len(f) == 0 || strings.HasPrefix(f[0], "//") {
+				continue
+			}
+			if !allowed[f[0]] {
+				t.Errorf("%s:%d: instruction %s not in the documented vocabulary", name, i+1, f[0])
+			}
+			if strings.Contains(line, "*4)") || strings.Contains(line, "*8)") {
+				t.Errorf("%s:%d: index scale other than 1 or 2: %s", name, i+1, line)
+			}
+		}
+	}
+}
