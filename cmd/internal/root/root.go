@@ -9,7 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"mnet.dev/mnet/cmd/internal/analyzecmd"
+	"mnet.dev/mnet/cmd/internal/classifycmd"
 	"mnet.dev/mnet/cmd/internal/cmdutil"
+	"mnet.dev/mnet/cmd/internal/execcmd"
+	"mnet.dev/mnet/cmd/internal/importcmd"
 	"mnet.dev/mnet/cmd/internal/papercmd"
 	"mnet.dev/mnet/cmd/internal/sweepcmd"
 )
@@ -33,6 +36,9 @@ reproduced, and the α x resolution trade-off.`,
 	cmd.AddCommand(analyzecmd.NewCmdAnalyze(f, "analyze", nil))
 	cmd.AddCommand(papercmd.NewCmdPaper(f, nil))
 	cmd.AddCommand(sweepcmd.NewCmdSweep(f, nil))
+	cmd.AddCommand(execcmd.NewCmdExec(f, nil))
+	cmd.AddCommand(classifycmd.NewCmdClassify(f, nil))
+	cmd.AddCommand(importcmd.NewCmdImport(f, nil))
 	setFlagErrors(cmd)
 	return cmd
 }

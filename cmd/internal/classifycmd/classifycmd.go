@@ -1,0 +1,262 @@
+// Package classifycmd implements `mnet classify`: run a trained model on
+// images and print the most probable classes.
+package classifycmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/cmd/internal/cmdutil"
+	"mnet.dev/mnet/cmd/internal/iostreams"
+	"mnet.dev/mnet/exec"
+	"mnet.dev/mnet/exec/vision"
+	"mnet.dev/mnet/internal/render"
+	"mnet.dev/mnet/spec/tflite"
+)
+
+// Options are the classify command's inputs.
+type Options struct {
+	IO         *iostreams.IOStreams
+	Load       func(string) (*cmdutil.Model, error)
+	Getenv     func(string) string
+	Model      string
+	Images     []string
+	Labels     string
+	Top        int
+	Preprocess string
+	Kernels    string
+	Threads    int
+	Format     render.Format
+}
+
+// NewCmdClassify builds the command; runF replaces the run function in tests.
+func NewCmdClassify(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Load: f.LoadModel, Getenv: f.Getenv}
+	var format string
+	cmd := &cobra.Command{
+		Use:   "classify --model MODEL.tflite IMAGE...",
+		Short: "Classify images with a trained TensorFlow Lite model",
+		Long: `Run a trained model on each image and print the most probable classes.
+
+Images (PNG, JPEG or BMP) are resized to the model's input with bilinear
+interpolation (half-pixel centres, no antialiasing), as RGB, then mapped to
+the model's input range. --preprocess auto uses the input quantization a
+quantized model declares (TF-slim MobileNets: (x - 128)/128) and x/127.5 - 1
+(range [-1, 1]) for float models; inception, unit (x/255) and raw (0-255)
+force a mapping. Quantized weights run dequantized on float32 kernels, so
+scores can differ from an integer runtime's by a few output steps.
+
+Labels come from the model file's embedded label list, or --labels FILE
+(one per line, line i is class i).`,
+		Example: `  mnet classify --model mobilenet_v1_0.25_224_float.tflite --labels imagenet_labels_1001.txt cat.bmp
+  mnet classify --model mobilenet_v1_0.75_192_quant.tflite --top 3 --format json grace_hopper.bmp`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmdutil.FlagErrorf("give at least one image (PNG, JPEG or BMP)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Images = args
+			if opts.Model == "" {
+				return cmdutil.FlagErrorf("--model is required")
+			}
+			if opts.Top < 1 || opts.Top > 1000000 {
+				return cmdutil.FlagErrorf("--top %d out of range", opts.Top)
+			}
+			switch opts.Preprocess {
+			case "auto", "inception", "unit", "raw":
+			default:
+				return cmdutil.FlagErrorf("--preprocess %q: want auto, inception, unit or raw", opts.Preprocess)
+			}
+			var err error
+			if opts.Format, err = render.ParseFormat(format, render.FormatTable, render.FormatJSON); err != nil {
+				return &cmdutil.FlagError{Err: fmt.Errorf("--format: %w", err)}
+			}
+			if opts.Kernels == "" && opts.Getenv != nil {
+				opts.Kernels = opts.Getenv("MNET_KERNELS")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return Run(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Model, "model", "m", "", "trained model (.tflite)")
+	cmd.Flags().StringVar(&opts.Labels, "labels", "", "label file, one label per line (default: the model's own)")
+	cmd.Flags().IntVarP(&opts.Top, "top", "k", 5, "classes to show per image")
+	cmd.Flags().StringVar(&opts.Preprocess, "preprocess", "auto", "pixel mapping: auto, inception, unit or raw")
+	cmd.Flags().StringVar(&opts.Kernels, "kernels", "", "kernel set: auto, avx512, avx2 or generic (default $MNET_KERNELS, else auto)")
+	cmd.Flags().IntVarP(&opts.Threads, "threads", "t", 0, "threads (0: all cores)")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
+	return cmd
+}
+
+// Result is one image's predictions (the JSON contract: image, top[index,
+// label, probability]).
+type Result struct {
+	Image string  `json:"image"`
+	Top   []Class `json:"top"`
+}
+
+// Class is one prediction.
+type Class struct {
+	Index       int     `json:"index"`
+	Label       string  `json:"label"`
+	Probability float64 `json:"probability"`
+}
+
+// Classifier runs a model on images.
+type Classifier struct {
+	Plan   *exec.Plan
+	Labels []string
+	Pre    vision.Preprocess
+	H, W   int
+}
+
+// NewClassifier compiles a trained model for classification.
+func NewClassifier(m *cmdutil.Model, pre string, kernels string, threads int) (*Classifier, error) {
+	if m.Weights == nil {
+		return nil, fmt.Errorf("%s has no trained weights: classify needs a trained model (.tflite)", m.Network.Name)
+	}
+	r, err := analyze.Spec(m.Network, specDefaults())
+	if err != nil {
+		return nil, err
+	}
+	p, err := exec.Compile(r, exec.Options{Kernels: kernels, Threads: threads, Weights: m.Weights})
+	if err != nil {
+		return nil, err
+	}
+	c := &Classifier{Plan: p, Labels: m.Labels, H: r.Graph.Input.H, W: r.Graph.Input.W}
+	if r.Graph.Input.C != 3 {
+		p.Close()
+		return nil, fmt.Errorf("the model takes %d input channels; classify feeds RGB (3)", r.Graph.Input.C)
+	}
+	switch pre {
+	case "inception":
+		c.Pre = vision.Inception
+	case "unit":
+		c.Pre = vision.Unit
+	case "raw":
+		c.Pre = vision.Raw
+	default:
+		c.Pre = vision.Inception
+		if q := inputQuant(m.TFLite); q.Scale != 0 {
+			c.Pre = vision.Quantized(q.Scale, q.ZeroPoint)
+		}
+	}
+	return c, nil
+}
+
+func inputQuant(c *tflite.Converted) tflite.InputQuant {
+	if c == nil {
+		return tflite.InputQuant{}
+	}
+	return c.Input
+}
+
+// Probabilities classifies one image file; the slice is valid until the
+// next call.
+func (c *Classifier) Probabilities(path string) ([]float32, error) {
+	img, err := vision.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	c.Pre.Apply(vision.ResizeRGB(img, c.W, c.H), c.Plan.Input())
+	c.Plan.Run()
+	out := c.Plan.Output()
+	// A model without a final softmax yields logits; report probabilities.
+	sum := 0.0
+	neg := false
+	for _, v := range out {
+		sum += float64(v)
+		neg = neg || v < 0
+	}
+	if neg || math.Abs(sum-1) > 1e-3 {
+		softmax(out)
+	}
+	return out, nil
+}
+
+func softmax(v []float32) {
+	m := float32(math.Inf(-1))
+	for _, x := range v {
+		m = max(m, x)
+	}
+	var s float64
+	for i, x := range v {
+		e := math.Exp(float64(x - m))
+		v[i] = float32(e)
+		s += e
+	}
+	for i := range v {
+		v[i] = float32(float64(v[i]) / s)
+	}
+}
+
+// Run classifies every image and writes the predictions.
+func Run(o *Options) error {
+	m, err := o.Load(o.Model)
+	if err != nil {
+		return err
+	}
+	c, err := NewClassifier(m, o.Preprocess, o.Kernels, o.Threads)
+	if err != nil {
+		return err
+	}
+	defer c.Plan.Close()
+	if o.Labels != "" {
+		if c.Labels, err = tflite.ReadLabels(o.Labels); err != nil {
+			return err
+		}
+	}
+	classes := len(c.Plan.Output())
+	if c.Labels != nil && len(c.Labels) != classes {
+		return fmt.Errorf("%d labels for %d classes", len(c.Labels), classes)
+	}
+	var results []Result
+	for _, img := range o.Images {
+		probs, err := c.Probabilities(img)
+		if err != nil {
+			return err
+		}
+		res := Result{Image: img}
+		for _, p := range vision.TopK(probs, o.Top) {
+			label := ""
+			if c.Labels != nil {
+				label = c.Labels[p.Index]
+			}
+			res.Top = append(res.Top, Class{Index: p.Index, Label: label, Probability: float64(p.Probability)})
+		}
+		results = append(results, res)
+	}
+	if o.Format == render.FormatJSON {
+		b, err := json.MarshalIndent(results, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = o.IO.Out.Write(append(b, '\n'))
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, %dx%d input, preprocessing %s, kernels %s\n\n", m.Network.Name, c.W, c.H, c.Pre.Name, c.Plan.ISA)
+	for _, r := range results {
+		t := &render.Table{Title: r.Image, Header: []string{"#", "Class", "Label", "Probability"},
+			Align: []render.Align{render.Right, render.Right, render.Left, render.Right}}
+		for i, p := range r.Top {
+			t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), strconv.Itoa(p.Index), p.Label, strconv.FormatFloat(p.Probability, 'f', 4, 64)})
+		}
+		if err := render.Write(&b, t, render.FormatTable, o.IO.OutTTY); err != nil {
+			return err
+		}
+		b.WriteString("\n")
+	}
+	_, err = fmt.Fprint(o.IO.Out, b.String())
+	return err
+}

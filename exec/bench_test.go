@@ -1,0 +1,39 @@
+package exec
+
+import (
+	"fmt"
+	"testing"
+
+	"mnet.dev/mnet/exec/internal/kernels"
+	"mnet.dev/mnet/spec"
+)
+
+// BenchmarkMobileNet runs whole MobileNet v1 inferences (batch 1, random
+// weights) for 1.0-224 and 0.25-128 on every kernel set and 1 and 2
+// threads; GFLOP/s is 2 x mult-adds per second.
+func BenchmarkMobileNet(b *testing.B) {
+	for _, cfg := range []struct {
+		alpha float64
+		res   int
+	}{{1, 224}, {0.25, 128}} {
+		r := reportFor(b, "mobilenet_v1", spec.Options{Alpha: cfg.alpha, Resolution: cfg.res})
+		for _, isa := range kernels.Available() {
+			for _, threads := range []int{1, 2} {
+				name := fmt.Sprintf("%g-%d/%s/threads=%d", cfg.alpha, cfg.res, isa, threads)
+				b.Run(name, func(b *testing.B) {
+					p, err := Compile(r, Options{Kernels: isa.String(), Threads: threads})
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer p.Close()
+					randomInput(p, 1)
+					p.Run()
+					for b.Loop() {
+						p.Run()
+					}
+					b.ReportMetric(2*float64(r.Totals.MultAdds)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}

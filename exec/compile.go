@@ -1,0 +1,158 @@
+package exec
+
+import (
+	"fmt"
+
+	"mnet.dev/mnet/exec/internal/kernels"
+	"mnet.dev/mnet/spec"
+)
+
+// op compiles one node; it returns nil for pass-through layers.
+func (c *compiler) op(n *spec.Node) (op, error) {
+	switch n.Op {
+	case spec.OpConv:
+		if n.KH == 1 && n.KW == 1 && n.SH == 1 && n.SW == 1 && n.Pad == (spec.Pad{}) {
+			return c.pointwise(n)
+		}
+		return c.conv(n)
+	case spec.OpDepthwise:
+		return c.depthwise(n)
+	case spec.OpFC:
+		return c.fc(n)
+	case spec.OpMaxPool, spec.OpAvgPool:
+		return c.pool(n), nil
+	case spec.OpLRN:
+		return &lrnOp{p: kernels.LRNParams{Size: n.LRNSize, Alpha: float32(n.LRNAlpha), Beta: float32(n.LRNBeta), K: float32(n.LRNK)},
+			c: n.Out.C, in: c.in(n.Inputs[0]), out: c.view(n.Index), pixels: c.batch * n.Out.H * n.Out.W}, nil
+	case spec.OpSoftmax:
+		return &softmaxOp{c: n.Out.C, in: c.in(n.Inputs[0]), out: c.view(n.Index), pixels: c.batch * n.Out.H * n.Out.W}, nil
+	case spec.OpConcat:
+		o := &concatOp{out: c.view(n.Index), c: n.Out.C, pixels: c.batch * n.Out.H * n.Out.W}
+		for _, in := range n.Inputs {
+			o.ins = append(o.ins, c.in(in))
+			o.cs = append(o.cs, c.shape(in).C)
+		}
+		return o, nil
+	case spec.OpAdd:
+		o := &addOp{out: c.view(n.Index), c: n.Out.C, pixels: c.batch * n.Out.H * n.Out.W, act: n.Act}
+		for _, in := range n.Inputs {
+			o.ins = append(o.ins, c.in(in))
+		}
+		return o, nil
+	case spec.OpDropout, spec.OpFlatten:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("no kernel for %s", n.Op)
+}
+
+func (c *compiler) shape(i int) spec.Shape {
+	if i == spec.GraphInput {
+		return c.g.Input
+	}
+	return c.g.Nodes[i].Out
+}
+
+// packGroups packs a [Cout][K] kernel (K = KH*KW*Cin/groups, or the fc's
+// inputs) into one K x Cout/groups matrix per group.
+func (c *compiler) packGroups(kernel []float32, groups, k, coutTotal int) []*kernels.PackedB {
+	cout := coutTotal / groups
+	bs := make([]*kernels.PackedB, groups)
+	tmp := make([]float32, k*cout)
+	for g := range groups {
+		for j := range cout {
+			row := kernel[(g*cout+j)*k : (g*cout+j+1)*k]
+			for i, v := range row {
+				tmp[i*cout+j] = v
+			}
+		}
+		bs[g] = kernels.PackB(c.isa, k, cout, tmp, cout)
+	}
+	return bs
+}
+
+func (c *compiler) gemmSplit(o *gemmOp) {
+	o.rowBlock = kernels.RowBlock(c.isa)
+	o.panelWidth = o.b[0].PanelWidth()
+	// Rows when there are enough row blocks for every thread several times
+	// over; otherwise column panels (7x7 layers, fully connected layers).
+	o.byRows = o.m >= 4*c.threads*o.rowBlock || o.cout < 2*c.threads*o.panelWidth
+}
+
+func (c *compiler) pointwise(n *spec.Node) (op, error) {
+	k, b, err := c.weights(n)
+	if err != nil {
+		return nil, err
+	}
+	cin := n.In.C / n.Groups
+	o := &gemmOp{isa: c.isa, m: c.batch * n.Out.H * n.Out.W, in: c.in(n.Inputs[0]), out: c.view(n.Index),
+		lda: n.In.C, ldc: n.Out.C, cin: cin, cout: n.Out.C / n.Groups,
+		b: c.packGroups(k, n.Groups, cin, n.Out.C), bias: b, act: act(n.Act)}
+	c.gemmSplit(o)
+	return o, nil
+}
+
+func (c *compiler) fc(n *spec.Node) (op, error) {
+	k, b, err := c.weights(n)
+	if err != nil {
+		return nil, err
+	}
+	in := int(n.In.Elems())
+	o := &gemmOp{isa: c.isa, m: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
+		lda: in, ldc: n.Out.C, cin: in, cout: n.Out.C,
+		b: c.packGroups(k, 1, in, n.Out.C), bias: b, act: act(n.Act)}
+	c.gemmSplit(o)
+	return o, nil
+}
+
+// imTileValues bounds one thread's im2col scratch (in float32 values): a
+// tile of output pixels times the row length, about 512 KiB.
+const imTileValues = 1 << 17
+
+func (c *compiler) conv(n *spec.Node) (op, error) {
+	k, b, err := c.weights(n)
+	if err != nil {
+		return nil, err
+	}
+	kk := n.KH * n.KW * (n.In.C / n.Groups)
+	s := kernels.ConvShape{InH: n.In.H, InW: n.In.W, C: n.In.C, KH: n.KH, KW: n.KW, SH: n.SH, SW: n.SW,
+		PadTop: n.Pad.Top, PadLeft: n.Pad.Left, OutH: n.Out.H, OutW: n.Out.W, Groups: n.Groups}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	rb := kernels.RowBlock(c.isa)
+	pixels := n.Out.H * n.Out.W
+	tile := max(imTileValues/kk/rb*rb, 4*rb)
+	tile = min(tile, pixels)
+	o := &convOp{isa: c.isa, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
+		inImg: int(n.In.Elems()), outImg: int(n.Out.Elems()), k: kk, cout: n.Out.C / n.Groups,
+		b: c.packGroups(k, n.Groups, kk, n.Out.C), bias: b, act: act(n.Act), tile: tile,
+		tilesImg: (pixels + tile - 1) / tile, totalCout: n.Out.C}
+	o.scratch = make([][]float32, c.threads)
+	for t := range o.scratch {
+		o.scratch[t] = make([]float32, tile*kk)
+	}
+	c.used += int64(c.threads*tile*kk) * 4
+	return o, nil
+}
+
+func (c *compiler) depthwise(n *spec.Node) (op, error) {
+	k, b, err := c.weights(n)
+	if err != nil {
+		return nil, err
+	}
+	s := kernels.DWShape{InH: n.In.H, InW: n.In.W, C: n.In.C, Mult: n.Mult, KH: n.KH, KW: n.KW, SH: n.SH, SW: n.SW,
+		PadTop: n.Pad.Top, PadLeft: n.Pad.Left, OutH: n.Out.H, OutW: n.Out.W}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &dwOp{isa: c.isa, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
+		inImg: int(n.In.Elems()), outImg: int(n.Out.Elems()), w: kernels.PackDW(c.isa, s, k), bias: b, act: act(n.Act)}, nil
+}
+
+func (c *compiler) pool(n *spec.Node) op {
+	return &poolOp{
+		shape: kernels.PoolShape{InH: n.In.H, InW: n.In.W, C: n.In.C, KH: n.KH, KW: n.KW, SH: n.SH, SW: n.SW,
+			PadTop: n.Pad.Top, PadLeft: n.Pad.Left, OutH: n.Out.H, OutW: n.Out.W, PadBottom: n.Pad.Bottom, PadRight: n.Pad.Right},
+		max: n.Op == spec.OpMaxPool, global: n.Global, countPad: n.CountPad, batch: c.batch,
+		in: c.in(n.Inputs[0]), out: c.view(n.Index), inImg: int(n.In.Elems()), outImg: int(n.Out.Elems())}
+}

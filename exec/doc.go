@@ -1,0 +1,40 @@
+// Package exec runs a network spec on the CPU with mnet's own kernels and
+// measures its latency.
+//
+// Compile turns an analyzed graph into a Plan: batch norm folded into the
+// convolution weights, weights packed for the chosen kernel set, every
+// activation tensor given a fixed place in one arena, and each layer bound to
+// a kernel with its bias and ReLU/ReLU6 fused into the kernel's output step.
+// Plan.Run then performs an inference without allocating.
+//
+// # Layout
+//
+// Activations are NHWC (batch, height, width, channels; channels fastest).
+// MobileNet's cost is 95% pointwise convolution, which in NHWC is a plain
+// matrix product: the input tensor is already the row-major H·W x C_in left
+// operand, read in place with no transform; the output tensor is the
+// H·W x C_out product. The depthwise convolution, memory-bound, vectorises
+// across the contiguous channels (8 float32 per AVX2 register, 16 per
+// AVX-512), and MobileNet's channel counts are multiples of 8. A
+// channel-blocked layout (NCHWc) would let the depthwise kernel run over
+// whole blocks but would need the GEMM to read strided blocks or repack
+// its operand at every layer, for no gain on these channel counts. It is the
+// layout TFLite and XNNPACK use for the same reason.
+//
+// # Threads
+//
+// A Plan owns a pool of threads-1 worker goroutines that live as long as the
+// Plan; the calling goroutine is the last worker. Each layer is split into
+// equal chunks of rows (or of GEMM column panels, when a layer has few
+// rows); a layer too small to pay for the hand-off runs on the caller alone.
+// Workers spin briefly between layers before parking, so consecutive layers
+// do not pay a goroutine wake-up.
+//
+// # Memory
+//
+// Tensor lifetimes come from analyze.Live (the same model behind the
+// analysis' peak activation memory); tensors whose lifetimes overlap get
+// disjoint ranges of one arena, placed largest first. The arena is at least
+// the analysis' peak and usually equal to it. Weights, packed, live beside
+// it; per-thread im2col scratch is sized for one tile of rows.
+package exec

@@ -1,0 +1,164 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+)
+
+// MeasureOptions control a latency measurement.
+type MeasureOptions struct {
+	Warmup int // untimed runs first
+	// Runs is the number of timed runs; when 0, runs continue until MinTime
+	// has passed (and at least 5 runs are done).
+	Runs    int
+	MinTime time.Duration // 0 with Runs 0: 2s
+	// Profile times every layer of every run (adds two clock reads per
+	// layer, about 50 ns each).
+	Profile bool
+	// Progress, if set, is called after each timed run with the runs done
+	// and the expected total.
+	Progress func(done, total int)
+}
+
+// Stats summarises a set of durations.
+type Stats struct {
+	Min, Median, P90, Mean, Stddev time.Duration
+	Runs                           int
+}
+
+// NewStats computes the statistics of ds (which it sorts).
+func NewStats(ds []time.Duration) Stats {
+	if len(ds) == 0 {
+		return Stats{}
+	}
+	sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
+	var sum float64
+	for _, d := range ds {
+		sum += float64(d)
+	}
+	mean := sum / float64(len(ds))
+	var sq float64
+	for _, d := range ds {
+		sq += (float64(d) - mean) * (float64(d) - mean)
+	}
+	sd := 0.0
+	if len(ds) > 1 {
+		sd = math.Sqrt(sq / float64(len(ds)-1))
+	}
+	return Stats{Min: ds[0], Median: quantile(ds, 0.5), P90: quantile(ds, 0.9), Mean: time.Duration(mean),
+		Stddev: time.Duration(sd), Runs: len(ds)}
+}
+
+// quantile interpolates linearly between the sorted samples.
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	pos := q * float64(len(sorted)-1)
+	i := int(pos)
+	if i+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	f := pos - float64(i)
+	return time.Duration(float64(sorted[i])*(1-f) + float64(sorted[i+1])*f)
+}
+
+// LayerTiming is one layer's share of a profiled measurement.
+type LayerTiming struct {
+	Layer
+	Median time.Duration
+}
+
+// Result is a latency measurement of a plan.
+type Result struct {
+	Latency      Stats
+	MultAdds     int64   // per inference (all images of the batch)
+	GFLOPS       float64 // 2 x mult-adds / median latency
+	ImagesPerSec float64
+	Layers       []LayerTiming // with Profile
+}
+
+// Measure runs the plan repeatedly and times each inference. It returns
+// early with ctx's error when ctx is cancelled.
+func (p *Plan) Measure(ctx context.Context, o MeasureOptions) (*Result, error) {
+	warm := o.Warmup
+	if o.Runs < 0 || o.MinTime < 0 || warm < 0 {
+		return nil, fmt.Errorf("negative run count, warm-up or time")
+	}
+	minTime := o.MinTime
+	if o.Runs == 0 && minTime == 0 {
+		minTime = 2 * time.Second
+	}
+	for range warm {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p.Run()
+	}
+	// Estimate the total for the progress display and size the sample.
+	total := o.Runs
+	if total == 0 {
+		t0 := time.Now()
+		p.Run()
+		one := max(time.Since(t0), time.Microsecond)
+		total = max(int(minTime/one), 5)
+	}
+	total = min(total, 1_000_000)
+	times := make([]time.Duration, 0, total)
+	var layer [][]time.Duration
+	var stamps []time.Time
+	if o.Profile {
+		layer = make([][]time.Duration, len(p.ops))
+		for i := range layer {
+			layer[i] = make([]time.Duration, 0, total)
+		}
+		stamps = make([]time.Time, len(p.ops)+1)
+	}
+	start := time.Now()
+	for i := 0; ; i++ {
+		if o.Runs > 0 && i >= o.Runs {
+			break
+		}
+		if o.Runs == 0 && i >= 5 && time.Since(start) >= minTime {
+			break
+		}
+		if i%8 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if o.Profile {
+			p.runTimed(stamps)
+			for l := range layer {
+				layer[l] = append(layer[l], stamps[l+1].Sub(stamps[l]))
+			}
+			times = append(times, stamps[len(stamps)-1].Sub(stamps[0]))
+		} else {
+			t0 := time.Now()
+			p.Run()
+			times = append(times, time.Since(t0))
+		}
+		if o.Progress != nil {
+			o.Progress(i+1, max(total, i+1))
+		}
+	}
+	res := &Result{Latency: NewStats(times), MultAdds: p.Report.Totals.MultAdds * int64(p.Batch)}
+	med := res.Latency.Median.Seconds()
+	if med > 0 {
+		res.GFLOPS = 2 * float64(res.MultAdds) / med / 1e9
+		res.ImagesPerSec = float64(p.Batch) / med
+	}
+	for l, ts := range layer {
+		res.Layers = append(res.Layers, LayerTiming{Layer: p.layers[l], Median: NewStats(ts).Median})
+	}
+	return res, nil
+}
+
+// runTimed is Run with a clock read before the first and after every layer.
+func (p *Plan) runTimed(stamps []time.Time) {
+	stamps[0] = time.Now()
+	for i, o := range p.ops {
+		p.pool.run(o, o.items(), p.chunks[i])
+		stamps[i+1] = time.Now()
+	}
+}
