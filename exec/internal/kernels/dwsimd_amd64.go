@@ -107,7 +107,9 @@ func dwSIMD(isa ISA, s *DWShape, in []float32, inStride int, w *PackedDW, bias [
 	if tail != 0 {
 		a.tail = 1
 		a.kmask = 1<<tail - 1
-		for i := range tail {
+		// a.mask is the AVX2 lane mask (8 lanes); AVX-512 reads kmask,
+		// and its tail can be up to 15 lanes.
+		for i := range min(tail, len(a.mask)) {
 			a.mask[i] = -1
 		}
 	}
