@@ -85,7 +85,7 @@ func (c *compiler) pointwise(n *spec.Node) (op, error) {
 	}
 	cin := n.In.C / n.Groups
 	o := &gemmOp{isa: c.isa, m: c.batch * n.Out.H * n.Out.W, in: c.in(n.Inputs[0]), out: c.view(n.Index),
-		lda: n.In.C, ldc: n.Out.C, cin: cin, cout: n.Out.C / n.Groups,
+		lda: c.strideOf(n.Inputs[0]), ldc: c.stride[n.Index], cin: cin, cout: n.Out.C / n.Groups,
 		b: c.packGroups(k, n.Groups, cin, n.Out.C), bias: b, act: act(n.Act)}
 	c.gemmSplit(o)
 	return o, nil
@@ -105,8 +105,9 @@ func (c *compiler) fc(n *spec.Node) (op, error) {
 }
 
 // imTileValues bounds one thread's im2col scratch (in float32 values): a
-// tile of output pixels times the row length, about 512 KiB.
-const imTileValues = 1 << 17
+// tile of output pixels times the row length, about 64 KiB, so the tile the
+// GEMM reads is still in L1/L2 when it runs.
+const imTileValues = 1 << 14
 
 func (c *compiler) conv(n *spec.Node) (op, error) {
 	k, b, err := c.weights(n)
@@ -124,9 +125,9 @@ func (c *compiler) conv(n *spec.Node) (op, error) {
 	tile := max(imTileValues/kk/rb*rb, 4*rb)
 	tile = min(tile, pixels)
 	o := &convOp{isa: c.isa, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
-		inImg: int(n.In.Elems()), outImg: int(n.Out.Elems()), k: kk, cout: n.Out.C / n.Groups,
+		inImg: c.elemsOf(n.Inputs[0]), outImg: c.elems[n.Index], k: kk, cout: n.Out.C / n.Groups,
 		b: c.packGroups(k, n.Groups, kk, n.Out.C), bias: b, act: act(n.Act), tile: tile,
-		tilesImg: (pixels + tile - 1) / tile, totalCout: n.Out.C}
+		tilesImg: (pixels + tile - 1) / tile, inStride: c.strideOf(n.Inputs[0]), outStride: c.stride[n.Index]}
 	o.scratch = make([][]float32, c.threads)
 	for t := range o.scratch {
 		o.scratch[t] = make([]float32, tile*kk)
@@ -146,7 +147,8 @@ func (c *compiler) depthwise(n *spec.Node) (op, error) {
 		return nil, err
 	}
 	return &dwOp{isa: c.isa, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
-		inImg: int(n.In.Elems()), outImg: int(n.Out.Elems()), w: kernels.PackDW(c.isa, s, k), bias: b, act: act(n.Act)}, nil
+		inImg: c.elemsOf(n.Inputs[0]), outImg: c.elems[n.Index], inStride: c.strideOf(n.Inputs[0]),
+		outStride: c.stride[n.Index], w: kernels.PackDW(c.isa, s, k), bias: b, act: act(n.Act)}, nil
 }
 
 func (c *compiler) pool(n *spec.Node) op {

@@ -91,7 +91,8 @@ type convOp struct {
 	tile      int // output pixels per work item
 	tilesImg  int
 	scratch   [][]float32 // per thread, tile*k
-	totalCout int
+	inStride  int         // values per pixel of the input and output
+	outStride int
 }
 
 func (o *convOp) items() int { return o.batch * o.tilesImg }
@@ -111,27 +112,28 @@ func (o *convOp) run(lo, hi, tid int) {
 		in := o.in[img*o.inImg : (img+1)*o.inImg]
 		out := o.out[img*o.outImg:]
 		for g, b := range o.b {
-			kernels.Im2col(s, g, in, s.C, scratch, o.k, r0, r1)
+			kernels.Im2col(s, g, in, o.inStride, scratch, o.k, r0, r1)
 			var bias []float32
 			if o.bias != nil {
 				bias = o.bias[g*o.cout : (g+1)*o.cout]
 			}
-			kernels.Gemm(o.isa, r1-r0, scratch, o.k, b, 0, o.cout, bias, o.act, out[r0*o.totalCout+g*o.cout:], o.totalCout)
+			kernels.Gemm(o.isa, r1-r0, scratch, o.k, b, 0, o.cout, bias, o.act, out[r0*o.outStride+g*o.cout:], o.outStride)
 		}
 	}
 }
 
 // dwOp is a depthwise convolution, split over output rows of all images.
 type dwOp struct {
-	isa     kernels.ISA
-	shape   kernels.DWShape
-	batch   int
-	in, out []float32
-	inImg   int
-	outImg  int
-	w       *kernels.PackedDW
-	bias    []float32
-	act     kernels.Act
+	isa                 kernels.ISA
+	shape               kernels.DWShape
+	batch               int
+	in, out             []float32
+	inImg               int
+	outImg              int
+	inStride, outStride int
+	w                   *kernels.PackedDW
+	bias                []float32
+	act                 kernels.Act
 }
 
 func (o *dwOp) items() int { return o.batch * o.shape.OutH }
@@ -146,8 +148,8 @@ func (o *dwOp) run(lo, hi, _ int) {
 	for lo < hi {
 		img, y0 := lo/oh, lo%oh
 		y1 := min(oh, y0+hi-lo)
-		kernels.Depthwise(o.isa, &o.shape, o.in[img*o.inImg:(img+1)*o.inImg], o.shape.C, o.w, o.bias, o.act,
-			o.out[img*o.outImg:(img+1)*o.outImg], o.shape.C*o.shape.Mult, y0, y1)
+		kernels.Depthwise(o.isa, &o.shape, o.in[img*o.inImg:(img+1)*o.inImg], o.inStride, o.w, o.bias, o.act,
+			o.out[img*o.outImg:(img+1)*o.outImg], o.outStride, y0, y1)
 		lo += y1 - y0
 	}
 }

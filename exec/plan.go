@@ -114,7 +114,8 @@ type compiler struct {
 	tensor  []int // node -> tensor index (analyze.Live numbering)
 	offs    []int
 	arena   []float32
-	elems   []int // per-image values of each tensor
+	elems   []int // per-image values of each tensor (stride included)
+	stride  []int // values per pixel of each tensor: its channels, or more
 	budget  int64
 	used    int64
 	scratch int // largest per-thread im2col scratch, values
@@ -202,11 +203,13 @@ func (c *compiler) layout() {
 	lv := analyze.Live(c.g)
 	n := len(c.g.Nodes)
 	c.tensor = lv.Source
+	c.strides()
 	c.elems = make([]int, n+1)
 	sizes := make([]int, n+1)
 	for k := range sizes {
 		if lv.Bytes[k] > 0 {
-			c.elems[k] = int(lv.Bytes[k] / analyze.BytesPerValue)
+			s := c.shapeOfTensor(k)
+			c.elems[k] = s.H * s.W * c.stride[k]
 			sizes[k] = c.elems[k] * c.batch
 		}
 	}
@@ -215,6 +218,68 @@ func (c *compiler) layout() {
 	var total int
 	c.offs, total = placement(sizes, born, lv.LastRead)
 	c.arena = make([]float32, total)
+}
+
+func (c *compiler) shapeOfTensor(k int) spec.Shape {
+	if k == len(c.g.Nodes) {
+		return c.g.Input
+	}
+	return c.g.Nodes[k].Out
+}
+
+// padStride is the pixel-stride padding, in values, of tensors whose rows
+// would otherwise alias in the L1 cache (see strides).
+const padStride = 16
+
+// strides picks each tensor's pixel stride. A tensor with 512 or more
+// channels and a row size that is a multiple of 2 KiB, written and read
+// only by convolutions (which take any stride), gets 16 values of padding
+// per pixel: with a 4 KiB multiple, the six A rows a GEMM micro-kernel
+// reads at once land in one L1 set and evict each other (measured on the
+// 7x7x1024 pointwise layers: 8-17% faster padded; 2-3% on 14x14x512).
+func (c *compiler) strides() {
+	n := len(c.g.Nodes)
+	c.stride = make([]int, n+1)
+	c.stride[n] = c.g.Input.C
+	cons := c.g.Consumers()
+	final := c.tensor[n-1]
+	for k := range n {
+		nd := &c.g.Nodes[k]
+		c.stride[k] = nd.Out.C
+		if c.tensor[k] != k || k == final || nd.Out.C < 512 || nd.Out.C*4%2048 != 0 {
+			continue
+		}
+		if nd.Op != spec.OpConv && nd.Op != spec.OpDepthwise {
+			continue
+		}
+		ok := len(cons[k]) > 0
+		for _, j := range cons[k] {
+			if op := c.g.Nodes[j].Op; op != spec.OpConv && op != spec.OpDepthwise {
+				ok = false
+			}
+		}
+		if ok {
+			c.stride[k] = nd.Out.C + padStride
+		}
+	}
+}
+
+// elemsOf is the per-image size in values (stride included) of a node
+// input (a node index or spec.GraphInput).
+func (c *compiler) elemsOf(i int) int {
+	if i == spec.GraphInput {
+		return c.elems[len(c.g.Nodes)]
+	}
+	return c.elems[c.tensor[i]]
+}
+
+// strideOf is the pixel stride of a node input (a node index or
+// spec.GraphInput).
+func (c *compiler) strideOf(i int) int {
+	if i == spec.GraphInput {
+		return c.stride[len(c.g.Nodes)]
+	}
+	return c.stride[c.tensor[i]]
 }
 
 // view returns the arena slice of tensor k (all images).

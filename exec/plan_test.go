@@ -2,7 +2,9 @@ package exec
 
 import (
 	"errors"
+
 	"math/rand/v2"
+	"mnet.dev/mnet/analyze"
 	"testing"
 
 	"mnet.dev/mnet/examples"
@@ -17,6 +19,8 @@ var smallConfigs = []struct {
 	o    spec.Options
 }{
 	{"mobilenet_v1", spec.Options{Alpha: 0.25, Resolution: 96}},
+	// Wide enough for padded pixel strides (512 and 1024 channels).
+	{"mobilenet_v1", spec.Options{Alpha: 1, Resolution: 32}},
 	{"mobilenet_v1_conv", spec.Options{Alpha: 0.25, Resolution: 64}},
 	{"mobilenet_v1_shallow", spec.Options{Alpha: 0.5, Resolution: 64}},
 	{"googlenet", spec.Options{Alpha: 0.25, Resolution: 64}},
@@ -229,5 +233,29 @@ type markTask []int32
 func (m markTask) run(lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
 		m[i]++
+	}
+}
+
+// TestPaddedStrides: the 512- and 1024-channel tensors between
+// convolutions get padded pixel strides, the others do not.
+func TestPaddedStrides(t *testing.T) {
+	r := reportFor(t, "mobilenet_v1", spec.Options{})
+	c := &compiler{r: r, g: r.Graph}
+	lv := analyze.Live(c.g)
+	c.tensor = lv.Source
+	c.strides()
+	padded := 0
+	for k, nd := range r.Graph.Nodes {
+		want := nd.Out.C
+		if nd.Out.C >= 512 && (nd.Op == spec.OpConv || nd.Op == spec.OpDepthwise) && nd.Name != "conv_pw_13" {
+			want += padStride
+			padded++
+		}
+		if c.stride[k] != want {
+			t.Errorf("%s (%d channels): stride %d, want %d", nd.Name, nd.Out.C, c.stride[k], want)
+		}
+	}
+	if padded != 14 {
+		t.Errorf("%d padded tensors, want 14", padded)
 	}
 }

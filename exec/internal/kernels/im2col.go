@@ -61,8 +61,16 @@ func Im2col(s *ConvShape, g int, in []float32, inStride int, dst []float32, ld i
 		iy0, ix0 := oy*s.SH-s.PadTop, ox*s.SW-s.PadLeft
 		if dense && iy0 >= 0 && iy0+s.KH <= s.InH && ix0 >= 0 && ix0+s.KW <= s.InW {
 			src := in[(iy0*s.InW+ix0)*cg:]
-			for kh := range s.KH {
-				im2colCopy(row[kh*rowLen:(kh+1)*rowLen], src[kh*inRow:])
+			if rowLen == 9 && s.KH == 3 {
+				// The first layer of most image networks (3x3 kernel, RGB):
+				// three 9-value kernel rows, copied without loops.
+				copy9(row[0:9], src[0:])
+				copy9(row[9:18], src[inRow:])
+				copy9(row[18:27], src[2*inRow:])
+			} else {
+				for kh := range s.KH {
+					im2colCopy(row[kh*rowLen:(kh+1)*rowLen], src[kh*inRow:])
+				}
 			}
 		} else {
 			im2colRow(s, row, in, inStride, cg, iy0, ix0)
@@ -122,6 +130,12 @@ func Gather1x1(in []float32, inW, c, inStride, sh, sw, outW int, dst []float32, 
 
 // im2colCopy copies len(d) floats from s; a plain loop beats memmove for
 // the few-channel rows of first layers.
+func copy9(d, s []float32) {
+	s = s[:9:9]
+	d = d[:9:9]
+	d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]
+}
+
 func im2colCopy(d, s []float32) {
 	if len(d) > 16 {
 		copy(d, s)
