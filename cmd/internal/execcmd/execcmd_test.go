@@ -81,7 +81,7 @@ func TestJSONContract(t *testing.T) {
 		Kernels    string
 		Runs       int
 		LatencyMS  struct{ Min, Median, P90, Mean, Stddev float64 } `json:"latency_ms"`
-		MultAdds   int64                                             `json:"mult_adds"`
+		MultAdds   int64                                            `json:"mult_adds"`
 		GFLOPS     float64
 		PeakGFLOPS float64 `json:"peak_gflops"`
 		Layers     []struct {
