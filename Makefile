@@ -2,7 +2,7 @@
 GO      ?= go
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: all build test vet fmt-check unit race purego bench fuzz clean
+.PHONY: all build test vet fmt-check unit race purego bench fuzz clean plots
 
 all: build test
 
@@ -39,3 +39,18 @@ fuzz:
 
 clean:
 	rm -f mnet mnet-analyze
+
+## plots: regenerate the README's charts in docs/images/ with `mnet plot`.
+## The measured ones (pareto, *-measured, grid-latency) time this machine.
+PLOTDIR ?= docs/images
+plots: build
+	mkdir -p $(PLOTDIR)
+	./mnet plot tradeoff -o $(PLOTDIR)/tradeoff.png
+	./mnet plot params -o $(PLOTDIR)/params.png
+	./mnet plot bytype -o $(PLOTDIR)/bytype.png
+	./mnet plot layers -o $(PLOTDIR)/layers.png
+	./mnet plot grid --alphas 0.2:1.4:0.1 --resolutions 96:320:32 -o $(PLOTDIR)/grid.png
+	./mnet plot bytype --measure --runs 30 -o $(PLOTDIR)/bytype-measured.png
+	./mnet plot layers --measure --runs 30 -o $(PLOTDIR)/layers-measured.png
+	./mnet plot grid --measure --runs 40 -o $(PLOTDIR)/grid-latency.png
+	./mnet plot pareto --runs 40 -o $(PLOTDIR)/pareto.png

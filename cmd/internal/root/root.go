@@ -14,6 +14,7 @@ import (
 	"mnet.dev/mnet/cmd/internal/execcmd"
 	"mnet.dev/mnet/cmd/internal/importcmd"
 	"mnet.dev/mnet/cmd/internal/papercmd"
+	"mnet.dev/mnet/cmd/internal/plotcmd"
 	"mnet.dev/mnet/cmd/internal/sweepcmd"
 )
 
@@ -36,6 +37,7 @@ reproduced, and the α x resolution trade-off.`,
 	cmd.AddCommand(analyzecmd.NewCmdAnalyze(f, "analyze", nil))
 	cmd.AddCommand(papercmd.NewCmdPaper(f, nil))
 	cmd.AddCommand(sweepcmd.NewCmdSweep(f, nil))
+	cmd.AddCommand(plotcmd.NewCmdPlot(f, nil))
 	cmd.AddCommand(execcmd.NewCmdExec(f, nil))
 	cmd.AddCommand(classifycmd.NewCmdClassify(f, nil))
 	cmd.AddCommand(importcmd.NewCmdImport(f, nil))

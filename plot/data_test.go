@@ -1,0 +1,330 @@
+package plot
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/analyze/paper"
+	"mnet.dev/mnet/examples"
+	"mnet.dev/mnet/exec"
+	"mnet.dev/mnet/spec"
+)
+
+func load(t *testing.T, name string) *spec.Network {
+	t.Helper()
+	n, err := examples.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func report(t *testing.T, name string, o spec.Options) *analyze.Report {
+	t.Helper()
+	r, err := analyze.Spec(load(t, name), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestTradeoffData: the 16 points are analyze's exact totals with TF-slim's
+// published accuracy; the baselines are analyze's totals of the example
+// specs with the accuracy of the paper's Tables 8 and 9.
+func TestTradeoffData(t *testing.T) {
+	d, err := TradeoffData("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cps, _, err := paper.Checkpoints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Accuracy != AccuracySlim || len(d.Points) != 16 || d.Published != 16 || len(cps) != 16 {
+		t.Fatalf("accuracy %q, %d points (%d published)", d.Accuracy, len(d.Points), d.Published)
+	}
+	for i, p := range d.Points {
+		r := report(t, "mobilenet_v1", spec.Options{Alpha: p.Alpha, Resolution: p.Resolution})
+		if p.MultAdds != r.Totals.MultAdds || p.Params != r.Totals.Params {
+			t.Errorf("%s: %d mult-adds, %d params; analyze: %d, %d", p.Config, p.MultAdds, p.Params, r.Totals.MultAdds, r.Totals.Params)
+		}
+		c, ok := paper.Lookup(cps, p.Alpha, p.Resolution)
+		if !ok || p.Top1 != c.Top1 || p.Source != Checkpoint || p.Highlight || p.Extrapolated {
+			t.Errorf("%s: %+v, checkpoint %+v", p.Config, p, c)
+		}
+		if i > 0 { // α descending, then resolution descending
+			q := d.Points[i-1]
+			if q.Alpha < p.Alpha || q.Alpha == p.Alpha && q.Resolution <= p.Resolution {
+				t.Errorf("order: %s after %s", p.Config, q.Config)
+			}
+		}
+	}
+	want := map[string]float64{"GoogLeNet": 69.8, "VGG16": 71.5, "SqueezeNet": 57.5, "AlexNet": 57.2}
+	if len(d.Baselines) != len(want) {
+		t.Fatalf("%d baselines", len(d.Baselines))
+	}
+	for _, b := range d.Baselines {
+		r := report(t, b.Model, spec.Options{})
+		if b.Top1 != want[b.Name] || b.MultAdds != r.Totals.MultAdds || b.Params != r.Totals.Params {
+			t.Errorf("%+v; want top-1 %.1f, analyze %d / %d", b, want[b.Name], r.Totals.MultAdds, r.Totals.Params)
+		}
+	}
+}
+
+// TestTradeoffPaperAccuracy: with "paper", the paper's own figures where it
+// prints one, TF-slim's elsewhere.
+func TestTradeoffPaperAccuracy(t *testing.T) {
+	d, err := TradeoffData(AccuracyPaper, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa, err := paper.PaperAccuracies()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cps, _, _ := paper.Checkpoints()
+	nPaper := 0
+	for _, p := range d.Points {
+		if a, ok := paper.LookupAccuracy(pa, p.Alpha, p.Resolution); ok {
+			nPaper++
+			if p.Source != Paper || p.Top1 != a.Top1 || p.Table != a.Table {
+				t.Errorf("%s: %+v, paper %+v", p.Config, p, a)
+			}
+			continue
+		}
+		c, _ := paper.Lookup(cps, p.Alpha, p.Resolution)
+		if p.Source != Checkpoint || p.Top1 != c.Top1 {
+			t.Errorf("%s: %+v, checkpoint %.1f", p.Config, p, c.Top1)
+		}
+	}
+	if nPaper != 8 {
+		t.Errorf("%d configurations from the paper, want 8", nPaper)
+	}
+	if p := find(d.Points, Config{1, 160}); p.Top1 != 67.2 || p.Table != "7" {
+		t.Errorf("1.0-160: %+v; Table 7 prints 67.2%%", p)
+	}
+}
+
+// TestTradeoffHighlight: a highlighted configuration without a checkpoint
+// is added with the fit's estimate, never a made-up number; one with a
+// checkpoint is only marked.
+func TestTradeoffHighlight(t *testing.T) {
+	d, err := TradeoffData(AccuracySlim, []Config{{0.6, 200}, {1, 224}, {1.4, 224}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Points) != 18 || d.Published != 16 {
+		t.Fatalf("%d points, %d published", len(d.Points), d.Published)
+	}
+	fit, err := paper.NewFit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []Config{{0.6, 200}, {1.4, 224}} {
+		p := find(d.Points, c)
+		r := report(t, "mobilenet_v1", spec.Options{Alpha: c.Alpha, Resolution: c.Resolution})
+		top1, ext := fit.Estimate(r.Totals.MultAdds, r.Totals.Params)
+		if p.Source != Estimated || !p.Highlight || p.Top1 != top1 || p.Extrapolated != ext ||
+			p.MultAdds != r.Totals.MultAdds || p.Params != r.Totals.Params {
+			t.Errorf("%s: %+v; fit gives %.2f (extrapolated %v)", c, p, top1, ext)
+		}
+	}
+	if p := find(d.Points, Config{1.4, 224}); !p.Extrapolated {
+		t.Error("1.4-224 lies beyond the published range: extrapolated")
+	}
+	if p := find(d.Points, Config{0.6, 200}); p.Extrapolated {
+		t.Error("0.6-200 lies inside the published range")
+	}
+	if p := find(d.Points, Config{1, 224}); !p.Highlight || p.Source != Checkpoint || p.Top1 != 70.9 {
+		t.Errorf("1.0-224: %+v", p)
+	}
+	if _, err := TradeoffData(AccuracySlim, []Config{{0, 224}}); err == nil {
+		t.Error("α 0 (the spec's default to analyze) accepted")
+	}
+	if _, err := TradeoffData("imagenet", nil); err == nil {
+		t.Error("unknown accuracy source accepted")
+	}
+}
+
+func find(pts []Point, c Config) Point {
+	for _, p := range pts {
+		if p.Config == c {
+			return p
+		}
+	}
+	return Point{}
+}
+
+// fakeProfile times every compiled layer of r at 1 ms per million
+// mult-adds plus 0.1 ms.
+func fakeProfile(r *analyze.Report) *Profile {
+	res := &exec.Result{}
+	for _, l := range r.Layers {
+		if l.Op == spec.OpDropout || l.Op == spec.OpFlatten {
+			continue
+		}
+		d := time.Duration(float64(l.MultAdds)/1e6*float64(time.Millisecond)) + 100*time.Microsecond
+		res.Layers = append(res.Layers, exec.LayerTiming{Layer: exec.Layer{Index: l.Index, Name: l.Name, Type: l.Type, MultAdds: l.MultAdds}, Median: d})
+	}
+	return &Profile{Result: res, Machine: Machine{GOARCH: "amd64", Kernels: "test", Threads: 1, Runs: 1}}
+}
+
+func TestByTypeData(t *testing.T) {
+	r := report(t, "mobilenet_v1", spec.Options{})
+	d := ByTypeData(r, nil)
+	if len(d.Types) != len(r.ByType) || d.Network != "MobileNet v1" || d.Alpha != 1 || d.Resolution != 224 {
+		t.Fatalf("%+v", d)
+	}
+	for i, tc := range r.ByType {
+		got := d.Types[i]
+		if got.Type != tc.Type || got.MultAdds != tc.MultAdds || got.Params != tc.Params ||
+			got.MultAddsShare != tc.MultAddsShare || got.ParamsShare != tc.ParamsShare || got.Time != 0 {
+			t.Errorf("%d: %+v, analyze %+v", i, got, tc)
+		}
+	}
+	// Table 2: 94.86% of mult-adds and 74.59% of parameters in Conv 1x1.
+	if c := d.Types[0]; c.Type != "Conv 1x1" || math.Abs(100*c.MultAddsShare-94.86) > 0.005 || math.Abs(100*c.ParamsShare-74.59) > 0.005 {
+		t.Errorf("Conv 1x1: %+v", c)
+	}
+
+	prof := fakeProfile(r)
+	d = ByTypeData(r, prof)
+	var sum float64
+	var total time.Duration
+	for _, l := range prof.Result.Layers {
+		total += l.Median
+	}
+	byType := map[string]time.Duration{}
+	for _, l := range prof.Result.Layers {
+		byType[l.Type] += l.Median
+	}
+	for _, tc := range d.Types {
+		sum += tc.TimeShare
+		if tc.Time != byType[tc.Type] || math.Abs(tc.TimeShare-float64(tc.Time)/float64(total)) > 1e-12 {
+			t.Errorf("%s: time %v share %.4f; want %v", tc.Type, tc.Time, tc.TimeShare, byType[tc.Type])
+		}
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		t.Errorf("time shares sum to %g", sum)
+	}
+	// Pooling and softmax cost time but no mult-adds: added after the others.
+	last := d.Types[len(d.Types)-1]
+	if len(d.Types) <= len(r.ByType) || last.MultAdds != 0 || last.Time == 0 {
+		t.Errorf("zero-cost types with time: %+v", d.Types[len(r.ByType):])
+	}
+}
+
+func TestLayersData(t *testing.T) {
+	r := report(t, "mobilenet_v1", spec.Options{Alpha: 0.5, Resolution: 160})
+	d := LayersData(r, nil)
+	var ma, pa int64
+	for _, l := range d.Layers {
+		ma += l.MultAdds
+		pa += l.Params
+		if l.Type == "Dropout" || l.Type == "Flatten" {
+			t.Errorf("pass-through layer %s kept", l.Name)
+		}
+		src := r.Layers[l.Index]
+		if src.Name != l.Name || src.MultAdds != l.MultAdds || src.Weights != l.Params || src.OutputBytes != l.ActivationBytes {
+			t.Errorf("%s: %+v, analyze %+v", l.Name, l, src)
+		}
+	}
+	if ma != r.Totals.MultAdds || pa != r.Totals.Params {
+		t.Errorf("layers sum to %d / %d, totals %d / %d", ma, pa, r.Totals.MultAdds, r.Totals.Params)
+	}
+	if d.Alpha != 0.5 || d.Resolution != 160 || len(d.Types) < 4 || !d.Computing["Conv 1x1"] || d.Computing["Avg Pool"] {
+		t.Errorf("types %v computing %v", d.Types, d.Computing)
+	}
+	prof := fakeProfile(r)
+	d = LayersData(r, prof)
+	for i, l := range d.Layers {
+		if l.Time != prof.Result.Layers[i].Median || l.Index != prof.Result.Layers[i].Index {
+			t.Errorf("%s: time %v, profile %+v", l.Name, l.Time, prof.Result.Layers[i])
+		}
+	}
+	// Colours: the common types fixed, the others distinct.
+	cols := colorsFor([]string{"Max Pool", "Conv 7x7", "Conv 1x1", "LRN", "Conv 5x5"}, map[string]bool{"Conv 7x7": true, "Conv 1x1": true, "Conv 5x5": true})
+	if cols["Conv 1x1"] != okBlue || cols["Conv 7x7"] == cols["Conv 5x5"] || cols["Max Pool"] == cols["LRN"] {
+		t.Errorf("colours %v", cols)
+	}
+}
+
+func TestGridData(t *testing.T) {
+	n := load(t, "mobilenet_v1")
+	g, err := GridData(n, spec.Options{}, []float64{1, 0.5, 0.5, 0.25}, []int{224, 128})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Alphas) != 3 || g.Alphas[0] != 0.25 || len(g.Resolutions) != 2 || g.Resolutions[0] != 128 {
+		t.Fatalf("axes %v %v: sorted, without repeats", g.Alphas, g.Resolutions)
+	}
+	for i, res := range g.Resolutions {
+		for j, a := range g.Alphas {
+			r := report(t, "mobilenet_v1", spec.Options{Alpha: a, Resolution: res})
+			if g.MultAdds[i][j] != r.Totals.MultAdds || g.Params[i][j] != r.Totals.Params {
+				t.Errorf("α %g res %d: %d, analyze %d", a, res, g.MultAdds[i][j], r.Totals.MultAdds)
+			}
+		}
+	}
+	if g.Latency != nil {
+		t.Error("latency without measuring")
+	}
+	if _, err := GridData(n, spec.Options{}, nil, []int{224}); err == nil {
+		t.Error("empty range accepted")
+	}
+	if _, err := GridData(n, spec.Options{}, []float64{5}, []int{224}); err == nil {
+		t.Error("α 5 accepted")
+	}
+	if _, err := GridData(n, spec.Options{}, []float64{1}, []int{0}); err == nil {
+		t.Error("resolution 0 (the spec's default to analyze) accepted")
+	}
+}
+
+func TestParetoFrontier(t *testing.T) {
+	ms := time.Millisecond
+	pts := []Point{
+		{Top1: 70, Latency: 10 * ms}, // 0: frontier (most accurate)
+		{Top1: 68, Latency: 12 * ms}, // 1: beaten by 0
+		{Top1: 65, Latency: 5 * ms},  // 2: frontier
+		{Top1: 60, Latency: 5 * ms},  // 3: as fast as 2, less accurate
+		{Top1: 50, Latency: 1 * ms},  // 4: frontier (fastest)
+		{Top1: 49, Latency: 2 * ms},  // 5: beaten by 4
+		{Top1: 65, Latency: 5 * ms},  // 6: equal to 2: the first is kept
+	}
+	got := ParetoFrontier(pts)
+	want := []int{4, 2, 0}
+	if len(got) != len(want) {
+		t.Fatalf("frontier %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("frontier %v, want %v", got, want)
+		}
+	}
+	if len(ParetoFrontier(nil)) != 0 {
+		t.Error("empty frontier")
+	}
+}
+
+func TestAccuraciesOf(t *testing.T) {
+	a, err := NewAccuracies(AccuracyPaper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top1, src, table, _ := a.Of(0.5, 160, 1, 1); top1 != 60.2 || src != Paper || table != "9" {
+		t.Errorf("0.5-160 paper: %.1f %v %s", top1, src, table)
+	}
+	if top1, src, _, _ := a.Of(0.5, 128, 1, 1); top1 != 56.3 || src != Checkpoint {
+		t.Errorf("0.5-128: %.1f %v (TF-slim 56.3)", top1, src)
+	}
+	if _, src, _, _ := a.Of(0.6, 200, 200e6, 2e6); src != Estimated {
+		t.Errorf("0.6-200: %v", src)
+	}
+	for _, s := range []Source{Checkpoint, Paper, Estimated, Source(9)} {
+		if s.String() == "" {
+			t.Errorf("%d has no name", s)
+		}
+	}
+}
