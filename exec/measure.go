@@ -108,11 +108,11 @@ func (p *Plan) Measure(ctx context.Context, o MeasureOptions) (*Result, error) {
 	var layer [][]time.Duration
 	var stamps []time.Time
 	if o.Profile {
-		layer = make([][]time.Duration, len(p.ops))
+		layer = make([][]time.Duration, len(p.jobs))
 		for i := range layer {
 			layer[i] = make([]time.Duration, 0, total)
 		}
-		stamps = make([]time.Time, len(p.ops)+1)
+		stamps = make([]time.Time, len(p.jobs)+1)
 	}
 	start := time.Now()
 	for i := 0; ; i++ {
@@ -157,8 +157,8 @@ func (p *Plan) Measure(ctx context.Context, o MeasureOptions) (*Result, error) {
 // runTimed is Run with a clock read before the first and after every layer.
 func (p *Plan) runTimed(stamps []time.Time) {
 	stamps[0] = time.Now()
-	for i, o := range p.ops {
-		p.pool.run(o, o.items(), p.chunks[i])
+	for i := range p.jobs {
+		p.pool.run(&p.jobs[i])
 		stamps[i+1] = time.Now()
 	}
 }

@@ -47,8 +47,7 @@ type Plan struct {
 	Batch   int
 
 	layers []Layer
-	ops    []op
-	chunks []int
+	jobs   []job
 	outs   [][]float32 // each op's output view
 
 	arena       []float32
@@ -88,8 +87,8 @@ func (p *Plan) Close() {
 // Run performs one inference on Input, leaving the result in Output. It
 // does not allocate.
 func (p *Plan) Run() {
-	for i, o := range p.ops {
-		p.pool.run(o, o.items(), p.chunks[i])
+	for i := range p.jobs {
+		p.pool.run(&p.jobs[i])
 	}
 }
 
@@ -97,8 +96,8 @@ func (p *Plan) Run() {
 // output (all images, NHWC), valid only during the call: later layers may
 // reuse its memory. For inspecting intermediate results, not for speed.
 func (p *Plan) RunEach(fn func(l Layer, out []float32)) {
-	for i, o := range p.ops {
-		p.pool.run(o, o.items(), p.chunks[i])
+	for i := range p.jobs {
+		p.pool.run(&p.jobs[i])
 		fn(p.layers[i], p.outs[i])
 	}
 }
@@ -162,9 +161,8 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 			continue
 		}
 		chunks := c.chunks(n, o)
-		p.ops = append(p.ops, o)
-		p.chunks = append(p.chunks, chunks)
-		p.layers = append(p.layers, Layer{Index: i, Name: n.Name, Type: c.r.Layers[i].Type, MultAdds: o.multAdds(), Threads: chunks})
+		p.jobs = append(p.jobs, job{t: o, n: o.items(), chunks: chunks})
+		p.layers = append(p.layers, Layer{Index: i, Name: n.Name, Type: c.r.Layers[i].Type, MultAdds: o.multAdds(), Threads: min(chunks, c.threads)})
 		p.outs = append(p.outs, c.view(c.tensor[i]))
 	}
 	p.input = c.view(len(c.g.Nodes))
@@ -300,6 +298,11 @@ func (c *compiler) in(i int) []float32 {
 // work to another thread costs more than it saves.
 const minParallelWork = 1 << 17
 
+// chunksPerThread is how finely a parallel layer is cut: several chunks
+// per thread let the threads balance uneven chunks, and let the others
+// take over the share of a thread the OS has descheduled.
+const chunksPerThread = 4
+
 func (c *compiler) chunks(n *spec.Node, o op) int {
 	work := o.multAdds()
 	if work == 0 {
@@ -308,7 +311,7 @@ func (c *compiler) chunks(n *spec.Node, o op) int {
 	if c.threads == 1 || work < minParallelWork {
 		return 1
 	}
-	return min(c.threads, o.items())
+	return min(chunksPerThread*c.threads, o.items())
 }
 
 // weights fetches, checks and folds a layer's parameters.

@@ -5,6 +5,7 @@ import (
 
 	"math/rand/v2"
 	"mnet.dev/mnet/analyze"
+	"sync/atomic"
 	"testing"
 
 	"mnet.dev/mnet/examples"
@@ -215,13 +216,16 @@ func TestBadOptions(t *testing.T) {
 func TestPoolChunks(t *testing.T) {
 	p := newPool(3)
 	defer p.close()
-	for _, n := range []int{1, 2, 3, 7, 100} {
-		for _, chunks := range []int{1, 2, 3, 5} {
-			seen := make([]int32, n)
-			p.run(markTask(seen), n, chunks)
-			for i, v := range seen {
-				if v != 1 {
-					t.Fatalf("n %d chunks %d: item %d done %d times", n, chunks, i, v)
+	for range 50 {
+		for _, n := range []int{1, 2, 3, 7, 100} {
+			for _, chunks := range []int{1, 2, 3, 5, 12} {
+				seen := make([]int32, n)
+				j := &job{t: markTask(seen), n: n, chunks: min(chunks, n)}
+				p.run(j)
+				for i, v := range seen {
+					if v != 1 {
+						t.Fatalf("n %d chunks %d: item %d done %d times", n, chunks, i, v)
+					}
 				}
 			}
 		}
@@ -232,7 +236,7 @@ type markTask []int32
 
 func (m markTask) run(lo, hi, _ int) {
 	for i := lo; i < hi; i++ {
-		m[i]++
+		atomic.AddInt32(&m[i], 1)
 	}
 }
 

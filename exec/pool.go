@@ -12,25 +12,56 @@ type task interface {
 	run(lo, hi, tid int)
 }
 
-// pool runs tasks on a fixed set of threads: the caller and workers-1
-// goroutines that spin for a while between tasks, then park.
+// job is one layer's work as the pool hands it out: the items are cut into
+// a fixed number of chunks, and every participating thread claims chunks
+// from a shared counter until none are left. A plan owns one job per layer
+// (no allocation per inference).
+type job struct {
+	t      task
+	n      int // items
+	chunks int // 1: run inline on the caller
+
+	// next holds the epoch of the current run in its high 32 bits and the
+	// next unclaimed chunk in its low 32 bits, so a thread that arrives
+	// after the run has moved on cannot claim a chunk of a newer run.
+	next atomic.Uint64
+	done atomic.Int32 // chunks finished in the current run
+}
+
+// claim runs chunks of the job's run `epoch` until none are left.
+func (j *job) claim(epoch uint64, tid int) {
+	for {
+		v := j.next.Load()
+		if v>>32 != epoch&0xffffffff || int(uint32(v)) >= j.chunks {
+			return
+		}
+		if !j.next.CompareAndSwap(v, v+1) {
+			continue
+		}
+		c := int(uint32(v))
+		lo, hi := chunk(j.n, j.chunks, c)
+		j.t.run(lo, hi, tid)
+		j.done.Add(1)
+	}
+}
+
+// pool runs jobs on the caller and threads-1 worker goroutines. Chunks are
+// claimed dynamically: a worker that is late (descheduled by the OS, or
+// parked) leaves its share to the others instead of stalling the layer, and
+// uneven chunks balance out. Workers spin for a while between jobs, then
+// park.
 type pool struct {
 	threads int
-	epoch   atomic.Uint64 // incremented to publish a task
-	pending atomic.Int32  // chunks not yet finished
+	epoch   atomic.Uint64
+	cur     atomic.Pointer[job]
 	quit    atomic.Bool
-
-	// The published task; written before epoch is incremented.
-	t      task
-	n      int
-	chunks int
 
 	sleeping []atomic.Bool
 	wake     []chan struct{}
 	done     sync.WaitGroup
 }
 
-// spinIters is how long a worker polls for the next task before parking:
+// spinIters is how long a worker polls for the next job before parking:
 // long enough to cover the gap between two layers of one inference.
 const spinIters = 1 << 15
 
@@ -46,7 +77,7 @@ func newPool(threads int) *pool {
 
 func (p *pool) worker(id int) {
 	defer p.done.Done()
-	// The pool starts at epoch 0; a task may be published before this
+	// The pool starts at epoch 0; a job may be published before this
 	// goroutine first runs, so it must not read its starting epoch.
 	var seen uint64
 	for {
@@ -72,13 +103,9 @@ func (p *pool) worker(id int) {
 		if p.quit.Load() {
 			return
 		}
-		// Every worker acknowledges every task, with or without a chunk,
-		// so none is still reading it when the next one is published.
-		if id < p.chunks {
-			lo, hi := chunk(p.n, p.chunks, id)
-			p.t.run(lo, hi, id)
+		if j := p.cur.Load(); j != nil {
+			j.claim(e, id)
 		}
-		p.pending.Add(-1)
 	}
 }
 
@@ -87,17 +114,17 @@ func chunk(n, k, i int) (int, int) {
 	return n * i / k, n * (i + 1) / k
 }
 
-// run executes t over [0, n) in up to `chunks` parts (at most the pool's
-// threads), returning when all are done.
-func (p *pool) run(t task, n, chunks int) {
-	chunks = min(chunks, p.threads, n)
-	if chunks <= 1 {
-		t.run(0, n, 0)
+// run executes the job and returns when all its chunks are done.
+func (p *pool) run(j *job) {
+	if j.chunks <= 1 || p.threads <= 1 {
+		j.t.run(0, j.n, 0)
 		return
 	}
-	p.t, p.n, p.chunks = t, n, chunks
-	p.pending.Store(int32(p.threads - 1))
-	p.epoch.Add(1)
+	e := p.epoch.Load() + 1
+	j.done.Store(0)
+	j.next.Store(e << 32)
+	p.cur.Store(j)
+	p.epoch.Store(e)
 	for i := 1; i < p.threads; i++ {
 		if p.sleeping[i].Load() {
 			select {
@@ -106,14 +133,12 @@ func (p *pool) run(t task, n, chunks int) {
 			}
 		}
 	}
-	lo, hi := chunk(n, chunks, 0)
-	t.run(lo, hi, 0)
-	for i := 0; p.pending.Load() != 0; i++ {
+	j.claim(e, 0)
+	for i := 0; int(j.done.Load()) != j.chunks; i++ {
 		if i&255 == 255 {
 			runtime.Gosched()
 		}
 	}
-	p.t = nil
 }
 
 // close stops the workers.
