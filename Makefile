@@ -2,7 +2,7 @@
 GO      ?= go
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: all build test vet fmt-check unit race purego bench fuzz clean plots
+.PHONY: all build test vet fmt-check unit race purego bench fuzz clean test-e2e plots
 
 all: build test
 
@@ -26,7 +26,12 @@ purego:
 	$(GO) test -tags purego ./exec/...
 
 race:
-	$(GO) test -race ./spec/... ./analyze/... ./cmd/...
+	$(GO) test -race ./spec/... ./analyze/... ./cmd/... ./tui/...
+
+## test-e2e: drive `mnet tui` in tmux at 80x24 and check the numbers it
+## shows against mnet analyze (skips, saying so, without tmux).
+test-e2e:
+	GO=$(GO) sh tui/e2e/run.sh
 
 ## bench: the speed benchmarks (analysis speed; kernels and whole networks).
 bench:

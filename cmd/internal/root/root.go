@@ -16,6 +16,7 @@ import (
 	"mnet.dev/mnet/cmd/internal/papercmd"
 	"mnet.dev/mnet/cmd/internal/plotcmd"
 	"mnet.dev/mnet/cmd/internal/sweepcmd"
+	"mnet.dev/mnet/cmd/internal/tuicmd"
 )
 
 // NewCmdRoot returns the `mnet` command with its subcommands.
@@ -29,6 +30,13 @@ parameters and memory per layer and per layer type, the paper's tables
 reproduced, and the α x resolution trade-off.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// With no arguments on a terminal, mnet opens the explorer.
+		RunE: func(c *cobra.Command, args []string) error {
+			if f.IOStreams.InTTY && f.IOStreams.OutTTY {
+				return tuicmd.Run(c.Context(), tuicmd.NewOptions(f))
+			}
+			return c.Help()
+		},
 	}
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	cmd.SetOut(f.IOStreams.Out)
@@ -38,6 +46,7 @@ reproduced, and the α x resolution trade-off.`,
 	cmd.AddCommand(papercmd.NewCmdPaper(f, nil))
 	cmd.AddCommand(sweepcmd.NewCmdSweep(f, nil))
 	cmd.AddCommand(plotcmd.NewCmdPlot(f, nil))
+	cmd.AddCommand(tuicmd.NewCmdTui(f, nil))
 	cmd.AddCommand(execcmd.NewCmdExec(f, nil))
 	cmd.AddCommand(classifycmd.NewCmdClassify(f, nil))
 	cmd.AddCommand(importcmd.NewCmdImport(f, nil))
