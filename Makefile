@@ -2,7 +2,7 @@
 GO      ?= go
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: all build test vet fmt-check unit race purego bench fuzz clean test-e2e plots
+.PHONY: all build test vet fmt-check unit race purego bench fuzz clean test-e2e plots generate-check
 
 all: build test
 
@@ -33,14 +33,22 @@ race:
 test-e2e:
 	GO=$(GO) sh tui/e2e/run.sh
 
+## generate-check: the committed assembly is exactly what the avo
+## generators (exec/internal/kernels/_asm, a module of its own) write.
+generate-check:
+	$(GO) generate ./exec/internal/kernels
+	git diff --exit-code -- exec/internal/kernels
+
 ## bench: the speed benchmarks (analysis speed; kernels and whole networks).
 bench:
 	$(GO) test -run '^$$' -bench . -count 5 ./analyze/... ./exec/...
 
-## fuzz: a short run of every fuzz target (FUZZTIME=1m for longer).
+## fuzz: a short run of every fuzz target (FUZZTIME=1m for longer): the
+## spec parser and shape inference, and the TFLite reader.
 FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseResolve -fuzztime $(FUZZTIME) ./spec/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./spec/tflite/
 
 clean:
 	rm -f mnet mnet-analyze
