@@ -162,3 +162,31 @@ func (p *Plan) runTimed(stamps []time.Time) {
 		stamps[i+1] = time.Now()
 	}
 }
+
+// TypeTiming is a layer type's share of a profiled measurement: the paper's
+// Table 2 in time.
+type TypeTiming struct {
+	Type     string
+	Layers   int
+	Time     time.Duration // sum of the type's per-layer medians
+	MultAdds int64
+}
+
+// ByType sums the profiled layers per type, in order of first appearance;
+// nil without a profile.
+func (r *Result) ByType() []TypeTiming {
+	idx := map[string]int{}
+	var out []TypeTiming
+	for _, l := range r.Layers {
+		i, ok := idx[l.Type]
+		if !ok {
+			i = len(out)
+			idx[l.Type] = i
+			out = append(out, TypeTiming{Type: l.Type})
+		}
+		out[i].Layers++
+		out[i].Time += l.Median
+		out[i].MultAdds += l.MultAdds
+	}
+	return out
+}

@@ -70,17 +70,15 @@ func ByTypeData(r *analyze.Report, prof *Profile) *ByType {
 		return d
 	}
 	var total time.Duration
-	for _, l := range prof.Result.Layers {
-		total += l.Median
-	}
-	for _, l := range prof.Result.Layers {
-		i, ok := idx[l.Type]
+	for _, tt := range prof.Result.ByType() {
+		i, ok := idx[tt.Type]
 		if !ok {
 			i = len(d.Types)
-			idx[l.Type] = i
-			d.Types = append(d.Types, TypeShare{Type: l.Type})
+			idx[tt.Type] = i
+			d.Types = append(d.Types, TypeShare{Type: tt.Type})
 		}
-		d.Types[i].Time += l.Median
+		d.Types[i].Time += tt.Time
+		total += tt.Time
 	}
 	if total > 0 {
 		for i := range d.Types {

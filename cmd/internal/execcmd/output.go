@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"mnet.dev/mnet/exec"
 	"mnet.dev/mnet/internal/render"
 )
 
@@ -73,27 +74,13 @@ func writeText(o *Options, m *measurement) error {
 	return err
 }
 
-// typeRow is a layer type's share of time and of mult-adds.
-type typeRow struct {
-	Type     string
-	Time     time.Duration
-	MultAdds int64
-}
-
-func byType(m *measurement) ([]typeRow, time.Duration) {
-	idx := map[string]int{}
-	var rows []typeRow
+// byType is the profile summed per layer type, slowest first, with the
+// total time.
+func byType(m *measurement) ([]exec.TypeTiming, time.Duration) {
+	rows := m.Result.ByType()
 	var total time.Duration
-	for _, l := range m.Result.Layers {
-		i, ok := idx[l.Type]
-		if !ok {
-			i = len(rows)
-			idx[l.Type] = i
-			rows = append(rows, typeRow{Type: l.Type})
-		}
-		rows[i].Time += l.Median
-		rows[i].MultAdds += l.MultAdds
-		total += l.Median
+	for _, r := range rows {
+		total += r.Time
 	}
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].Time > rows[b].Time })
 	return rows, total
