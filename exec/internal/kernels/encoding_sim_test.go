@@ -123,6 +123,7 @@ var intelMnem = map[string]string{
 	"JMP": "jmp", "RET": "ret", "VMOVUPS": "vmovups", "VMOVUPS.Z": "vmovups", "VMASKMOVPS": "vmaskmovps",
 	"VBROADCASTSS": "vbroadcastss", "VFMADD231PS": "vfmadd231ps", "VADDPS": "vaddps", "VMAXPS": "vmaxps",
 	"VMINPS": "vminps", "VXORPS": "vxorps", "VPXORD": "vpxord", "VZEROUPPER": "vzeroupper", "KMOVW": "kmovw",
+	"PREFETCHT0": "prefetcht0",
 }
 
 // expectIntel converts a simulated instruction to the operands objdump
@@ -135,6 +136,8 @@ func expectIntel(in *asmsim.Inst, addrOf func(int) uint64) []intelOperand {
 		size = "QWORD"
 	case "VBROADCASTSS":
 		size = "DWORD"
+	case "PREFETCHT0":
+		size = "BYTE"
 	case "KMOVW":
 		size = "WORD"
 	case "LEAQ":

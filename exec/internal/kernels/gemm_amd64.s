@@ -4,25 +4,25 @@
 
 #include "textflag.h"
 
-// func gemmAVX2_1x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_1x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_1x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX2_1x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_1x16_ret
 
 gemmAVX2_1x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_1x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_1x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VXORPS  Y2, Y2, Y2
@@ -34,10 +34,10 @@ gemmAVX2_1x16_block:
 	JMP     gemmAVX2_1x16_initdone
 
 gemmAVX2_1x16_initbiasmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
-	MOVQ       bias+64(FP), DI
+	MOVQ       bias+80(FP), DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
 	VXORPS     Y2, Y2, Y2
@@ -62,7 +62,7 @@ gemmAVX2_1x16_initzero:
 gemmAVX2_1x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -75,10 +75,10 @@ gemmAVX2_1x16_initc:
 	JMP     gemmAVX2_1x16_initdone
 
 gemmAVX2_1x16_initcmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
-	MOVQ       ldc+48(FP), R10
+	MOVQ       ldc+64(FP), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
@@ -93,6 +93,9 @@ gemmAVX2_1x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*1), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX2_1x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_1x16_ktail
@@ -126,7 +129,7 @@ gemmAVX2_1x16_kloop:
 gemmAVX2_1x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX2_1x16_kdone
+	JZ   gemmAVX2_1x16_segend
 
 gemmAVX2_1x16_kloop1:
 	VMOVUPS      (R10), Y8
@@ -139,17 +142,24 @@ gemmAVX2_1x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX2_1x16_kloop1
 
-gemmAVX2_1x16_kdone:
+gemmAVX2_1x16_segend:
+	DECQ DI
+	JZ   gemmAVX2_1x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX2_1x16_seg
+
+gemmAVX2_1x16_segsdone:
 	VADDPS       Y2, Y0, Y0
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y0, Y0
 	VADDPS       Y7, Y1, Y1
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX2_1x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Y10
 	VMAXPS       Y0, Y10, Y0
 	VMAXPS       Y1, Y10, Y1
@@ -157,13 +167,13 @@ gemmAVX2_1x16_kdone:
 gemmAVX2_1x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX2_1x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Y10
 	VMINPS       Y0, Y10, Y0
 	VMINPS       Y1, Y10, Y1
 
 gemmAVX2_1x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x16_storemask
 	VMOVUPS Y0, (R13)
@@ -172,12 +182,28 @@ gemmAVX2_1x16_nomin:
 	JMP     gemmAVX2_1x16_stored
 
 gemmAVX2_1x16_storemask:
-	MOVQ       mask+88(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	VMASKMOVPS Y0, Y8, (R13)
-	VMASKMOVPS Y1, Y9, 32(R13)
-	ADDQ       R10, R13
+	MOVQ    mask+104(FP), DI
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	MOVQ    flags+96(FP), DI
+	TESTQ   $0x00000100, DI
+	JZ      gemmAVX2_1x16_sv0part
+	MOVQ    R13, R12
+	VMOVUPS Y0, (R12)
+	JMP     gemmAVX2_1x16_sv1
+
+gemmAVX2_1x16_sv0part:
+	MOVQ       R13, R12
+	VMASKMOVPS Y0, Y8, (R12)
+
+gemmAVX2_1x16_sv1:
+	TESTQ      $0x00002000, DI
+	JZ         gemmAVX2_1x16_sv2
+	MOVQ       R13, R12
+	VMASKMOVPS Y1, Y9, 32(R12)
+
+gemmAVX2_1x16_sv2:
+	ADDQ R10, R13
 
 gemmAVX2_1x16_stored:
 	DECQ SI
@@ -187,25 +213,25 @@ gemmAVX2_1x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_2x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_2x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_2x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX2_2x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_2x16_ret
 
 gemmAVX2_2x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_2x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_2x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -217,10 +243,10 @@ gemmAVX2_2x16_block:
 	JMP     gemmAVX2_2x16_initdone
 
 gemmAVX2_2x16_initbiasmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
-	MOVQ       bias+64(FP), DI
+	MOVQ       bias+80(FP), DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
 	VMOVUPS    Y0, Y2
@@ -245,7 +271,7 @@ gemmAVX2_2x16_initzero:
 gemmAVX2_2x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -259,10 +285,10 @@ gemmAVX2_2x16_initc:
 	JMP     gemmAVX2_2x16_initdone
 
 gemmAVX2_2x16_initcmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
-	MOVQ       ldc+48(FP), R10
+	MOVQ       ldc+64(FP), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
@@ -278,6 +304,9 @@ gemmAVX2_2x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX2_2x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_2x16_ktail
@@ -323,7 +352,7 @@ gemmAVX2_2x16_kloop:
 gemmAVX2_2x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX2_2x16_kdone
+	JZ   gemmAVX2_2x16_segend
 
 gemmAVX2_2x16_kloop1:
 	VMOVUPS      (R10), Y8
@@ -339,15 +368,22 @@ gemmAVX2_2x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX2_2x16_kloop1
 
-gemmAVX2_2x16_kdone:
+gemmAVX2_2x16_segend:
+	DECQ DI
+	JZ   gemmAVX2_2x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX2_2x16_seg
+
+gemmAVX2_2x16_segsdone:
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VADDPS       Y7, Y3, Y3
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX2_2x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Y10
 	VMAXPS       Y0, Y10, Y0
 	VMAXPS       Y1, Y10, Y1
@@ -357,7 +393,7 @@ gemmAVX2_2x16_kdone:
 gemmAVX2_2x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX2_2x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Y10
 	VMINPS       Y0, Y10, Y0
 	VMINPS       Y1, Y10, Y1
@@ -365,7 +401,7 @@ gemmAVX2_2x16_nomax:
 	VMINPS       Y3, Y10, Y3
 
 gemmAVX2_2x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x16_storemask
 	VMOVUPS Y0, (R13)
@@ -377,15 +413,35 @@ gemmAVX2_2x16_nomin:
 	JMP     gemmAVX2_2x16_stored
 
 gemmAVX2_2x16_storemask:
-	MOVQ       mask+88(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	VMASKMOVPS Y0, Y8, (R13)
-	VMASKMOVPS Y1, Y9, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y2, Y8, (R13)
-	VMASKMOVPS Y3, Y9, 32(R13)
-	ADDQ       R10, R13
+	MOVQ    mask+104(FP), DI
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	MOVQ    flags+96(FP), DI
+	TESTQ   $0x00000100, DI
+	JZ      gemmAVX2_2x16_sv0part
+	MOVQ    R13, R12
+	VMOVUPS Y0, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y2, (R12)
+	JMP     gemmAVX2_2x16_sv1
+
+gemmAVX2_2x16_sv0part:
+	MOVQ       R13, R12
+	VMASKMOVPS Y0, Y8, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y2, Y8, (R12)
+
+gemmAVX2_2x16_sv1:
+	TESTQ      $0x00002000, DI
+	JZ         gemmAVX2_2x16_sv2
+	MOVQ       R13, R12
+	VMASKMOVPS Y1, Y9, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y3, Y9, 32(R12)
+
+gemmAVX2_2x16_sv2:
+	ADDQ R10, R13
+	ADDQ R10, R13
 
 gemmAVX2_2x16_stored:
 	DECQ SI
@@ -395,25 +451,25 @@ gemmAVX2_2x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_3x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_3x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_3x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX2_3x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_3x16_ret
 
 gemmAVX2_3x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_3x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_3x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_3x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -429,10 +485,10 @@ gemmAVX2_3x16_block:
 	JMP     gemmAVX2_3x16_initdone
 
 gemmAVX2_3x16_initbiasmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y12
 	VMOVUPS    32(DI), Y13
-	MOVQ       bias+64(FP), DI
+	MOVQ       bias+80(FP), DI
 	VMASKMOVPS (DI), Y12, Y0
 	VMASKMOVPS 32(DI), Y13, Y1
 	VMOVUPS    Y0, Y2
@@ -465,7 +521,7 @@ gemmAVX2_3x16_initzero:
 gemmAVX2_3x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_3x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -484,10 +540,10 @@ gemmAVX2_3x16_initc:
 	JMP     gemmAVX2_3x16_initdone
 
 gemmAVX2_3x16_initcmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y12
 	VMOVUPS    32(DI), Y13
-	MOVQ       ldc+48(FP), R10
+	MOVQ       ldc+64(FP), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y12, Y0
 	VMASKMOVPS 32(DI), Y13, Y1
@@ -509,6 +565,9 @@ gemmAVX2_3x16_initdone:
 	LEAQ (AX)(R9*2), R8
 	ADDQ R9, R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX2_3x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_3x16_ktail
@@ -566,7 +625,7 @@ gemmAVX2_3x16_kloop:
 gemmAVX2_3x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX2_3x16_kdone
+	JZ   gemmAVX2_3x16_segend
 
 gemmAVX2_3x16_kloop1:
 	VMOVUPS      (R10), Y12
@@ -585,17 +644,24 @@ gemmAVX2_3x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX2_3x16_kloop1
 
-gemmAVX2_3x16_kdone:
+gemmAVX2_3x16_segend:
+	DECQ DI
+	JZ   gemmAVX2_3x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX2_3x16_seg
+
+gemmAVX2_3x16_segsdone:
 	VADDPS       Y6, Y0, Y0
 	VADDPS       Y7, Y1, Y1
 	VADDPS       Y8, Y2, Y2
 	VADDPS       Y9, Y3, Y3
 	VADDPS       Y10, Y4, Y4
 	VADDPS       Y11, Y5, Y5
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX2_3x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Y14
 	VMAXPS       Y0, Y14, Y0
 	VMAXPS       Y1, Y14, Y1
@@ -607,7 +673,7 @@ gemmAVX2_3x16_kdone:
 gemmAVX2_3x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX2_3x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Y14
 	VMINPS       Y0, Y14, Y0
 	VMINPS       Y1, Y14, Y1
@@ -617,7 +683,7 @@ gemmAVX2_3x16_nomax:
 	VMINPS       Y5, Y14, Y5
 
 gemmAVX2_3x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_3x16_storemask
 	VMOVUPS Y0, (R13)
@@ -632,18 +698,42 @@ gemmAVX2_3x16_nomin:
 	JMP     gemmAVX2_3x16_stored
 
 gemmAVX2_3x16_storemask:
-	MOVQ       mask+88(FP), DI
-	VMOVUPS    (DI), Y12
-	VMOVUPS    32(DI), Y13
-	VMASKMOVPS Y0, Y12, (R13)
-	VMASKMOVPS Y1, Y13, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y2, Y12, (R13)
-	VMASKMOVPS Y3, Y13, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y4, Y12, (R13)
-	VMASKMOVPS Y5, Y13, 32(R13)
-	ADDQ       R10, R13
+	MOVQ    mask+104(FP), DI
+	VMOVUPS (DI), Y12
+	VMOVUPS 32(DI), Y13
+	MOVQ    flags+96(FP), DI
+	TESTQ   $0x00000100, DI
+	JZ      gemmAVX2_3x16_sv0part
+	MOVQ    R13, R12
+	VMOVUPS Y0, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y2, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y4, (R12)
+	JMP     gemmAVX2_3x16_sv1
+
+gemmAVX2_3x16_sv0part:
+	MOVQ       R13, R12
+	VMASKMOVPS Y0, Y12, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y2, Y12, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y4, Y12, (R12)
+
+gemmAVX2_3x16_sv1:
+	TESTQ      $0x00002000, DI
+	JZ         gemmAVX2_3x16_sv2
+	MOVQ       R13, R12
+	VMASKMOVPS Y1, Y13, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y3, Y13, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y5, Y13, 32(R12)
+
+gemmAVX2_3x16_sv2:
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
 
 gemmAVX2_3x16_stored:
 	DECQ SI
@@ -653,25 +743,25 @@ gemmAVX2_3x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_4x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
-// Requires: AVX, FMA3
-TEXT ·gemmAVX2_4x16(SB), NOSPLIT, $0-96
+// func gemmAVX2_4x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// Requires: AVX, FMA3, MMX+
+TEXT ·gemmAVX2_4x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_4x16_ret
 
 gemmAVX2_4x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_4x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_4x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_4x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -683,10 +773,10 @@ gemmAVX2_4x16_block:
 	JMP     gemmAVX2_4x16_initdone
 
 gemmAVX2_4x16_initbiasmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
-	MOVQ       bias+64(FP), DI
+	MOVQ       bias+80(FP), DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
 	VMOVUPS    Y0, Y2
@@ -711,7 +801,7 @@ gemmAVX2_4x16_initzero:
 gemmAVX2_4x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_4x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -727,10 +817,10 @@ gemmAVX2_4x16_initc:
 	JMP     gemmAVX2_4x16_initdone
 
 gemmAVX2_4x16_initcmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
-	MOVQ       ldc+48(FP), R10
+	MOVQ       ldc+64(FP), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
@@ -745,11 +835,17 @@ gemmAVX2_4x16_initcmask:
 	VMASKMOVPS 32(DI), Y9, Y7
 
 gemmAVX2_4x16_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*1), R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*1), R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX2_4x16_pfcheck
+
+gemmAVX2_4x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_4x16_ktail
@@ -820,7 +916,7 @@ gemmAVX2_4x16_kloop:
 gemmAVX2_4x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX2_4x16_kdone
+	JZ   gemmAVX2_4x16_segend
 
 gemmAVX2_4x16_kloop1:
 	VMOVUPS      (R10), Y8
@@ -843,11 +939,19 @@ gemmAVX2_4x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX2_4x16_kloop1
 
-gemmAVX2_4x16_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX2_4x16_segend:
+	DECQ DI
+	JZ   gemmAVX2_4x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX2_4x16_seg
+
+gemmAVX2_4x16_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX2_4x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Y10
 	VMAXPS       Y0, Y10, Y0
 	VMAXPS       Y1, Y10, Y1
@@ -861,7 +965,7 @@ gemmAVX2_4x16_kdone:
 gemmAVX2_4x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX2_4x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Y10
 	VMINPS       Y0, Y10, Y0
 	VMINPS       Y1, Y10, Y1
@@ -873,7 +977,7 @@ gemmAVX2_4x16_nomax:
 	VMINPS       Y7, Y10, Y7
 
 gemmAVX2_4x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_4x16_storemask
 	VMOVUPS Y0, (R13)
@@ -891,21 +995,49 @@ gemmAVX2_4x16_nomin:
 	JMP     gemmAVX2_4x16_stored
 
 gemmAVX2_4x16_storemask:
-	MOVQ       mask+88(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	VMASKMOVPS Y0, Y8, (R13)
-	VMASKMOVPS Y1, Y9, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y2, Y8, (R13)
-	VMASKMOVPS Y3, Y9, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y4, Y8, (R13)
-	VMASKMOVPS Y5, Y9, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y6, Y8, (R13)
-	VMASKMOVPS Y7, Y9, 32(R13)
-	ADDQ       R10, R13
+	MOVQ    mask+104(FP), DI
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	MOVQ    flags+96(FP), DI
+	TESTQ   $0x00000100, DI
+	JZ      gemmAVX2_4x16_sv0part
+	MOVQ    R13, R12
+	VMOVUPS Y0, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y2, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y4, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y6, (R12)
+	JMP     gemmAVX2_4x16_sv1
+
+gemmAVX2_4x16_sv0part:
+	MOVQ       R13, R12
+	VMASKMOVPS Y0, Y8, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y2, Y8, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y4, Y8, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y6, Y8, (R12)
+
+gemmAVX2_4x16_sv1:
+	TESTQ      $0x00002000, DI
+	JZ         gemmAVX2_4x16_sv2
+	MOVQ       R13, R12
+	VMASKMOVPS Y1, Y9, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y3, Y9, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y5, Y9, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y7, Y9, 32(R12)
+
+gemmAVX2_4x16_sv2:
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
 
 gemmAVX2_4x16_stored:
 	DECQ SI
@@ -915,25 +1047,147 @@ gemmAVX2_4x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_5x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
-// Requires: AVX, FMA3
-TEXT ·gemmAVX2_5x16(SB), NOSPLIT, $0-96
+gemmAVX2_4x16_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX2_4x16_seg
+	MOVQ bstride+24(FP), R11
+	LEAQ (R10)(R11*1), R8
+
+gemmAVX2_4x16_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX2_4x16_ktailpf
+
+gemmAVX2_4x16_klooppf:
+	VMOVUPS      (R10), Y8
+	VMOVUPS      32(R10), Y9
+	PREFETCHT0   (R8)
+	VBROADCASTSS (AX), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VFMADD231PS  Y9, Y10, Y1
+	VBROADCASTSS (AX)(R9*1), Y10
+	VFMADD231PS  Y8, Y10, Y2
+	VFMADD231PS  Y9, Y10, Y3
+	VBROADCASTSS (AX)(R9*2), Y10
+	VFMADD231PS  Y8, Y10, Y4
+	VFMADD231PS  Y9, Y10, Y5
+	VBROADCASTSS (BX), Y10
+	VFMADD231PS  Y8, Y10, Y6
+	VFMADD231PS  Y9, Y10, Y7
+	VMOVUPS      64(R10), Y8
+	VMOVUPS      96(R10), Y9
+	PREFETCHT0   64(R8)
+	VBROADCASTSS 4(AX), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VFMADD231PS  Y9, Y10, Y1
+	VBROADCASTSS 4(AX)(R9*1), Y10
+	VFMADD231PS  Y8, Y10, Y2
+	VFMADD231PS  Y9, Y10, Y3
+	VBROADCASTSS 4(AX)(R9*2), Y10
+	VFMADD231PS  Y8, Y10, Y4
+	VFMADD231PS  Y9, Y10, Y5
+	VBROADCASTSS 4(BX), Y10
+	VFMADD231PS  Y8, Y10, Y6
+	VFMADD231PS  Y9, Y10, Y7
+	VMOVUPS      128(R10), Y8
+	VMOVUPS      160(R10), Y9
+	PREFETCHT0   128(R8)
+	VBROADCASTSS 8(AX), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VFMADD231PS  Y9, Y10, Y1
+	VBROADCASTSS 8(AX)(R9*1), Y10
+	VFMADD231PS  Y8, Y10, Y2
+	VFMADD231PS  Y9, Y10, Y3
+	VBROADCASTSS 8(AX)(R9*2), Y10
+	VFMADD231PS  Y8, Y10, Y4
+	VFMADD231PS  Y9, Y10, Y5
+	VBROADCASTSS 8(BX), Y10
+	VFMADD231PS  Y8, Y10, Y6
+	VFMADD231PS  Y9, Y10, Y7
+	VMOVUPS      192(R10), Y8
+	VMOVUPS      224(R10), Y9
+	PREFETCHT0   192(R8)
+	VBROADCASTSS 12(AX), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VFMADD231PS  Y9, Y10, Y1
+	VBROADCASTSS 12(AX)(R9*1), Y10
+	VFMADD231PS  Y8, Y10, Y2
+	VFMADD231PS  Y9, Y10, Y3
+	VBROADCASTSS 12(AX)(R9*2), Y10
+	VFMADD231PS  Y8, Y10, Y4
+	VFMADD231PS  Y9, Y10, Y5
+	VBROADCASTSS 12(BX), Y10
+	VFMADD231PS  Y8, Y10, Y6
+	VFMADD231PS  Y9, Y10, Y7
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX2_4x16_klooppf
+
+gemmAVX2_4x16_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX2_4x16_segendpf
+
+gemmAVX2_4x16_kloop1pf:
+	VMOVUPS      (R10), Y8
+	VMOVUPS      32(R10), Y9
+	PREFETCHT0   (R8)
+	VBROADCASTSS (AX), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VFMADD231PS  Y9, Y10, Y1
+	VBROADCASTSS (AX)(R9*1), Y10
+	VFMADD231PS  Y8, Y10, Y2
+	VFMADD231PS  Y9, Y10, Y3
+	VBROADCASTSS (AX)(R9*2), Y10
+	VFMADD231PS  Y8, Y10, Y4
+	VFMADD231PS  Y9, Y10, Y5
+	VBROADCASTSS (BX), Y10
+	VFMADD231PS  Y8, Y10, Y6
+	VFMADD231PS  Y9, Y10, Y7
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX2_4x16_kloop1pf
+
+gemmAVX2_4x16_segendpf:
+	DECQ DI
+	JZ   gemmAVX2_4x16_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX2_4x16_segpf
+
+gemmAVX2_4x16_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	JMP  gemmAVX2_4x16_segsdone
+
+// func gemmAVX2_5x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// Requires: AVX, FMA3, MMX+
+TEXT ·gemmAVX2_5x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_5x16_ret
 
 gemmAVX2_5x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_5x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_5x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_5x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -947,10 +1201,10 @@ gemmAVX2_5x16_block:
 	JMP     gemmAVX2_5x16_initdone
 
 gemmAVX2_5x16_initbiasmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y10
 	VMOVUPS    32(DI), Y11
-	MOVQ       bias+64(FP), DI
+	MOVQ       bias+80(FP), DI
 	VMASKMOVPS (DI), Y10, Y0
 	VMASKMOVPS 32(DI), Y11, Y1
 	VMOVUPS    Y0, Y2
@@ -979,7 +1233,7 @@ gemmAVX2_5x16_initzero:
 gemmAVX2_5x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_5x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -998,10 +1252,10 @@ gemmAVX2_5x16_initc:
 	JMP     gemmAVX2_5x16_initdone
 
 gemmAVX2_5x16_initcmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y10
 	VMOVUPS    32(DI), Y11
-	MOVQ       ldc+48(FP), R10
+	MOVQ       ldc+64(FP), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y10, Y0
 	VMASKMOVPS 32(DI), Y11, Y1
@@ -1019,11 +1273,17 @@ gemmAVX2_5x16_initcmask:
 	VMASKMOVPS 32(DI), Y11, Y9
 
 gemmAVX2_5x16_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*2), R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*2), R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX2_5x16_pfcheck
+
+gemmAVX2_5x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_5x16_ktail
@@ -1106,7 +1366,7 @@ gemmAVX2_5x16_kloop:
 gemmAVX2_5x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX2_5x16_kdone
+	JZ   gemmAVX2_5x16_segend
 
 gemmAVX2_5x16_kloop1:
 	VMOVUPS      (R10), Y10
@@ -1132,11 +1392,19 @@ gemmAVX2_5x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX2_5x16_kloop1
 
-gemmAVX2_5x16_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX2_5x16_segend:
+	DECQ DI
+	JZ   gemmAVX2_5x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX2_5x16_seg
+
+gemmAVX2_5x16_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX2_5x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Y12
 	VMAXPS       Y0, Y12, Y0
 	VMAXPS       Y1, Y12, Y1
@@ -1152,7 +1420,7 @@ gemmAVX2_5x16_kdone:
 gemmAVX2_5x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX2_5x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Y12
 	VMINPS       Y0, Y12, Y0
 	VMINPS       Y1, Y12, Y1
@@ -1166,7 +1434,7 @@ gemmAVX2_5x16_nomax:
 	VMINPS       Y9, Y12, Y9
 
 gemmAVX2_5x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_5x16_storemask
 	VMOVUPS Y0, (R13)
@@ -1187,24 +1455,56 @@ gemmAVX2_5x16_nomin:
 	JMP     gemmAVX2_5x16_stored
 
 gemmAVX2_5x16_storemask:
-	MOVQ       mask+88(FP), DI
-	VMOVUPS    (DI), Y10
-	VMOVUPS    32(DI), Y11
-	VMASKMOVPS Y0, Y10, (R13)
-	VMASKMOVPS Y1, Y11, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y2, Y10, (R13)
-	VMASKMOVPS Y3, Y11, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y4, Y10, (R13)
-	VMASKMOVPS Y5, Y11, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y6, Y10, (R13)
-	VMASKMOVPS Y7, Y11, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y8, Y10, (R13)
-	VMASKMOVPS Y9, Y11, 32(R13)
-	ADDQ       R10, R13
+	MOVQ    mask+104(FP), DI
+	VMOVUPS (DI), Y10
+	VMOVUPS 32(DI), Y11
+	MOVQ    flags+96(FP), DI
+	TESTQ   $0x00000100, DI
+	JZ      gemmAVX2_5x16_sv0part
+	MOVQ    R13, R12
+	VMOVUPS Y0, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y2, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y4, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y6, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y8, (R12)
+	JMP     gemmAVX2_5x16_sv1
+
+gemmAVX2_5x16_sv0part:
+	MOVQ       R13, R12
+	VMASKMOVPS Y0, Y10, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y2, Y10, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y4, Y10, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y6, Y10, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y8, Y10, (R12)
+
+gemmAVX2_5x16_sv1:
+	TESTQ      $0x00002000, DI
+	JZ         gemmAVX2_5x16_sv2
+	MOVQ       R13, R12
+	VMASKMOVPS Y1, Y11, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y3, Y11, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y5, Y11, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y7, Y11, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y9, Y11, 32(R12)
+
+gemmAVX2_5x16_sv2:
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
 
 gemmAVX2_5x16_stored:
 	DECQ SI
@@ -1214,25 +1514,163 @@ gemmAVX2_5x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_6x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
-// Requires: AVX, FMA3
-TEXT ·gemmAVX2_6x16(SB), NOSPLIT, $0-96
+gemmAVX2_5x16_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX2_5x16_seg
+	MOVQ bstride+24(FP), R11
+	LEAQ (R10)(R11*1), R8
+
+gemmAVX2_5x16_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX2_5x16_ktailpf
+
+gemmAVX2_5x16_klooppf:
+	VMOVUPS      (R10), Y10
+	VMOVUPS      32(R10), Y11
+	PREFETCHT0   (R8)
+	VBROADCASTSS (AX), Y12
+	VFMADD231PS  Y10, Y12, Y0
+	VFMADD231PS  Y11, Y12, Y1
+	VBROADCASTSS (AX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y2
+	VFMADD231PS  Y11, Y12, Y3
+	VBROADCASTSS (AX)(R9*2), Y12
+	VFMADD231PS  Y10, Y12, Y4
+	VFMADD231PS  Y11, Y12, Y5
+	VBROADCASTSS (BX), Y12
+	VFMADD231PS  Y10, Y12, Y6
+	VFMADD231PS  Y11, Y12, Y7
+	VBROADCASTSS (BX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y8
+	VFMADD231PS  Y11, Y12, Y9
+	VMOVUPS      64(R10), Y10
+	VMOVUPS      96(R10), Y11
+	PREFETCHT0   64(R8)
+	VBROADCASTSS 4(AX), Y12
+	VFMADD231PS  Y10, Y12, Y0
+	VFMADD231PS  Y11, Y12, Y1
+	VBROADCASTSS 4(AX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y2
+	VFMADD231PS  Y11, Y12, Y3
+	VBROADCASTSS 4(AX)(R9*2), Y12
+	VFMADD231PS  Y10, Y12, Y4
+	VFMADD231PS  Y11, Y12, Y5
+	VBROADCASTSS 4(BX), Y12
+	VFMADD231PS  Y10, Y12, Y6
+	VFMADD231PS  Y11, Y12, Y7
+	VBROADCASTSS 4(BX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y8
+	VFMADD231PS  Y11, Y12, Y9
+	VMOVUPS      128(R10), Y10
+	VMOVUPS      160(R10), Y11
+	PREFETCHT0   128(R8)
+	VBROADCASTSS 8(AX), Y12
+	VFMADD231PS  Y10, Y12, Y0
+	VFMADD231PS  Y11, Y12, Y1
+	VBROADCASTSS 8(AX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y2
+	VFMADD231PS  Y11, Y12, Y3
+	VBROADCASTSS 8(AX)(R9*2), Y12
+	VFMADD231PS  Y10, Y12, Y4
+	VFMADD231PS  Y11, Y12, Y5
+	VBROADCASTSS 8(BX), Y12
+	VFMADD231PS  Y10, Y12, Y6
+	VFMADD231PS  Y11, Y12, Y7
+	VBROADCASTSS 8(BX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y8
+	VFMADD231PS  Y11, Y12, Y9
+	VMOVUPS      192(R10), Y10
+	VMOVUPS      224(R10), Y11
+	PREFETCHT0   192(R8)
+	VBROADCASTSS 12(AX), Y12
+	VFMADD231PS  Y10, Y12, Y0
+	VFMADD231PS  Y11, Y12, Y1
+	VBROADCASTSS 12(AX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y2
+	VFMADD231PS  Y11, Y12, Y3
+	VBROADCASTSS 12(AX)(R9*2), Y12
+	VFMADD231PS  Y10, Y12, Y4
+	VFMADD231PS  Y11, Y12, Y5
+	VBROADCASTSS 12(BX), Y12
+	VFMADD231PS  Y10, Y12, Y6
+	VFMADD231PS  Y11, Y12, Y7
+	VBROADCASTSS 12(BX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y8
+	VFMADD231PS  Y11, Y12, Y9
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX2_5x16_klooppf
+
+gemmAVX2_5x16_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX2_5x16_segendpf
+
+gemmAVX2_5x16_kloop1pf:
+	VMOVUPS      (R10), Y10
+	VMOVUPS      32(R10), Y11
+	PREFETCHT0   (R8)
+	VBROADCASTSS (AX), Y12
+	VFMADD231PS  Y10, Y12, Y0
+	VFMADD231PS  Y11, Y12, Y1
+	VBROADCASTSS (AX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y2
+	VFMADD231PS  Y11, Y12, Y3
+	VBROADCASTSS (AX)(R9*2), Y12
+	VFMADD231PS  Y10, Y12, Y4
+	VFMADD231PS  Y11, Y12, Y5
+	VBROADCASTSS (BX), Y12
+	VFMADD231PS  Y10, Y12, Y6
+	VFMADD231PS  Y11, Y12, Y7
+	VBROADCASTSS (BX)(R9*1), Y12
+	VFMADD231PS  Y10, Y12, Y8
+	VFMADD231PS  Y11, Y12, Y9
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX2_5x16_kloop1pf
+
+gemmAVX2_5x16_segendpf:
+	DECQ DI
+	JZ   gemmAVX2_5x16_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX2_5x16_segpf
+
+gemmAVX2_5x16_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	ADDQ R9, R8
+	JMP  gemmAVX2_5x16_segsdone
+
+// func gemmAVX2_6x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// Requires: AVX, FMA3, MMX+
+TEXT ·gemmAVX2_6x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_6x16_ret
 
 gemmAVX2_6x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_6x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_6x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_6x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -1248,10 +1686,10 @@ gemmAVX2_6x16_block:
 	JMP     gemmAVX2_6x16_initdone
 
 gemmAVX2_6x16_initbiasmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y12
 	VMOVUPS    32(DI), Y13
-	MOVQ       bias+64(FP), DI
+	MOVQ       bias+80(FP), DI
 	VMASKMOVPS (DI), Y12, Y0
 	VMASKMOVPS 32(DI), Y13, Y1
 	VMOVUPS    Y0, Y2
@@ -1284,7 +1722,7 @@ gemmAVX2_6x16_initzero:
 gemmAVX2_6x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_6x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -1306,10 +1744,10 @@ gemmAVX2_6x16_initc:
 	JMP     gemmAVX2_6x16_initdone
 
 gemmAVX2_6x16_initcmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y12
 	VMOVUPS    32(DI), Y13
-	MOVQ       ldc+48(FP), R10
+	MOVQ       ldc+64(FP), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y12, Y0
 	VMASKMOVPS 32(DI), Y13, Y1
@@ -1330,12 +1768,18 @@ gemmAVX2_6x16_initcmask:
 	VMASKMOVPS 32(DI), Y13, Y11
 
 gemmAVX2_6x16_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*2), R8
-	ADDQ R9, R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*2), R8
+	ADDQ  R9, R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX2_6x16_pfcheck
+
+gemmAVX2_6x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_6x16_ktail
@@ -1430,7 +1874,7 @@ gemmAVX2_6x16_kloop:
 gemmAVX2_6x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX2_6x16_kdone
+	JZ   gemmAVX2_6x16_segend
 
 gemmAVX2_6x16_kloop1:
 	VMOVUPS      (R10), Y12
@@ -1459,11 +1903,19 @@ gemmAVX2_6x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX2_6x16_kloop1
 
-gemmAVX2_6x16_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX2_6x16_segend:
+	DECQ DI
+	JZ   gemmAVX2_6x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX2_6x16_seg
+
+gemmAVX2_6x16_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX2_6x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Y14
 	VMAXPS       Y0, Y14, Y0
 	VMAXPS       Y1, Y14, Y1
@@ -1481,7 +1933,7 @@ gemmAVX2_6x16_kdone:
 gemmAVX2_6x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX2_6x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Y14
 	VMINPS       Y0, Y14, Y0
 	VMINPS       Y1, Y14, Y1
@@ -1497,7 +1949,7 @@ gemmAVX2_6x16_nomax:
 	VMINPS       Y11, Y14, Y11
 
 gemmAVX2_6x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_6x16_storemask
 	VMOVUPS Y0, (R13)
@@ -1521,27 +1973,63 @@ gemmAVX2_6x16_nomin:
 	JMP     gemmAVX2_6x16_stored
 
 gemmAVX2_6x16_storemask:
-	MOVQ       mask+88(FP), DI
-	VMOVUPS    (DI), Y12
-	VMOVUPS    32(DI), Y13
-	VMASKMOVPS Y0, Y12, (R13)
-	VMASKMOVPS Y1, Y13, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y2, Y12, (R13)
-	VMASKMOVPS Y3, Y13, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y4, Y12, (R13)
-	VMASKMOVPS Y5, Y13, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y6, Y12, (R13)
-	VMASKMOVPS Y7, Y13, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y8, Y12, (R13)
-	VMASKMOVPS Y9, Y13, 32(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y10, Y12, (R13)
-	VMASKMOVPS Y11, Y13, 32(R13)
-	ADDQ       R10, R13
+	MOVQ    mask+104(FP), DI
+	VMOVUPS (DI), Y12
+	VMOVUPS 32(DI), Y13
+	MOVQ    flags+96(FP), DI
+	TESTQ   $0x00000100, DI
+	JZ      gemmAVX2_6x16_sv0part
+	MOVQ    R13, R12
+	VMOVUPS Y0, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y2, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y4, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y6, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y8, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y10, (R12)
+	JMP     gemmAVX2_6x16_sv1
+
+gemmAVX2_6x16_sv0part:
+	MOVQ       R13, R12
+	VMASKMOVPS Y0, Y12, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y2, Y12, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y4, Y12, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y6, Y12, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y8, Y12, (R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y10, Y12, (R12)
+
+gemmAVX2_6x16_sv1:
+	TESTQ      $0x00002000, DI
+	JZ         gemmAVX2_6x16_sv2
+	MOVQ       R13, R12
+	VMASKMOVPS Y1, Y13, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y3, Y13, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y5, Y13, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y7, Y13, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y9, Y13, 32(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y11, Y13, 32(R12)
+
+gemmAVX2_6x16_sv2:
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
+	ADDQ R10, R13
 
 gemmAVX2_6x16_stored:
 	DECQ SI
@@ -1551,26 +2039,179 @@ gemmAVX2_6x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_1x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+gemmAVX2_6x16_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX2_6x16_seg
+	MOVQ bstride+24(FP), R11
+	LEAQ (R10)(R11*1), R8
+
+gemmAVX2_6x16_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX2_6x16_ktailpf
+
+gemmAVX2_6x16_klooppf:
+	VMOVUPS      (R10), Y12
+	VMOVUPS      32(R10), Y13
+	PREFETCHT0   (R8)
+	VBROADCASTSS (AX), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS (AX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y2
+	VFMADD231PS  Y13, Y14, Y3
+	VBROADCASTSS (AX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS (BX), Y14
+	VFMADD231PS  Y12, Y14, Y6
+	VFMADD231PS  Y13, Y14, Y7
+	VBROADCASTSS (BX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS (BX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y10
+	VFMADD231PS  Y13, Y14, Y11
+	VMOVUPS      64(R10), Y12
+	VMOVUPS      96(R10), Y13
+	PREFETCHT0   64(R8)
+	VBROADCASTSS 4(AX), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS 4(AX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y2
+	VFMADD231PS  Y13, Y14, Y3
+	VBROADCASTSS 4(AX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS 4(BX), Y14
+	VFMADD231PS  Y12, Y14, Y6
+	VFMADD231PS  Y13, Y14, Y7
+	VBROADCASTSS 4(BX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS 4(BX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y10
+	VFMADD231PS  Y13, Y14, Y11
+	VMOVUPS      128(R10), Y12
+	VMOVUPS      160(R10), Y13
+	PREFETCHT0   128(R8)
+	VBROADCASTSS 8(AX), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS 8(AX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y2
+	VFMADD231PS  Y13, Y14, Y3
+	VBROADCASTSS 8(AX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS 8(BX), Y14
+	VFMADD231PS  Y12, Y14, Y6
+	VFMADD231PS  Y13, Y14, Y7
+	VBROADCASTSS 8(BX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS 8(BX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y10
+	VFMADD231PS  Y13, Y14, Y11
+	VMOVUPS      192(R10), Y12
+	VMOVUPS      224(R10), Y13
+	PREFETCHT0   192(R8)
+	VBROADCASTSS 12(AX), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS 12(AX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y2
+	VFMADD231PS  Y13, Y14, Y3
+	VBROADCASTSS 12(AX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS 12(BX), Y14
+	VFMADD231PS  Y12, Y14, Y6
+	VFMADD231PS  Y13, Y14, Y7
+	VBROADCASTSS 12(BX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS 12(BX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y10
+	VFMADD231PS  Y13, Y14, Y11
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX2_6x16_klooppf
+
+gemmAVX2_6x16_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX2_6x16_segendpf
+
+gemmAVX2_6x16_kloop1pf:
+	VMOVUPS      (R10), Y12
+	VMOVUPS      32(R10), Y13
+	PREFETCHT0   (R8)
+	VBROADCASTSS (AX), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS (AX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y2
+	VFMADD231PS  Y13, Y14, Y3
+	VBROADCASTSS (AX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS (BX), Y14
+	VFMADD231PS  Y12, Y14, Y6
+	VFMADD231PS  Y13, Y14, Y7
+	VBROADCASTSS (BX)(R9*1), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS (BX)(R9*2), Y14
+	VFMADD231PS  Y12, Y14, Y10
+	VFMADD231PS  Y13, Y14, Y11
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX2_6x16_kloop1pf
+
+gemmAVX2_6x16_segendpf:
+	DECQ DI
+	JZ   gemmAVX2_6x16_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX2_6x16_segpf
+
+gemmAVX2_6x16_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	JMP  gemmAVX2_6x16_segsdone
+
+// func gemmAVX2_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_1x32(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX2_1x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX2_1x32_ret
 
 gemmAVX2_1x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_1x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_1x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -1582,12 +2223,12 @@ gemmAVX2_1x32_block:
 	JMP     gemmAVX2_1x32_initdone
 
 gemmAVX2_1x32_initbiasmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
 	VMOVUPS    64(DI), Y10
 	VMOVUPS    96(DI), Y11
-	MOVQ       bias+64(FP), DI
+	MOVQ       bias+80(FP), DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
 	VMASKMOVPS 64(DI), Y10, Y2
@@ -1612,7 +2253,7 @@ gemmAVX2_1x32_initzero:
 gemmAVX2_1x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -1625,12 +2266,12 @@ gemmAVX2_1x32_initc:
 	JMP     gemmAVX2_1x32_initdone
 
 gemmAVX2_1x32_initcmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
 	VMOVUPS    64(DI), Y10
 	VMOVUPS    96(DI), Y11
-	MOVQ       ldc+48(FP), R10
+	MOVQ       ldc+64(FP), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
@@ -1645,6 +2286,9 @@ gemmAVX2_1x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*1), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX2_1x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_1x32_ktail
@@ -1694,7 +2338,7 @@ gemmAVX2_1x32_kloop:
 gemmAVX2_1x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX2_1x32_kdone
+	JZ   gemmAVX2_1x32_segend
 
 gemmAVX2_1x32_kloop1:
 	VMOVUPS      (R10), Y8
@@ -1711,15 +2355,22 @@ gemmAVX2_1x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX2_1x32_kloop1
 
-gemmAVX2_1x32_kdone:
+gemmAVX2_1x32_segend:
+	DECQ DI
+	JZ   gemmAVX2_1x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX2_1x32_seg
+
+gemmAVX2_1x32_segsdone:
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VADDPS       Y7, Y3, Y3
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX2_1x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Y12
 	VMAXPS       Y0, Y12, Y0
 	VMAXPS       Y1, Y12, Y1
@@ -1729,7 +2380,7 @@ gemmAVX2_1x32_kdone:
 gemmAVX2_1x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX2_1x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Y12
 	VMINPS       Y0, Y12, Y0
 	VMINPS       Y1, Y12, Y1
@@ -1737,7 +2388,7 @@ gemmAVX2_1x32_nomax:
 	VMINPS       Y3, Y12, Y3
 
 gemmAVX2_1x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x32_storemask
 	VMOVUPS Y0, (R13)
@@ -1748,16 +2399,34 @@ gemmAVX2_1x32_nomin:
 	JMP     gemmAVX2_1x32_stored
 
 gemmAVX2_1x32_storemask:
-	MOVQ       mask+88(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	VMOVUPS    64(DI), Y10
-	VMOVUPS    96(DI), Y11
-	VMASKMOVPS Y0, Y8, (R13)
-	VMASKMOVPS Y1, Y9, 32(R13)
-	VMASKMOVPS Y2, Y10, 64(R13)
-	VMASKMOVPS Y3, Y11, 96(R13)
-	ADDQ       R10, R13
+	MOVQ    mask+104(FP), DI
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	VMOVUPS 64(DI), Y10
+	VMOVUPS 96(DI), Y11
+	MOVQ    flags+96(FP), DI
+	MOVQ    R13, R12
+	VMOVUPS Y0, (R12)
+	MOVQ    R13, R12
+	VMOVUPS Y1, 32(R12)
+	TESTQ   $0x00000400, DI
+	JZ      gemmAVX2_1x32_sv2part
+	MOVQ    R13, R12
+	VMOVUPS Y2, 64(R12)
+	JMP     gemmAVX2_1x32_sv3
+
+gemmAVX2_1x32_sv2part:
+	MOVQ       R13, R12
+	VMASKMOVPS Y2, Y10, 64(R12)
+
+gemmAVX2_1x32_sv3:
+	TESTQ      $0x00008000, DI
+	JZ         gemmAVX2_1x32_sv4
+	MOVQ       R13, R12
+	VMASKMOVPS Y3, Y11, 96(R12)
+
+gemmAVX2_1x32_sv4:
+	ADDQ R10, R13
 
 gemmAVX2_1x32_stored:
 	DECQ SI
@@ -1767,26 +2436,26 @@ gemmAVX2_1x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_2x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_2x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_2x32(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX2_2x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX2_2x32_ret
 
 gemmAVX2_2x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_2x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_2x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -1798,12 +2467,12 @@ gemmAVX2_2x32_block:
 	JMP     gemmAVX2_2x32_initdone
 
 gemmAVX2_2x32_initbiasmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
 	VMOVUPS    64(DI), Y10
 	VMOVUPS    96(DI), Y11
-	MOVQ       bias+64(FP), DI
+	MOVQ       bias+80(FP), DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
 	VMASKMOVPS 64(DI), Y10, Y2
@@ -1828,7 +2497,7 @@ gemmAVX2_2x32_initzero:
 gemmAVX2_2x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -1842,12 +2511,12 @@ gemmAVX2_2x32_initc:
 	JMP     gemmAVX2_2x32_initdone
 
 gemmAVX2_2x32_initcmask:
-	MOVQ       mask+88(FP), DI
+	MOVQ       mask+104(FP), DI
 	VMOVUPS    (DI), Y8
 	VMOVUPS    32(DI), Y9
 	VMOVUPS    64(DI), Y10
 	VMOVUPS    96(DI), Y11
-	MOVQ       ldc+48(FP), R10
+	MOVQ       ldc+64(FP), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
@@ -1863,6 +2532,9 @@ gemmAVX2_2x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX2_2x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_2x32_ktail
@@ -1932,7 +2604,7 @@ gemmAVX2_2x32_kloop:
 gemmAVX2_2x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX2_2x32_kdone
+	JZ   gemmAVX2_2x32_segend
 
 gemmAVX2_2x32_kloop1:
 	VMOVUPS      (R10), Y8
@@ -1954,11 +2626,18 @@ gemmAVX2_2x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX2_2x32_kloop1
 
-gemmAVX2_2x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX2_2x32_segend:
+	DECQ DI
+	JZ   gemmAVX2_2x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX2_2x32_seg
+
+gemmAVX2_2x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX2_2x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Y12
 	VMAXPS       Y0, Y12, Y0
 	VMAXPS       Y1, Y12, Y1
@@ -1972,7 +2651,7 @@ gemmAVX2_2x32_kdone:
 gemmAVX2_2x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX2_2x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Y12
 	VMINPS       Y0, Y12, Y0
 	VMINPS       Y1, Y12, Y1
@@ -1984,7 +2663,7 @@ gemmAVX2_2x32_nomax:
 	VMINPS       Y7, Y12, Y7
 
 gemmAVX2_2x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x32_storemask
 	VMOVUPS Y0, (R13)
@@ -2000,21 +2679,45 @@ gemmAVX2_2x32_nomin:
 	JMP     gemmAVX2_2x32_stored
 
 gemmAVX2_2x32_storemask:
-	MOVQ       mask+88(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	VMOVUPS    64(DI), Y10
-	VMOVUPS    96(DI), Y11
-	VMASKMOVPS Y0, Y8, (R13)
-	VMASKMOVPS Y1, Y9, 32(R13)
-	VMASKMOVPS Y2, Y10, 64(R13)
-	VMASKMOVPS Y3, Y11, 96(R13)
-	ADDQ       R10, R13
-	VMASKMOVPS Y4, Y8, (R13)
-	VMASKMOVPS Y5, Y9, 32(R13)
-	VMASKMOVPS Y6, Y10, 64(R13)
-	VMASKMOVPS Y7, Y11, 96(R13)
-	ADDQ       R10, R13
+	MOVQ    mask+104(FP), DI
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	VMOVUPS 64(DI), Y10
+	VMOVUPS 96(DI), Y11
+	MOVQ    flags+96(FP), DI
+	MOVQ    R13, R12
+	VMOVUPS Y0, (R12)
+	ADDQ    R10, R12
+	VMOVUPS Y4, (R12)
+	MOVQ    R13, R12
+	VMOVUPS Y1, 32(R12)
+	ADDQ    R10, R12
+	VMOVUPS Y5, 32(R12)
+	TESTQ   $0x00000400, DI
+	JZ      gemmAVX2_2x32_sv2part
+	MOVQ    R13, R12
+	VMOVUPS Y2, 64(R12)
+	ADDQ    R10, R12
+	VMOVUPS Y6, 64(R12)
+	JMP     gemmAVX2_2x32_sv3
+
+gemmAVX2_2x32_sv2part:
+	MOVQ       R13, R12
+	VMASKMOVPS Y2, Y10, 64(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y6, Y10, 64(R12)
+
+gemmAVX2_2x32_sv3:
+	TESTQ      $0x00008000, DI
+	JZ         gemmAVX2_2x32_sv4
+	MOVQ       R13, R12
+	VMASKMOVPS Y3, Y11, 96(R12)
+	ADDQ       R10, R12
+	VMASKMOVPS Y7, Y11, 96(R12)
+
+gemmAVX2_2x32_sv4:
+	ADDQ R10, R13
+	ADDQ R10, R13
 
 gemmAVX2_2x32_stored:
 	DECQ SI
@@ -2024,26 +2727,26 @@ gemmAVX2_2x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_1x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_1x32(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_1x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_1x32_ret
 
 gemmAVX512_1x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_1x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_1x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VPXORD  Z2, Z2, Z2
@@ -2055,11 +2758,11 @@ gemmAVX512_1x32_block:
 	JMP     gemmAVX512_1x32_initdone
 
 gemmAVX512_1x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VPXORD    Z2, Z2, Z2
@@ -2084,7 +2787,7 @@ gemmAVX512_1x32_initzero:
 gemmAVX512_1x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -2097,11 +2800,11 @@ gemmAVX512_1x32_initc:
 	JMP     gemmAVX512_1x32_initdone
 
 gemmAVX512_1x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -2116,6 +2819,9 @@ gemmAVX512_1x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*1), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_1x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_1x32_ktail
@@ -2149,7 +2855,7 @@ gemmAVX512_1x32_kloop:
 gemmAVX512_1x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_1x32_kdone
+	JZ   gemmAVX512_1x32_segend
 
 gemmAVX512_1x32_kloop1:
 	VMOVUPS      (R10), Z8
@@ -2162,17 +2868,24 @@ gemmAVX512_1x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_1x32_kloop1
 
-gemmAVX512_1x32_kdone:
+gemmAVX512_1x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_1x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX512_1x32_seg
+
+gemmAVX512_1x32_segsdone:
 	VADDPS       Z2, Z0, Z0
 	VADDPS       Z3, Z1, Z1
 	VADDPS       Z4, Z0, Z0
 	VADDPS       Z5, Z1, Z1
 	VADDPS       Z6, Z0, Z0
 	VADDPS       Z7, Z1, Z1
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_1x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z10
 	VMAXPS       Z0, Z10, Z0
 	VMAXPS       Z1, Z10, Z1
@@ -2180,13 +2893,13 @@ gemmAVX512_1x32_kdone:
 gemmAVX512_1x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_1x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z10
 	VMINPS       Z0, Z10, Z0
 	VMINPS       Z1, Z10, Z1
 
 gemmAVX512_1x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x32_storemask
 	VMOVUPS Z0, (R13)
@@ -2195,7 +2908,7 @@ gemmAVX512_1x32_nomin:
 	JMP     gemmAVX512_1x32_stored
 
 gemmAVX512_1x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -2211,26 +2924,26 @@ gemmAVX512_1x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_2x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_2x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_2x32(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_2x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_2x32_ret
 
 gemmAVX512_2x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_2x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_2x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -2242,11 +2955,11 @@ gemmAVX512_2x32_block:
 	JMP     gemmAVX512_2x32_initdone
 
 gemmAVX512_2x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -2271,7 +2984,7 @@ gemmAVX512_2x32_initzero:
 gemmAVX512_2x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -2285,11 +2998,11 @@ gemmAVX512_2x32_initc:
 	JMP     gemmAVX512_2x32_initdone
 
 gemmAVX512_2x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -2305,6 +3018,9 @@ gemmAVX512_2x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_2x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_2x32_ktail
@@ -2350,7 +3066,7 @@ gemmAVX512_2x32_kloop:
 gemmAVX512_2x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_2x32_kdone
+	JZ   gemmAVX512_2x32_segend
 
 gemmAVX512_2x32_kloop1:
 	VMOVUPS      (R10), Z8
@@ -2366,15 +3082,22 @@ gemmAVX512_2x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_2x32_kloop1
 
-gemmAVX512_2x32_kdone:
+gemmAVX512_2x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_2x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX512_2x32_seg
+
+gemmAVX512_2x32_segsdone:
 	VADDPS       Z4, Z0, Z0
 	VADDPS       Z5, Z1, Z1
 	VADDPS       Z6, Z2, Z2
 	VADDPS       Z7, Z3, Z3
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_2x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z10
 	VMAXPS       Z0, Z10, Z0
 	VMAXPS       Z1, Z10, Z1
@@ -2384,7 +3107,7 @@ gemmAVX512_2x32_kdone:
 gemmAVX512_2x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_2x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z10
 	VMINPS       Z0, Z10, Z0
 	VMINPS       Z1, Z10, Z1
@@ -2392,7 +3115,7 @@ gemmAVX512_2x32_nomax:
 	VMINPS       Z3, Z10, Z3
 
 gemmAVX512_2x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x32_storemask
 	VMOVUPS Z0, (R13)
@@ -2404,7 +3127,7 @@ gemmAVX512_2x32_nomin:
 	JMP     gemmAVX512_2x32_stored
 
 gemmAVX512_2x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -2423,26 +3146,26 @@ gemmAVX512_2x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_3x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_3x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_3x32(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_3x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_3x32_ret
 
 gemmAVX512_3x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_3x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_3x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -2458,11 +3181,11 @@ gemmAVX512_3x32_block:
 	JMP     gemmAVX512_3x32_initdone
 
 gemmAVX512_3x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -2495,7 +3218,7 @@ gemmAVX512_3x32_initzero:
 gemmAVX512_3x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -2514,11 +3237,11 @@ gemmAVX512_3x32_initc:
 	JMP     gemmAVX512_3x32_initdone
 
 gemmAVX512_3x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -2540,6 +3263,9 @@ gemmAVX512_3x32_initdone:
 	LEAQ (AX)(R9*2), R8
 	ADDQ R9, R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_3x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_3x32_ktail
@@ -2597,7 +3323,7 @@ gemmAVX512_3x32_kloop:
 gemmAVX512_3x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_3x32_kdone
+	JZ   gemmAVX512_3x32_segend
 
 gemmAVX512_3x32_kloop1:
 	VMOVUPS      (R10), Z12
@@ -2616,17 +3342,24 @@ gemmAVX512_3x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_3x32_kloop1
 
-gemmAVX512_3x32_kdone:
+gemmAVX512_3x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_3x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX512_3x32_seg
+
+gemmAVX512_3x32_segsdone:
 	VADDPS       Z6, Z0, Z0
 	VADDPS       Z7, Z1, Z1
 	VADDPS       Z8, Z2, Z2
 	VADDPS       Z9, Z3, Z3
 	VADDPS       Z10, Z4, Z4
 	VADDPS       Z11, Z5, Z5
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_3x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z14
 	VMAXPS       Z0, Z14, Z0
 	VMAXPS       Z1, Z14, Z1
@@ -2638,7 +3371,7 @@ gemmAVX512_3x32_kdone:
 gemmAVX512_3x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_3x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z14
 	VMINPS       Z0, Z14, Z0
 	VMINPS       Z1, Z14, Z1
@@ -2648,7 +3381,7 @@ gemmAVX512_3x32_nomax:
 	VMINPS       Z5, Z14, Z5
 
 gemmAVX512_3x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x32_storemask
 	VMOVUPS Z0, (R13)
@@ -2663,7 +3396,7 @@ gemmAVX512_3x32_nomin:
 	JMP     gemmAVX512_3x32_stored
 
 gemmAVX512_3x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -2685,26 +3418,26 @@ gemmAVX512_3x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_4x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_4x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_4x32(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_4x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_4x32_ret
 
 gemmAVX512_4x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_4x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_4x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -2716,11 +3449,11 @@ gemmAVX512_4x32_block:
 	JMP     gemmAVX512_4x32_initdone
 
 gemmAVX512_4x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -2745,7 +3478,7 @@ gemmAVX512_4x32_initzero:
 gemmAVX512_4x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -2761,11 +3494,11 @@ gemmAVX512_4x32_initc:
 	JMP     gemmAVX512_4x32_initdone
 
 gemmAVX512_4x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -2785,6 +3518,9 @@ gemmAVX512_4x32_initdone:
 	ADDQ R9, BX
 	LEAQ (BX)(R9*1), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_4x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_4x32_ktail
@@ -2855,7 +3591,7 @@ gemmAVX512_4x32_kloop:
 gemmAVX512_4x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_4x32_kdone
+	JZ   gemmAVX512_4x32_segend
 
 gemmAVX512_4x32_kloop1:
 	VMOVUPS      (R10), Z8
@@ -2878,11 +3614,19 @@ gemmAVX512_4x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_4x32_kloop1
 
-gemmAVX512_4x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_4x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_4x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX512_4x32_seg
+
+gemmAVX512_4x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_4x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z10
 	VMAXPS       Z0, Z10, Z0
 	VMAXPS       Z1, Z10, Z1
@@ -2896,7 +3640,7 @@ gemmAVX512_4x32_kdone:
 gemmAVX512_4x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_4x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z10
 	VMINPS       Z0, Z10, Z0
 	VMINPS       Z1, Z10, Z1
@@ -2908,7 +3652,7 @@ gemmAVX512_4x32_nomax:
 	VMINPS       Z7, Z10, Z7
 
 gemmAVX512_4x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x32_storemask
 	VMOVUPS Z0, (R13)
@@ -2926,7 +3670,7 @@ gemmAVX512_4x32_nomin:
 	JMP     gemmAVX512_4x32_stored
 
 gemmAVX512_4x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -2951,26 +3695,26 @@ gemmAVX512_4x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_5x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_5x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_5x32(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_5x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_5x32_ret
 
 gemmAVX512_5x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_5x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_5x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -2984,11 +3728,11 @@ gemmAVX512_5x32_block:
 	JMP     gemmAVX512_5x32_initdone
 
 gemmAVX512_5x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -3017,7 +3761,7 @@ gemmAVX512_5x32_initzero:
 gemmAVX512_5x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3036,11 +3780,11 @@ gemmAVX512_5x32_initc:
 	JMP     gemmAVX512_5x32_initdone
 
 gemmAVX512_5x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -3063,6 +3807,9 @@ gemmAVX512_5x32_initdone:
 	ADDQ R9, BX
 	LEAQ (BX)(R9*2), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_5x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_5x32_ktail
@@ -3145,7 +3892,7 @@ gemmAVX512_5x32_kloop:
 gemmAVX512_5x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_5x32_kdone
+	JZ   gemmAVX512_5x32_segend
 
 gemmAVX512_5x32_kloop1:
 	VMOVUPS      (R10), Z10
@@ -3171,11 +3918,19 @@ gemmAVX512_5x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_5x32_kloop1
 
-gemmAVX512_5x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_5x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_5x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX512_5x32_seg
+
+gemmAVX512_5x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_5x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z12
 	VMAXPS       Z0, Z12, Z0
 	VMAXPS       Z1, Z12, Z1
@@ -3191,7 +3946,7 @@ gemmAVX512_5x32_kdone:
 gemmAVX512_5x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_5x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z12
 	VMINPS       Z0, Z12, Z0
 	VMINPS       Z1, Z12, Z1
@@ -3205,7 +3960,7 @@ gemmAVX512_5x32_nomax:
 	VMINPS       Z9, Z12, Z9
 
 gemmAVX512_5x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x32_storemask
 	VMOVUPS Z0, (R13)
@@ -3226,7 +3981,7 @@ gemmAVX512_5x32_nomin:
 	JMP     gemmAVX512_5x32_stored
 
 gemmAVX512_5x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -3254,26 +4009,26 @@ gemmAVX512_5x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_6x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_6x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_6x32(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_6x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_6x32_ret
 
 gemmAVX512_6x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_6x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_6x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -3289,11 +4044,11 @@ gemmAVX512_6x32_block:
 	JMP     gemmAVX512_6x32_initdone
 
 gemmAVX512_6x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -3326,7 +4081,7 @@ gemmAVX512_6x32_initzero:
 gemmAVX512_6x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3348,11 +4103,11 @@ gemmAVX512_6x32_initc:
 	JMP     gemmAVX512_6x32_initdone
 
 gemmAVX512_6x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -3379,6 +4134,9 @@ gemmAVX512_6x32_initdone:
 	LEAQ (BX)(R9*2), R8
 	ADDQ R9, R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_6x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_6x32_ktail
@@ -3473,7 +4231,7 @@ gemmAVX512_6x32_kloop:
 gemmAVX512_6x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_6x32_kdone
+	JZ   gemmAVX512_6x32_segend
 
 gemmAVX512_6x32_kloop1:
 	VMOVUPS      (R10), Z12
@@ -3502,11 +4260,19 @@ gemmAVX512_6x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_6x32_kloop1
 
-gemmAVX512_6x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_6x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_6x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX512_6x32_seg
+
+gemmAVX512_6x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_6x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z14
 	VMAXPS       Z0, Z14, Z0
 	VMAXPS       Z1, Z14, Z1
@@ -3524,7 +4290,7 @@ gemmAVX512_6x32_kdone:
 gemmAVX512_6x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_6x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z14
 	VMINPS       Z0, Z14, Z0
 	VMINPS       Z1, Z14, Z1
@@ -3540,7 +4306,7 @@ gemmAVX512_6x32_nomax:
 	VMINPS       Z11, Z14, Z11
 
 gemmAVX512_6x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x32_storemask
 	VMOVUPS Z0, (R13)
@@ -3564,7 +4330,7 @@ gemmAVX512_6x32_nomin:
 	JMP     gemmAVX512_6x32_stored
 
 gemmAVX512_6x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -3595,26 +4361,26 @@ gemmAVX512_6x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_7x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
-// Requires: AVX, AVX512F
-TEXT ·gemmAVX512_7x32(SB), NOSPLIT, $0-96
+// func gemmAVX512_7x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·gemmAVX512_7x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_7x32_ret
 
 gemmAVX512_7x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_7x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_7x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -3632,11 +4398,11 @@ gemmAVX512_7x32_block:
 	JMP     gemmAVX512_7x32_initdone
 
 gemmAVX512_7x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -3673,7 +4439,7 @@ gemmAVX512_7x32_initzero:
 gemmAVX512_7x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3698,11 +4464,11 @@ gemmAVX512_7x32_initc:
 	JMP     gemmAVX512_7x32_initdone
 
 gemmAVX512_7x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -3726,13 +4492,19 @@ gemmAVX512_7x32_initcmask:
 	VMOVUPS.Z 64(DI), K2, Z13
 
 gemmAVX512_7x32_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*2), CX
-	ADDQ R9, CX
-	LEAQ (CX)(R9*1), R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*2), CX
+	ADDQ  R9, CX
+	LEAQ  (CX)(R9*1), R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX512_7x32_pfcheck
+
+gemmAVX512_7x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_7x32_ktail
@@ -3840,7 +4612,7 @@ gemmAVX512_7x32_kloop:
 gemmAVX512_7x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_7x32_kdone
+	JZ   gemmAVX512_7x32_segend
 
 gemmAVX512_7x32_kloop1:
 	VMOVUPS      (R10), Z14
@@ -3873,11 +4645,20 @@ gemmAVX512_7x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_7x32_kloop1
 
-gemmAVX512_7x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_7x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_7x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_7x32_seg
+
+gemmAVX512_7x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_7x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z16
 	VMAXPS       Z0, Z16, Z0
 	VMAXPS       Z1, Z16, Z1
@@ -3897,7 +4678,7 @@ gemmAVX512_7x32_kdone:
 gemmAVX512_7x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_7x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z16
 	VMINPS       Z0, Z16, Z0
 	VMINPS       Z1, Z16, Z1
@@ -3915,7 +4696,7 @@ gemmAVX512_7x32_nomax:
 	VMINPS       Z13, Z16, Z13
 
 gemmAVX512_7x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x32_storemask
 	VMOVUPS Z0, (R13)
@@ -3942,7 +4723,7 @@ gemmAVX512_7x32_nomin:
 	JMP     gemmAVX512_7x32_stored
 
 gemmAVX512_7x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -3976,26 +4757,202 @@ gemmAVX512_7x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_8x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
-// Requires: AVX, AVX512F
-TEXT ·gemmAVX512_8x32(SB), NOSPLIT, $0-96
+gemmAVX512_7x32_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX512_7x32_seg
+	LEAQ (R10)(R11*2), R8
+
+gemmAVX512_7x32_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX512_7x32_ktailpf
+
+gemmAVX512_7x32_klooppf:
+	VMOVUPS      (R10), Z14
+	VMOVUPS      (R10)(R11*1), Z15
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z16
+	VFMADD231PS  Z14, Z16, Z0
+	VFMADD231PS  Z15, Z16, Z1
+	VBROADCASTSS (AX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z2
+	VFMADD231PS  Z15, Z16, Z3
+	VBROADCASTSS (AX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z4
+	VFMADD231PS  Z15, Z16, Z5
+	VBROADCASTSS (BX), Z16
+	VFMADD231PS  Z14, Z16, Z6
+	VFMADD231PS  Z15, Z16, Z7
+	VBROADCASTSS (BX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z8
+	VFMADD231PS  Z15, Z16, Z9
+	VBROADCASTSS (BX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z10
+	VFMADD231PS  Z15, Z16, Z11
+	VBROADCASTSS (CX), Z16
+	VFMADD231PS  Z14, Z16, Z12
+	VFMADD231PS  Z15, Z16, Z13
+	VMOVUPS      64(R10), Z14
+	VMOVUPS      64(R10)(R11*1), Z15
+	PREFETCHT0   64(R8)
+	PREFETCHT0   64(R8)(R11*1)
+	VBROADCASTSS 4(AX), Z16
+	VFMADD231PS  Z14, Z16, Z0
+	VFMADD231PS  Z15, Z16, Z1
+	VBROADCASTSS 4(AX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z2
+	VFMADD231PS  Z15, Z16, Z3
+	VBROADCASTSS 4(AX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z4
+	VFMADD231PS  Z15, Z16, Z5
+	VBROADCASTSS 4(BX), Z16
+	VFMADD231PS  Z14, Z16, Z6
+	VFMADD231PS  Z15, Z16, Z7
+	VBROADCASTSS 4(BX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z8
+	VFMADD231PS  Z15, Z16, Z9
+	VBROADCASTSS 4(BX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z10
+	VFMADD231PS  Z15, Z16, Z11
+	VBROADCASTSS 4(CX), Z16
+	VFMADD231PS  Z14, Z16, Z12
+	VFMADD231PS  Z15, Z16, Z13
+	VMOVUPS      128(R10), Z14
+	VMOVUPS      128(R10)(R11*1), Z15
+	PREFETCHT0   128(R8)
+	PREFETCHT0   128(R8)(R11*1)
+	VBROADCASTSS 8(AX), Z16
+	VFMADD231PS  Z14, Z16, Z0
+	VFMADD231PS  Z15, Z16, Z1
+	VBROADCASTSS 8(AX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z2
+	VFMADD231PS  Z15, Z16, Z3
+	VBROADCASTSS 8(AX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z4
+	VFMADD231PS  Z15, Z16, Z5
+	VBROADCASTSS 8(BX), Z16
+	VFMADD231PS  Z14, Z16, Z6
+	VFMADD231PS  Z15, Z16, Z7
+	VBROADCASTSS 8(BX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z8
+	VFMADD231PS  Z15, Z16, Z9
+	VBROADCASTSS 8(BX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z10
+	VFMADD231PS  Z15, Z16, Z11
+	VBROADCASTSS 8(CX), Z16
+	VFMADD231PS  Z14, Z16, Z12
+	VFMADD231PS  Z15, Z16, Z13
+	VMOVUPS      192(R10), Z14
+	VMOVUPS      192(R10)(R11*1), Z15
+	PREFETCHT0   192(R8)
+	PREFETCHT0   192(R8)(R11*1)
+	VBROADCASTSS 12(AX), Z16
+	VFMADD231PS  Z14, Z16, Z0
+	VFMADD231PS  Z15, Z16, Z1
+	VBROADCASTSS 12(AX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z2
+	VFMADD231PS  Z15, Z16, Z3
+	VBROADCASTSS 12(AX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z4
+	VFMADD231PS  Z15, Z16, Z5
+	VBROADCASTSS 12(BX), Z16
+	VFMADD231PS  Z14, Z16, Z6
+	VFMADD231PS  Z15, Z16, Z7
+	VBROADCASTSS 12(BX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z8
+	VFMADD231PS  Z15, Z16, Z9
+	VBROADCASTSS 12(BX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z10
+	VFMADD231PS  Z15, Z16, Z11
+	VBROADCASTSS 12(CX), Z16
+	VFMADD231PS  Z14, Z16, Z12
+	VFMADD231PS  Z15, Z16, Z13
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX512_7x32_klooppf
+
+gemmAVX512_7x32_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX512_7x32_segendpf
+
+gemmAVX512_7x32_kloop1pf:
+	VMOVUPS      (R10), Z14
+	VMOVUPS      (R10)(R11*1), Z15
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z16
+	VFMADD231PS  Z14, Z16, Z0
+	VFMADD231PS  Z15, Z16, Z1
+	VBROADCASTSS (AX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z2
+	VFMADD231PS  Z15, Z16, Z3
+	VBROADCASTSS (AX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z4
+	VFMADD231PS  Z15, Z16, Z5
+	VBROADCASTSS (BX), Z16
+	VFMADD231PS  Z14, Z16, Z6
+	VFMADD231PS  Z15, Z16, Z7
+	VBROADCASTSS (BX)(R9*1), Z16
+	VFMADD231PS  Z14, Z16, Z8
+	VFMADD231PS  Z15, Z16, Z9
+	VBROADCASTSS (BX)(R9*2), Z16
+	VFMADD231PS  Z14, Z16, Z10
+	VFMADD231PS  Z15, Z16, Z11
+	VBROADCASTSS (CX), Z16
+	VFMADD231PS  Z14, Z16, Z12
+	VFMADD231PS  Z15, Z16, Z13
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000004, CX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX512_7x32_kloop1pf
+
+gemmAVX512_7x32_segendpf:
+	DECQ DI
+	JZ   gemmAVX512_7x32_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_7x32_segpf
+
+gemmAVX512_7x32_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	ADDQ R9, R8
+	JMP  gemmAVX512_7x32_segsdone
+
+// func gemmAVX512_8x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·gemmAVX512_8x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_8x32_ret
 
 gemmAVX512_8x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_8x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_8x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -4015,11 +4972,11 @@ gemmAVX512_8x32_block:
 	JMP     gemmAVX512_8x32_initdone
 
 gemmAVX512_8x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -4060,7 +5017,7 @@ gemmAVX512_8x32_initzero:
 gemmAVX512_8x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -4088,11 +5045,11 @@ gemmAVX512_8x32_initc:
 	JMP     gemmAVX512_8x32_initdone
 
 gemmAVX512_8x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -4119,13 +5076,19 @@ gemmAVX512_8x32_initcmask:
 	VMOVUPS.Z 64(DI), K2, Z15
 
 gemmAVX512_8x32_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*2), CX
-	ADDQ R9, CX
-	LEAQ (CX)(R9*2), R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*2), CX
+	ADDQ  R9, CX
+	LEAQ  (CX)(R9*2), R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX512_8x32_pfcheck
+
+gemmAVX512_8x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_8x32_ktail
@@ -4245,7 +5208,7 @@ gemmAVX512_8x32_kloop:
 gemmAVX512_8x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_8x32_kdone
+	JZ   gemmAVX512_8x32_segend
 
 gemmAVX512_8x32_kloop1:
 	VMOVUPS      (R10), Z16
@@ -4281,11 +5244,20 @@ gemmAVX512_8x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_8x32_kloop1
 
-gemmAVX512_8x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_8x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_8x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_8x32_seg
+
+gemmAVX512_8x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_8x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z18
 	VMAXPS       Z0, Z18, Z0
 	VMAXPS       Z1, Z18, Z1
@@ -4307,7 +5279,7 @@ gemmAVX512_8x32_kdone:
 gemmAVX512_8x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_8x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z18
 	VMINPS       Z0, Z18, Z0
 	VMINPS       Z1, Z18, Z1
@@ -4327,7 +5299,7 @@ gemmAVX512_8x32_nomax:
 	VMINPS       Z15, Z18, Z15
 
 gemmAVX512_8x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x32_storemask
 	VMOVUPS Z0, (R13)
@@ -4357,7 +5329,7 @@ gemmAVX512_8x32_nomin:
 	JMP     gemmAVX512_8x32_stored
 
 gemmAVX512_8x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -4394,26 +5366,217 @@ gemmAVX512_8x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_9x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
-// Requires: AVX, AVX512F
-TEXT ·gemmAVX512_9x32(SB), NOSPLIT, $0-96
+gemmAVX512_8x32_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX512_8x32_seg
+	LEAQ (R10)(R11*2), R8
+
+gemmAVX512_8x32_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX512_8x32_ktailpf
+
+gemmAVX512_8x32_klooppf:
+	VMOVUPS      (R10), Z16
+	VMOVUPS      (R10)(R11*1), Z17
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z18
+	VFMADD231PS  Z16, Z18, Z0
+	VFMADD231PS  Z17, Z18, Z1
+	VBROADCASTSS (AX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z2
+	VFMADD231PS  Z17, Z18, Z3
+	VBROADCASTSS (AX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z4
+	VFMADD231PS  Z17, Z18, Z5
+	VBROADCASTSS (BX), Z18
+	VFMADD231PS  Z16, Z18, Z6
+	VFMADD231PS  Z17, Z18, Z7
+	VBROADCASTSS (BX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z8
+	VFMADD231PS  Z17, Z18, Z9
+	VBROADCASTSS (BX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z10
+	VFMADD231PS  Z17, Z18, Z11
+	VBROADCASTSS (CX), Z18
+	VFMADD231PS  Z16, Z18, Z12
+	VFMADD231PS  Z17, Z18, Z13
+	VBROADCASTSS (CX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z14
+	VFMADD231PS  Z17, Z18, Z15
+	VMOVUPS      64(R10), Z16
+	VMOVUPS      64(R10)(R11*1), Z17
+	PREFETCHT0   64(R8)
+	PREFETCHT0   64(R8)(R11*1)
+	VBROADCASTSS 4(AX), Z18
+	VFMADD231PS  Z16, Z18, Z0
+	VFMADD231PS  Z17, Z18, Z1
+	VBROADCASTSS 4(AX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z2
+	VFMADD231PS  Z17, Z18, Z3
+	VBROADCASTSS 4(AX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z4
+	VFMADD231PS  Z17, Z18, Z5
+	VBROADCASTSS 4(BX), Z18
+	VFMADD231PS  Z16, Z18, Z6
+	VFMADD231PS  Z17, Z18, Z7
+	VBROADCASTSS 4(BX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z8
+	VFMADD231PS  Z17, Z18, Z9
+	VBROADCASTSS 4(BX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z10
+	VFMADD231PS  Z17, Z18, Z11
+	VBROADCASTSS 4(CX), Z18
+	VFMADD231PS  Z16, Z18, Z12
+	VFMADD231PS  Z17, Z18, Z13
+	VBROADCASTSS 4(CX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z14
+	VFMADD231PS  Z17, Z18, Z15
+	VMOVUPS      128(R10), Z16
+	VMOVUPS      128(R10)(R11*1), Z17
+	PREFETCHT0   128(R8)
+	PREFETCHT0   128(R8)(R11*1)
+	VBROADCASTSS 8(AX), Z18
+	VFMADD231PS  Z16, Z18, Z0
+	VFMADD231PS  Z17, Z18, Z1
+	VBROADCASTSS 8(AX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z2
+	VFMADD231PS  Z17, Z18, Z3
+	VBROADCASTSS 8(AX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z4
+	VFMADD231PS  Z17, Z18, Z5
+	VBROADCASTSS 8(BX), Z18
+	VFMADD231PS  Z16, Z18, Z6
+	VFMADD231PS  Z17, Z18, Z7
+	VBROADCASTSS 8(BX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z8
+	VFMADD231PS  Z17, Z18, Z9
+	VBROADCASTSS 8(BX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z10
+	VFMADD231PS  Z17, Z18, Z11
+	VBROADCASTSS 8(CX), Z18
+	VFMADD231PS  Z16, Z18, Z12
+	VFMADD231PS  Z17, Z18, Z13
+	VBROADCASTSS 8(CX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z14
+	VFMADD231PS  Z17, Z18, Z15
+	VMOVUPS      192(R10), Z16
+	VMOVUPS      192(R10)(R11*1), Z17
+	PREFETCHT0   192(R8)
+	PREFETCHT0   192(R8)(R11*1)
+	VBROADCASTSS 12(AX), Z18
+	VFMADD231PS  Z16, Z18, Z0
+	VFMADD231PS  Z17, Z18, Z1
+	VBROADCASTSS 12(AX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z2
+	VFMADD231PS  Z17, Z18, Z3
+	VBROADCASTSS 12(AX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z4
+	VFMADD231PS  Z17, Z18, Z5
+	VBROADCASTSS 12(BX), Z18
+	VFMADD231PS  Z16, Z18, Z6
+	VFMADD231PS  Z17, Z18, Z7
+	VBROADCASTSS 12(BX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z8
+	VFMADD231PS  Z17, Z18, Z9
+	VBROADCASTSS 12(BX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z10
+	VFMADD231PS  Z17, Z18, Z11
+	VBROADCASTSS 12(CX), Z18
+	VFMADD231PS  Z16, Z18, Z12
+	VFMADD231PS  Z17, Z18, Z13
+	VBROADCASTSS 12(CX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z14
+	VFMADD231PS  Z17, Z18, Z15
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX512_8x32_klooppf
+
+gemmAVX512_8x32_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX512_8x32_segendpf
+
+gemmAVX512_8x32_kloop1pf:
+	VMOVUPS      (R10), Z16
+	VMOVUPS      (R10)(R11*1), Z17
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z18
+	VFMADD231PS  Z16, Z18, Z0
+	VFMADD231PS  Z17, Z18, Z1
+	VBROADCASTSS (AX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z2
+	VFMADD231PS  Z17, Z18, Z3
+	VBROADCASTSS (AX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z4
+	VFMADD231PS  Z17, Z18, Z5
+	VBROADCASTSS (BX), Z18
+	VFMADD231PS  Z16, Z18, Z6
+	VFMADD231PS  Z17, Z18, Z7
+	VBROADCASTSS (BX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z8
+	VFMADD231PS  Z17, Z18, Z9
+	VBROADCASTSS (BX)(R9*2), Z18
+	VFMADD231PS  Z16, Z18, Z10
+	VFMADD231PS  Z17, Z18, Z11
+	VBROADCASTSS (CX), Z18
+	VFMADD231PS  Z16, Z18, Z12
+	VFMADD231PS  Z17, Z18, Z13
+	VBROADCASTSS (CX)(R9*1), Z18
+	VFMADD231PS  Z16, Z18, Z14
+	VFMADD231PS  Z17, Z18, Z15
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000004, CX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX512_8x32_kloop1pf
+
+gemmAVX512_8x32_segendpf:
+	DECQ DI
+	JZ   gemmAVX512_8x32_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_8x32_segpf
+
+gemmAVX512_8x32_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	JMP  gemmAVX512_8x32_segsdone
+
+// func gemmAVX512_9x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·gemmAVX512_9x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_9x32_ret
 
 gemmAVX512_9x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_9x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_9x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -4435,11 +5598,11 @@ gemmAVX512_9x32_block:
 	JMP     gemmAVX512_9x32_initdone
 
 gemmAVX512_9x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -4484,7 +5647,7 @@ gemmAVX512_9x32_initzero:
 gemmAVX512_9x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -4515,11 +5678,11 @@ gemmAVX512_9x32_initc:
 	JMP     gemmAVX512_9x32_initdone
 
 gemmAVX512_9x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -4549,14 +5712,20 @@ gemmAVX512_9x32_initcmask:
 	VMOVUPS.Z 64(DI), K2, Z17
 
 gemmAVX512_9x32_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*2), CX
-	ADDQ R9, CX
-	LEAQ (CX)(R9*2), R8
-	ADDQ R9, R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*2), CX
+	ADDQ  R9, CX
+	LEAQ  (CX)(R9*2), R8
+	ADDQ  R9, R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX512_9x32_pfcheck
+
+gemmAVX512_9x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_9x32_ktail
@@ -4688,7 +5857,7 @@ gemmAVX512_9x32_kloop:
 gemmAVX512_9x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_9x32_kdone
+	JZ   gemmAVX512_9x32_segend
 
 gemmAVX512_9x32_kloop1:
 	VMOVUPS      (R10), Z18
@@ -4727,11 +5896,20 @@ gemmAVX512_9x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_9x32_kloop1
 
-gemmAVX512_9x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_9x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_9x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_9x32_seg
+
+gemmAVX512_9x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_9x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z20
 	VMAXPS       Z0, Z20, Z0
 	VMAXPS       Z1, Z20, Z1
@@ -4755,7 +5933,7 @@ gemmAVX512_9x32_kdone:
 gemmAVX512_9x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_9x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z20
 	VMINPS       Z0, Z20, Z0
 	VMINPS       Z1, Z20, Z1
@@ -4777,7 +5955,7 @@ gemmAVX512_9x32_nomax:
 	VMINPS       Z17, Z20, Z17
 
 gemmAVX512_9x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x32_storemask
 	VMOVUPS Z0, (R13)
@@ -4810,7 +5988,7 @@ gemmAVX512_9x32_nomin:
 	JMP     gemmAVX512_9x32_stored
 
 gemmAVX512_9x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -4850,26 +6028,233 @@ gemmAVX512_9x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_10x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
-// Requires: AVX, AVX512F
-TEXT ·gemmAVX512_10x32(SB), NOSPLIT, $0-96
+gemmAVX512_9x32_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX512_9x32_seg
+	LEAQ (R10)(R11*2), R8
+
+gemmAVX512_9x32_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX512_9x32_ktailpf
+
+gemmAVX512_9x32_klooppf:
+	VMOVUPS      (R10), Z18
+	VMOVUPS      (R10)(R11*1), Z19
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z20
+	VFMADD231PS  Z18, Z20, Z0
+	VFMADD231PS  Z19, Z20, Z1
+	VBROADCASTSS (AX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS (AX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z4
+	VFMADD231PS  Z19, Z20, Z5
+	VBROADCASTSS (BX), Z20
+	VFMADD231PS  Z18, Z20, Z6
+	VFMADD231PS  Z19, Z20, Z7
+	VBROADCASTSS (BX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z8
+	VFMADD231PS  Z19, Z20, Z9
+	VBROADCASTSS (BX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS (CX), Z20
+	VFMADD231PS  Z18, Z20, Z12
+	VFMADD231PS  Z19, Z20, Z13
+	VBROADCASTSS (CX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z14
+	VFMADD231PS  Z19, Z20, Z15
+	VBROADCASTSS (CX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z16
+	VFMADD231PS  Z19, Z20, Z17
+	VMOVUPS      64(R10), Z18
+	VMOVUPS      64(R10)(R11*1), Z19
+	PREFETCHT0   64(R8)
+	PREFETCHT0   64(R8)(R11*1)
+	VBROADCASTSS 4(AX), Z20
+	VFMADD231PS  Z18, Z20, Z0
+	VFMADD231PS  Z19, Z20, Z1
+	VBROADCASTSS 4(AX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS 4(AX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z4
+	VFMADD231PS  Z19, Z20, Z5
+	VBROADCASTSS 4(BX), Z20
+	VFMADD231PS  Z18, Z20, Z6
+	VFMADD231PS  Z19, Z20, Z7
+	VBROADCASTSS 4(BX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z8
+	VFMADD231PS  Z19, Z20, Z9
+	VBROADCASTSS 4(BX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS 4(CX), Z20
+	VFMADD231PS  Z18, Z20, Z12
+	VFMADD231PS  Z19, Z20, Z13
+	VBROADCASTSS 4(CX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z14
+	VFMADD231PS  Z19, Z20, Z15
+	VBROADCASTSS 4(CX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z16
+	VFMADD231PS  Z19, Z20, Z17
+	VMOVUPS      128(R10), Z18
+	VMOVUPS      128(R10)(R11*1), Z19
+	PREFETCHT0   128(R8)
+	PREFETCHT0   128(R8)(R11*1)
+	VBROADCASTSS 8(AX), Z20
+	VFMADD231PS  Z18, Z20, Z0
+	VFMADD231PS  Z19, Z20, Z1
+	VBROADCASTSS 8(AX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS 8(AX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z4
+	VFMADD231PS  Z19, Z20, Z5
+	VBROADCASTSS 8(BX), Z20
+	VFMADD231PS  Z18, Z20, Z6
+	VFMADD231PS  Z19, Z20, Z7
+	VBROADCASTSS 8(BX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z8
+	VFMADD231PS  Z19, Z20, Z9
+	VBROADCASTSS 8(BX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS 8(CX), Z20
+	VFMADD231PS  Z18, Z20, Z12
+	VFMADD231PS  Z19, Z20, Z13
+	VBROADCASTSS 8(CX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z14
+	VFMADD231PS  Z19, Z20, Z15
+	VBROADCASTSS 8(CX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z16
+	VFMADD231PS  Z19, Z20, Z17
+	VMOVUPS      192(R10), Z18
+	VMOVUPS      192(R10)(R11*1), Z19
+	PREFETCHT0   192(R8)
+	PREFETCHT0   192(R8)(R11*1)
+	VBROADCASTSS 12(AX), Z20
+	VFMADD231PS  Z18, Z20, Z0
+	VFMADD231PS  Z19, Z20, Z1
+	VBROADCASTSS 12(AX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS 12(AX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z4
+	VFMADD231PS  Z19, Z20, Z5
+	VBROADCASTSS 12(BX), Z20
+	VFMADD231PS  Z18, Z20, Z6
+	VFMADD231PS  Z19, Z20, Z7
+	VBROADCASTSS 12(BX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z8
+	VFMADD231PS  Z19, Z20, Z9
+	VBROADCASTSS 12(BX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS 12(CX), Z20
+	VFMADD231PS  Z18, Z20, Z12
+	VFMADD231PS  Z19, Z20, Z13
+	VBROADCASTSS 12(CX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z14
+	VFMADD231PS  Z19, Z20, Z15
+	VBROADCASTSS 12(CX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z16
+	VFMADD231PS  Z19, Z20, Z17
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX512_9x32_klooppf
+
+gemmAVX512_9x32_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX512_9x32_segendpf
+
+gemmAVX512_9x32_kloop1pf:
+	VMOVUPS      (R10), Z18
+	VMOVUPS      (R10)(R11*1), Z19
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z20
+	VFMADD231PS  Z18, Z20, Z0
+	VFMADD231PS  Z19, Z20, Z1
+	VBROADCASTSS (AX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS (AX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z4
+	VFMADD231PS  Z19, Z20, Z5
+	VBROADCASTSS (BX), Z20
+	VFMADD231PS  Z18, Z20, Z6
+	VFMADD231PS  Z19, Z20, Z7
+	VBROADCASTSS (BX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z8
+	VFMADD231PS  Z19, Z20, Z9
+	VBROADCASTSS (BX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS (CX), Z20
+	VFMADD231PS  Z18, Z20, Z12
+	VFMADD231PS  Z19, Z20, Z13
+	VBROADCASTSS (CX)(R9*1), Z20
+	VFMADD231PS  Z18, Z20, Z14
+	VFMADD231PS  Z19, Z20, Z15
+	VBROADCASTSS (CX)(R9*2), Z20
+	VFMADD231PS  Z18, Z20, Z16
+	VFMADD231PS  Z19, Z20, Z17
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000004, CX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX512_9x32_kloop1pf
+
+gemmAVX512_9x32_segendpf:
+	DECQ DI
+	JZ   gemmAVX512_9x32_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_9x32_segpf
+
+gemmAVX512_9x32_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	ADDQ R9, R8
+	JMP  gemmAVX512_9x32_segsdone
+
+// func gemmAVX512_10x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·gemmAVX512_10x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_10x32_ret
 
 gemmAVX512_10x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_10x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_10x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -4893,11 +6278,11 @@ gemmAVX512_10x32_block:
 	JMP     gemmAVX512_10x32_initdone
 
 gemmAVX512_10x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -4946,7 +6331,7 @@ gemmAVX512_10x32_initzero:
 gemmAVX512_10x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -4980,11 +6365,11 @@ gemmAVX512_10x32_initc:
 	JMP     gemmAVX512_10x32_initdone
 
 gemmAVX512_10x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -5017,15 +6402,21 @@ gemmAVX512_10x32_initcmask:
 	VMOVUPS.Z 64(DI), K2, Z19
 
 gemmAVX512_10x32_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*2), CX
-	ADDQ R9, CX
-	LEAQ (CX)(R9*2), DX
-	ADDQ R9, DX
-	LEAQ (DX)(R9*1), R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*2), CX
+	ADDQ  R9, CX
+	LEAQ  (CX)(R9*2), DX
+	ADDQ  R9, DX
+	LEAQ  (DX)(R9*1), R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX512_10x32_pfcheck
+
+gemmAVX512_10x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_10x32_ktail
@@ -5170,7 +6561,7 @@ gemmAVX512_10x32_kloop:
 gemmAVX512_10x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_10x32_kdone
+	JZ   gemmAVX512_10x32_segend
 
 gemmAVX512_10x32_kloop1:
 	VMOVUPS      (R10), Z20
@@ -5213,11 +6604,21 @@ gemmAVX512_10x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_10x32_kloop1
 
-gemmAVX512_10x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_10x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_10x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_10x32_seg
+
+gemmAVX512_10x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_10x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z22
 	VMAXPS       Z0, Z22, Z0
 	VMAXPS       Z1, Z22, Z1
@@ -5243,7 +6644,7 @@ gemmAVX512_10x32_kdone:
 gemmAVX512_10x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_10x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z22
 	VMINPS       Z0, Z22, Z0
 	VMINPS       Z1, Z22, Z1
@@ -5267,7 +6668,7 @@ gemmAVX512_10x32_nomax:
 	VMINPS       Z19, Z22, Z19
 
 gemmAVX512_10x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x32_storemask
 	VMOVUPS Z0, (R13)
@@ -5303,7 +6704,7 @@ gemmAVX512_10x32_nomin:
 	JMP     gemmAVX512_10x32_stored
 
 gemmAVX512_10x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -5346,26 +6747,251 @@ gemmAVX512_10x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_11x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
-// Requires: AVX, AVX512F
-TEXT ·gemmAVX512_11x32(SB), NOSPLIT, $0-96
+gemmAVX512_10x32_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX512_10x32_seg
+	LEAQ (R10)(R11*2), R8
+
+gemmAVX512_10x32_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX512_10x32_ktailpf
+
+gemmAVX512_10x32_klooppf:
+	VMOVUPS      (R10), Z20
+	VMOVUPS      (R10)(R11*1), Z21
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z22
+	VFMADD231PS  Z20, Z22, Z0
+	VFMADD231PS  Z21, Z22, Z1
+	VBROADCASTSS (AX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z2
+	VFMADD231PS  Z21, Z22, Z3
+	VBROADCASTSS (AX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z4
+	VFMADD231PS  Z21, Z22, Z5
+	VBROADCASTSS (BX), Z22
+	VFMADD231PS  Z20, Z22, Z6
+	VFMADD231PS  Z21, Z22, Z7
+	VBROADCASTSS (BX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z8
+	VFMADD231PS  Z21, Z22, Z9
+	VBROADCASTSS (BX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z10
+	VFMADD231PS  Z21, Z22, Z11
+	VBROADCASTSS (CX), Z22
+	VFMADD231PS  Z20, Z22, Z12
+	VFMADD231PS  Z21, Z22, Z13
+	VBROADCASTSS (CX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z14
+	VFMADD231PS  Z21, Z22, Z15
+	VBROADCASTSS (CX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z16
+	VFMADD231PS  Z21, Z22, Z17
+	VBROADCASTSS (DX), Z22
+	VFMADD231PS  Z20, Z22, Z18
+	VFMADD231PS  Z21, Z22, Z19
+	VMOVUPS      64(R10), Z20
+	VMOVUPS      64(R10)(R11*1), Z21
+	PREFETCHT0   64(R8)
+	PREFETCHT0   64(R8)(R11*1)
+	VBROADCASTSS 4(AX), Z22
+	VFMADD231PS  Z20, Z22, Z0
+	VFMADD231PS  Z21, Z22, Z1
+	VBROADCASTSS 4(AX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z2
+	VFMADD231PS  Z21, Z22, Z3
+	VBROADCASTSS 4(AX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z4
+	VFMADD231PS  Z21, Z22, Z5
+	VBROADCASTSS 4(BX), Z22
+	VFMADD231PS  Z20, Z22, Z6
+	VFMADD231PS  Z21, Z22, Z7
+	VBROADCASTSS 4(BX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z8
+	VFMADD231PS  Z21, Z22, Z9
+	VBROADCASTSS 4(BX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z10
+	VFMADD231PS  Z21, Z22, Z11
+	VBROADCASTSS 4(CX), Z22
+	VFMADD231PS  Z20, Z22, Z12
+	VFMADD231PS  Z21, Z22, Z13
+	VBROADCASTSS 4(CX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z14
+	VFMADD231PS  Z21, Z22, Z15
+	VBROADCASTSS 4(CX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z16
+	VFMADD231PS  Z21, Z22, Z17
+	VBROADCASTSS 4(DX), Z22
+	VFMADD231PS  Z20, Z22, Z18
+	VFMADD231PS  Z21, Z22, Z19
+	VMOVUPS      128(R10), Z20
+	VMOVUPS      128(R10)(R11*1), Z21
+	PREFETCHT0   128(R8)
+	PREFETCHT0   128(R8)(R11*1)
+	VBROADCASTSS 8(AX), Z22
+	VFMADD231PS  Z20, Z22, Z0
+	VFMADD231PS  Z21, Z22, Z1
+	VBROADCASTSS 8(AX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z2
+	VFMADD231PS  Z21, Z22, Z3
+	VBROADCASTSS 8(AX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z4
+	VFMADD231PS  Z21, Z22, Z5
+	VBROADCASTSS 8(BX), Z22
+	VFMADD231PS  Z20, Z22, Z6
+	VFMADD231PS  Z21, Z22, Z7
+	VBROADCASTSS 8(BX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z8
+	VFMADD231PS  Z21, Z22, Z9
+	VBROADCASTSS 8(BX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z10
+	VFMADD231PS  Z21, Z22, Z11
+	VBROADCASTSS 8(CX), Z22
+	VFMADD231PS  Z20, Z22, Z12
+	VFMADD231PS  Z21, Z22, Z13
+	VBROADCASTSS 8(CX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z14
+	VFMADD231PS  Z21, Z22, Z15
+	VBROADCASTSS 8(CX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z16
+	VFMADD231PS  Z21, Z22, Z17
+	VBROADCASTSS 8(DX), Z22
+	VFMADD231PS  Z20, Z22, Z18
+	VFMADD231PS  Z21, Z22, Z19
+	VMOVUPS      192(R10), Z20
+	VMOVUPS      192(R10)(R11*1), Z21
+	PREFETCHT0   192(R8)
+	PREFETCHT0   192(R8)(R11*1)
+	VBROADCASTSS 12(AX), Z22
+	VFMADD231PS  Z20, Z22, Z0
+	VFMADD231PS  Z21, Z22, Z1
+	VBROADCASTSS 12(AX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z2
+	VFMADD231PS  Z21, Z22, Z3
+	VBROADCASTSS 12(AX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z4
+	VFMADD231PS  Z21, Z22, Z5
+	VBROADCASTSS 12(BX), Z22
+	VFMADD231PS  Z20, Z22, Z6
+	VFMADD231PS  Z21, Z22, Z7
+	VBROADCASTSS 12(BX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z8
+	VFMADD231PS  Z21, Z22, Z9
+	VBROADCASTSS 12(BX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z10
+	VFMADD231PS  Z21, Z22, Z11
+	VBROADCASTSS 12(CX), Z22
+	VFMADD231PS  Z20, Z22, Z12
+	VFMADD231PS  Z21, Z22, Z13
+	VBROADCASTSS 12(CX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z14
+	VFMADD231PS  Z21, Z22, Z15
+	VBROADCASTSS 12(CX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z16
+	VFMADD231PS  Z21, Z22, Z17
+	VBROADCASTSS 12(DX), Z22
+	VFMADD231PS  Z20, Z22, Z18
+	VFMADD231PS  Z21, Z22, Z19
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000010, DX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX512_10x32_klooppf
+
+gemmAVX512_10x32_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX512_10x32_segendpf
+
+gemmAVX512_10x32_kloop1pf:
+	VMOVUPS      (R10), Z20
+	VMOVUPS      (R10)(R11*1), Z21
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z22
+	VFMADD231PS  Z20, Z22, Z0
+	VFMADD231PS  Z21, Z22, Z1
+	VBROADCASTSS (AX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z2
+	VFMADD231PS  Z21, Z22, Z3
+	VBROADCASTSS (AX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z4
+	VFMADD231PS  Z21, Z22, Z5
+	VBROADCASTSS (BX), Z22
+	VFMADD231PS  Z20, Z22, Z6
+	VFMADD231PS  Z21, Z22, Z7
+	VBROADCASTSS (BX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z8
+	VFMADD231PS  Z21, Z22, Z9
+	VBROADCASTSS (BX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z10
+	VFMADD231PS  Z21, Z22, Z11
+	VBROADCASTSS (CX), Z22
+	VFMADD231PS  Z20, Z22, Z12
+	VFMADD231PS  Z21, Z22, Z13
+	VBROADCASTSS (CX)(R9*1), Z22
+	VFMADD231PS  Z20, Z22, Z14
+	VFMADD231PS  Z21, Z22, Z15
+	VBROADCASTSS (CX)(R9*2), Z22
+	VFMADD231PS  Z20, Z22, Z16
+	VFMADD231PS  Z21, Z22, Z17
+	VBROADCASTSS (DX), Z22
+	VFMADD231PS  Z20, Z22, Z18
+	VFMADD231PS  Z21, Z22, Z19
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000004, CX
+	ADDQ         $0x00000004, DX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX512_10x32_kloop1pf
+
+gemmAVX512_10x32_segendpf:
+	DECQ DI
+	JZ   gemmAVX512_10x32_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_10x32_segpf
+
+gemmAVX512_10x32_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	JMP  gemmAVX512_10x32_segsdone
+
+// func gemmAVX512_11x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·gemmAVX512_11x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_11x32_ret
 
 gemmAVX512_11x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_11x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_11x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -5391,11 +7017,11 @@ gemmAVX512_11x32_block:
 	JMP     gemmAVX512_11x32_initdone
 
 gemmAVX512_11x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -5448,7 +7074,7 @@ gemmAVX512_11x32_initzero:
 gemmAVX512_11x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -5485,11 +7111,11 @@ gemmAVX512_11x32_initc:
 	JMP     gemmAVX512_11x32_initdone
 
 gemmAVX512_11x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -5525,15 +7151,21 @@ gemmAVX512_11x32_initcmask:
 	VMOVUPS.Z 64(DI), K2, Z21
 
 gemmAVX512_11x32_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*2), CX
-	ADDQ R9, CX
-	LEAQ (CX)(R9*2), DX
-	ADDQ R9, DX
-	LEAQ (DX)(R9*2), R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*2), CX
+	ADDQ  R9, CX
+	LEAQ  (CX)(R9*2), DX
+	ADDQ  R9, DX
+	LEAQ  (DX)(R9*2), R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX512_11x32_pfcheck
+
+gemmAVX512_11x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_11x32_ktail
@@ -5690,7 +7322,7 @@ gemmAVX512_11x32_kloop:
 gemmAVX512_11x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_11x32_kdone
+	JZ   gemmAVX512_11x32_segend
 
 gemmAVX512_11x32_kloop1:
 	VMOVUPS      (R10), Z22
@@ -5736,11 +7368,21 @@ gemmAVX512_11x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_11x32_kloop1
 
-gemmAVX512_11x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_11x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_11x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_11x32_seg
+
+gemmAVX512_11x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_11x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z24
 	VMAXPS       Z0, Z24, Z0
 	VMAXPS       Z1, Z24, Z1
@@ -5768,7 +7410,7 @@ gemmAVX512_11x32_kdone:
 gemmAVX512_11x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_11x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z24
 	VMINPS       Z0, Z24, Z0
 	VMINPS       Z1, Z24, Z1
@@ -5794,7 +7436,7 @@ gemmAVX512_11x32_nomax:
 	VMINPS       Z21, Z24, Z21
 
 gemmAVX512_11x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x32_storemask
 	VMOVUPS Z0, (R13)
@@ -5833,7 +7475,7 @@ gemmAVX512_11x32_nomin:
 	JMP     gemmAVX512_11x32_stored
 
 gemmAVX512_11x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -5879,26 +7521,267 @@ gemmAVX512_11x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_12x32(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
-// Requires: AVX, AVX512F
-TEXT ·gemmAVX512_12x32(SB), NOSPLIT, $0-96
+gemmAVX512_11x32_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX512_11x32_seg
+	LEAQ (R10)(R11*2), R8
+
+gemmAVX512_11x32_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX512_11x32_ktailpf
+
+gemmAVX512_11x32_klooppf:
+	VMOVUPS      (R10), Z22
+	VMOVUPS      (R10)(R11*1), Z23
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z24
+	VFMADD231PS  Z22, Z24, Z0
+	VFMADD231PS  Z23, Z24, Z1
+	VBROADCASTSS (AX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z2
+	VFMADD231PS  Z23, Z24, Z3
+	VBROADCASTSS (AX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z4
+	VFMADD231PS  Z23, Z24, Z5
+	VBROADCASTSS (BX), Z24
+	VFMADD231PS  Z22, Z24, Z6
+	VFMADD231PS  Z23, Z24, Z7
+	VBROADCASTSS (BX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z8
+	VFMADD231PS  Z23, Z24, Z9
+	VBROADCASTSS (BX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z10
+	VFMADD231PS  Z23, Z24, Z11
+	VBROADCASTSS (CX), Z24
+	VFMADD231PS  Z22, Z24, Z12
+	VFMADD231PS  Z23, Z24, Z13
+	VBROADCASTSS (CX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z14
+	VFMADD231PS  Z23, Z24, Z15
+	VBROADCASTSS (CX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z16
+	VFMADD231PS  Z23, Z24, Z17
+	VBROADCASTSS (DX), Z24
+	VFMADD231PS  Z22, Z24, Z18
+	VFMADD231PS  Z23, Z24, Z19
+	VBROADCASTSS (DX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z20
+	VFMADD231PS  Z23, Z24, Z21
+	VMOVUPS      64(R10), Z22
+	VMOVUPS      64(R10)(R11*1), Z23
+	PREFETCHT0   64(R8)
+	PREFETCHT0   64(R8)(R11*1)
+	VBROADCASTSS 4(AX), Z24
+	VFMADD231PS  Z22, Z24, Z0
+	VFMADD231PS  Z23, Z24, Z1
+	VBROADCASTSS 4(AX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z2
+	VFMADD231PS  Z23, Z24, Z3
+	VBROADCASTSS 4(AX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z4
+	VFMADD231PS  Z23, Z24, Z5
+	VBROADCASTSS 4(BX), Z24
+	VFMADD231PS  Z22, Z24, Z6
+	VFMADD231PS  Z23, Z24, Z7
+	VBROADCASTSS 4(BX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z8
+	VFMADD231PS  Z23, Z24, Z9
+	VBROADCASTSS 4(BX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z10
+	VFMADD231PS  Z23, Z24, Z11
+	VBROADCASTSS 4(CX), Z24
+	VFMADD231PS  Z22, Z24, Z12
+	VFMADD231PS  Z23, Z24, Z13
+	VBROADCASTSS 4(CX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z14
+	VFMADD231PS  Z23, Z24, Z15
+	VBROADCASTSS 4(CX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z16
+	VFMADD231PS  Z23, Z24, Z17
+	VBROADCASTSS 4(DX), Z24
+	VFMADD231PS  Z22, Z24, Z18
+	VFMADD231PS  Z23, Z24, Z19
+	VBROADCASTSS 4(DX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z20
+	VFMADD231PS  Z23, Z24, Z21
+	VMOVUPS      128(R10), Z22
+	VMOVUPS      128(R10)(R11*1), Z23
+	PREFETCHT0   128(R8)
+	PREFETCHT0   128(R8)(R11*1)
+	VBROADCASTSS 8(AX), Z24
+	VFMADD231PS  Z22, Z24, Z0
+	VFMADD231PS  Z23, Z24, Z1
+	VBROADCASTSS 8(AX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z2
+	VFMADD231PS  Z23, Z24, Z3
+	VBROADCASTSS 8(AX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z4
+	VFMADD231PS  Z23, Z24, Z5
+	VBROADCASTSS 8(BX), Z24
+	VFMADD231PS  Z22, Z24, Z6
+	VFMADD231PS  Z23, Z24, Z7
+	VBROADCASTSS 8(BX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z8
+	VFMADD231PS  Z23, Z24, Z9
+	VBROADCASTSS 8(BX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z10
+	VFMADD231PS  Z23, Z24, Z11
+	VBROADCASTSS 8(CX), Z24
+	VFMADD231PS  Z22, Z24, Z12
+	VFMADD231PS  Z23, Z24, Z13
+	VBROADCASTSS 8(CX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z14
+	VFMADD231PS  Z23, Z24, Z15
+	VBROADCASTSS 8(CX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z16
+	VFMADD231PS  Z23, Z24, Z17
+	VBROADCASTSS 8(DX), Z24
+	VFMADD231PS  Z22, Z24, Z18
+	VFMADD231PS  Z23, Z24, Z19
+	VBROADCASTSS 8(DX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z20
+	VFMADD231PS  Z23, Z24, Z21
+	VMOVUPS      192(R10), Z22
+	VMOVUPS      192(R10)(R11*1), Z23
+	PREFETCHT0   192(R8)
+	PREFETCHT0   192(R8)(R11*1)
+	VBROADCASTSS 12(AX), Z24
+	VFMADD231PS  Z22, Z24, Z0
+	VFMADD231PS  Z23, Z24, Z1
+	VBROADCASTSS 12(AX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z2
+	VFMADD231PS  Z23, Z24, Z3
+	VBROADCASTSS 12(AX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z4
+	VFMADD231PS  Z23, Z24, Z5
+	VBROADCASTSS 12(BX), Z24
+	VFMADD231PS  Z22, Z24, Z6
+	VFMADD231PS  Z23, Z24, Z7
+	VBROADCASTSS 12(BX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z8
+	VFMADD231PS  Z23, Z24, Z9
+	VBROADCASTSS 12(BX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z10
+	VFMADD231PS  Z23, Z24, Z11
+	VBROADCASTSS 12(CX), Z24
+	VFMADD231PS  Z22, Z24, Z12
+	VFMADD231PS  Z23, Z24, Z13
+	VBROADCASTSS 12(CX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z14
+	VFMADD231PS  Z23, Z24, Z15
+	VBROADCASTSS 12(CX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z16
+	VFMADD231PS  Z23, Z24, Z17
+	VBROADCASTSS 12(DX), Z24
+	VFMADD231PS  Z22, Z24, Z18
+	VFMADD231PS  Z23, Z24, Z19
+	VBROADCASTSS 12(DX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z20
+	VFMADD231PS  Z23, Z24, Z21
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000010, DX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX512_11x32_klooppf
+
+gemmAVX512_11x32_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX512_11x32_segendpf
+
+gemmAVX512_11x32_kloop1pf:
+	VMOVUPS      (R10), Z22
+	VMOVUPS      (R10)(R11*1), Z23
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z24
+	VFMADD231PS  Z22, Z24, Z0
+	VFMADD231PS  Z23, Z24, Z1
+	VBROADCASTSS (AX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z2
+	VFMADD231PS  Z23, Z24, Z3
+	VBROADCASTSS (AX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z4
+	VFMADD231PS  Z23, Z24, Z5
+	VBROADCASTSS (BX), Z24
+	VFMADD231PS  Z22, Z24, Z6
+	VFMADD231PS  Z23, Z24, Z7
+	VBROADCASTSS (BX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z8
+	VFMADD231PS  Z23, Z24, Z9
+	VBROADCASTSS (BX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z10
+	VFMADD231PS  Z23, Z24, Z11
+	VBROADCASTSS (CX), Z24
+	VFMADD231PS  Z22, Z24, Z12
+	VFMADD231PS  Z23, Z24, Z13
+	VBROADCASTSS (CX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z14
+	VFMADD231PS  Z23, Z24, Z15
+	VBROADCASTSS (CX)(R9*2), Z24
+	VFMADD231PS  Z22, Z24, Z16
+	VFMADD231PS  Z23, Z24, Z17
+	VBROADCASTSS (DX), Z24
+	VFMADD231PS  Z22, Z24, Z18
+	VFMADD231PS  Z23, Z24, Z19
+	VBROADCASTSS (DX)(R9*1), Z24
+	VFMADD231PS  Z22, Z24, Z20
+	VFMADD231PS  Z23, Z24, Z21
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000004, CX
+	ADDQ         $0x00000004, DX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX512_11x32_kloop1pf
+
+gemmAVX512_11x32_segendpf:
+	DECQ DI
+	JZ   gemmAVX512_11x32_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_11x32_segpf
+
+gemmAVX512_11x32_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	ADDQ R9, R8
+	JMP  gemmAVX512_11x32_segsdone
+
+// func gemmAVX512_12x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// Requires: AVX, AVX512F, MMX+
+TEXT ·gemmAVX512_12x32(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	MOVQ  bstride+24(FP), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_12x32_ret
 
 gemmAVX512_12x32_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_12x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_12x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x32_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -5926,11 +7809,11 @@ gemmAVX512_12x32_block:
 	JMP     gemmAVX512_12x32_initdone
 
 gemmAVX512_12x32_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -5987,7 +7870,7 @@ gemmAVX512_12x32_initzero:
 gemmAVX512_12x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x32_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -6027,11 +7910,11 @@ gemmAVX512_12x32_initc:
 	JMP     gemmAVX512_12x32_initdone
 
 gemmAVX512_12x32_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
 	SHRQ      $0x10, DI
 	KMOVW     DI, K2
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -6070,16 +7953,22 @@ gemmAVX512_12x32_initcmask:
 	VMOVUPS.Z 64(DI), K2, Z23
 
 gemmAVX512_12x32_initdone:
-	MOVQ R8, AX
-	LEAQ (AX)(R9*2), BX
-	ADDQ R9, BX
-	LEAQ (BX)(R9*2), CX
-	ADDQ R9, CX
-	LEAQ (CX)(R9*2), DX
-	ADDQ R9, DX
-	LEAQ (DX)(R9*2), R8
-	ADDQ R9, R8
-	MOVQ b+16(FP), R10
+	MOVQ  R8, AX
+	LEAQ  (AX)(R9*2), BX
+	ADDQ  R9, BX
+	LEAQ  (BX)(R9*2), CX
+	ADDQ  R9, CX
+	LEAQ  (CX)(R9*2), DX
+	ADDQ  R9, DX
+	LEAQ  (DX)(R9*2), R8
+	ADDQ  R9, R8
+	MOVQ  b+16(FP), R10
+	MOVQ  segs+40(FP), DI
+	MOVQ  flags+96(FP), R12
+	TESTQ $0x00000020, R12
+	JNZ   gemmAVX512_12x32_pfcheck
+
+gemmAVX512_12x32_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_12x32_ktail
@@ -6248,7 +8137,7 @@ gemmAVX512_12x32_kloop:
 gemmAVX512_12x32_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_12x32_kdone
+	JZ   gemmAVX512_12x32_segend
 
 gemmAVX512_12x32_kloop1:
 	VMOVUPS      (R10), Z24
@@ -6297,11 +8186,21 @@ gemmAVX512_12x32_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_12x32_kloop1
 
-gemmAVX512_12x32_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_12x32_segend:
+	DECQ DI
+	JZ   gemmAVX512_12x32_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_12x32_seg
+
+gemmAVX512_12x32_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_12x32_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z26
 	VMAXPS       Z0, Z26, Z0
 	VMAXPS       Z1, Z26, Z1
@@ -6331,7 +8230,7 @@ gemmAVX512_12x32_kdone:
 gemmAVX512_12x32_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_12x32_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z26
 	VMINPS       Z0, Z26, Z0
 	VMINPS       Z1, Z26, Z1
@@ -6359,7 +8258,7 @@ gemmAVX512_12x32_nomax:
 	VMINPS       Z23, Z26, Z23
 
 gemmAVX512_12x32_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x32_storemask
 	VMOVUPS Z0, (R13)
@@ -6401,7 +8300,7 @@ gemmAVX512_12x32_nomin:
 	JMP     gemmAVX512_12x32_stored
 
 gemmAVX512_12x32_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	SHRQ    $0x10, DI
 	KMOVW   DI, K2
@@ -6450,25 +8349,281 @@ gemmAVX512_12x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_1x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+gemmAVX512_12x32_pfcheck:
+	MOVQ blocks+72(FP), R12
+	CMPQ R12, SI
+	JNE  gemmAVX512_12x32_seg
+	LEAQ (R10)(R11*2), R8
+
+gemmAVX512_12x32_segpf:
+	MOVQ k+32(FP), R12
+	SHRQ $0x02, R12
+	JZ   gemmAVX512_12x32_ktailpf
+
+gemmAVX512_12x32_klooppf:
+	VMOVUPS      (R10), Z24
+	VMOVUPS      (R10)(R11*1), Z25
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z26
+	VFMADD231PS  Z24, Z26, Z0
+	VFMADD231PS  Z25, Z26, Z1
+	VBROADCASTSS (AX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z2
+	VFMADD231PS  Z25, Z26, Z3
+	VBROADCASTSS (AX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z4
+	VFMADD231PS  Z25, Z26, Z5
+	VBROADCASTSS (BX), Z26
+	VFMADD231PS  Z24, Z26, Z6
+	VFMADD231PS  Z25, Z26, Z7
+	VBROADCASTSS (BX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z8
+	VFMADD231PS  Z25, Z26, Z9
+	VBROADCASTSS (BX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z10
+	VFMADD231PS  Z25, Z26, Z11
+	VBROADCASTSS (CX), Z26
+	VFMADD231PS  Z24, Z26, Z12
+	VFMADD231PS  Z25, Z26, Z13
+	VBROADCASTSS (CX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z14
+	VFMADD231PS  Z25, Z26, Z15
+	VBROADCASTSS (CX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z16
+	VFMADD231PS  Z25, Z26, Z17
+	VBROADCASTSS (DX), Z26
+	VFMADD231PS  Z24, Z26, Z18
+	VFMADD231PS  Z25, Z26, Z19
+	VBROADCASTSS (DX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z20
+	VFMADD231PS  Z25, Z26, Z21
+	VBROADCASTSS (DX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z22
+	VFMADD231PS  Z25, Z26, Z23
+	VMOVUPS      64(R10), Z24
+	VMOVUPS      64(R10)(R11*1), Z25
+	PREFETCHT0   64(R8)
+	PREFETCHT0   64(R8)(R11*1)
+	VBROADCASTSS 4(AX), Z26
+	VFMADD231PS  Z24, Z26, Z0
+	VFMADD231PS  Z25, Z26, Z1
+	VBROADCASTSS 4(AX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z2
+	VFMADD231PS  Z25, Z26, Z3
+	VBROADCASTSS 4(AX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z4
+	VFMADD231PS  Z25, Z26, Z5
+	VBROADCASTSS 4(BX), Z26
+	VFMADD231PS  Z24, Z26, Z6
+	VFMADD231PS  Z25, Z26, Z7
+	VBROADCASTSS 4(BX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z8
+	VFMADD231PS  Z25, Z26, Z9
+	VBROADCASTSS 4(BX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z10
+	VFMADD231PS  Z25, Z26, Z11
+	VBROADCASTSS 4(CX), Z26
+	VFMADD231PS  Z24, Z26, Z12
+	VFMADD231PS  Z25, Z26, Z13
+	VBROADCASTSS 4(CX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z14
+	VFMADD231PS  Z25, Z26, Z15
+	VBROADCASTSS 4(CX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z16
+	VFMADD231PS  Z25, Z26, Z17
+	VBROADCASTSS 4(DX), Z26
+	VFMADD231PS  Z24, Z26, Z18
+	VFMADD231PS  Z25, Z26, Z19
+	VBROADCASTSS 4(DX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z20
+	VFMADD231PS  Z25, Z26, Z21
+	VBROADCASTSS 4(DX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z22
+	VFMADD231PS  Z25, Z26, Z23
+	VMOVUPS      128(R10), Z24
+	VMOVUPS      128(R10)(R11*1), Z25
+	PREFETCHT0   128(R8)
+	PREFETCHT0   128(R8)(R11*1)
+	VBROADCASTSS 8(AX), Z26
+	VFMADD231PS  Z24, Z26, Z0
+	VFMADD231PS  Z25, Z26, Z1
+	VBROADCASTSS 8(AX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z2
+	VFMADD231PS  Z25, Z26, Z3
+	VBROADCASTSS 8(AX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z4
+	VFMADD231PS  Z25, Z26, Z5
+	VBROADCASTSS 8(BX), Z26
+	VFMADD231PS  Z24, Z26, Z6
+	VFMADD231PS  Z25, Z26, Z7
+	VBROADCASTSS 8(BX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z8
+	VFMADD231PS  Z25, Z26, Z9
+	VBROADCASTSS 8(BX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z10
+	VFMADD231PS  Z25, Z26, Z11
+	VBROADCASTSS 8(CX), Z26
+	VFMADD231PS  Z24, Z26, Z12
+	VFMADD231PS  Z25, Z26, Z13
+	VBROADCASTSS 8(CX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z14
+	VFMADD231PS  Z25, Z26, Z15
+	VBROADCASTSS 8(CX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z16
+	VFMADD231PS  Z25, Z26, Z17
+	VBROADCASTSS 8(DX), Z26
+	VFMADD231PS  Z24, Z26, Z18
+	VFMADD231PS  Z25, Z26, Z19
+	VBROADCASTSS 8(DX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z20
+	VFMADD231PS  Z25, Z26, Z21
+	VBROADCASTSS 8(DX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z22
+	VFMADD231PS  Z25, Z26, Z23
+	VMOVUPS      192(R10), Z24
+	VMOVUPS      192(R10)(R11*1), Z25
+	PREFETCHT0   192(R8)
+	PREFETCHT0   192(R8)(R11*1)
+	VBROADCASTSS 12(AX), Z26
+	VFMADD231PS  Z24, Z26, Z0
+	VFMADD231PS  Z25, Z26, Z1
+	VBROADCASTSS 12(AX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z2
+	VFMADD231PS  Z25, Z26, Z3
+	VBROADCASTSS 12(AX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z4
+	VFMADD231PS  Z25, Z26, Z5
+	VBROADCASTSS 12(BX), Z26
+	VFMADD231PS  Z24, Z26, Z6
+	VFMADD231PS  Z25, Z26, Z7
+	VBROADCASTSS 12(BX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z8
+	VFMADD231PS  Z25, Z26, Z9
+	VBROADCASTSS 12(BX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z10
+	VFMADD231PS  Z25, Z26, Z11
+	VBROADCASTSS 12(CX), Z26
+	VFMADD231PS  Z24, Z26, Z12
+	VFMADD231PS  Z25, Z26, Z13
+	VBROADCASTSS 12(CX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z14
+	VFMADD231PS  Z25, Z26, Z15
+	VBROADCASTSS 12(CX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z16
+	VFMADD231PS  Z25, Z26, Z17
+	VBROADCASTSS 12(DX), Z26
+	VFMADD231PS  Z24, Z26, Z18
+	VFMADD231PS  Z25, Z26, Z19
+	VBROADCASTSS 12(DX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z20
+	VFMADD231PS  Z25, Z26, Z21
+	VBROADCASTSS 12(DX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z22
+	VFMADD231PS  Z25, Z26, Z23
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000010, DX
+	ADDQ         $0x00000100, R10
+	ADDQ         $0x00000100, R8
+	DECQ         R12
+	JNZ          gemmAVX512_12x32_klooppf
+
+gemmAVX512_12x32_ktailpf:
+	MOVQ k+32(FP), R12
+	ANDQ $0x03, R12
+	JZ   gemmAVX512_12x32_segendpf
+
+gemmAVX512_12x32_kloop1pf:
+	VMOVUPS      (R10), Z24
+	VMOVUPS      (R10)(R11*1), Z25
+	PREFETCHT0   (R8)
+	PREFETCHT0   (R8)(R11*1)
+	VBROADCASTSS (AX), Z26
+	VFMADD231PS  Z24, Z26, Z0
+	VFMADD231PS  Z25, Z26, Z1
+	VBROADCASTSS (AX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z2
+	VFMADD231PS  Z25, Z26, Z3
+	VBROADCASTSS (AX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z4
+	VFMADD231PS  Z25, Z26, Z5
+	VBROADCASTSS (BX), Z26
+	VFMADD231PS  Z24, Z26, Z6
+	VFMADD231PS  Z25, Z26, Z7
+	VBROADCASTSS (BX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z8
+	VFMADD231PS  Z25, Z26, Z9
+	VBROADCASTSS (BX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z10
+	VFMADD231PS  Z25, Z26, Z11
+	VBROADCASTSS (CX), Z26
+	VFMADD231PS  Z24, Z26, Z12
+	VFMADD231PS  Z25, Z26, Z13
+	VBROADCASTSS (CX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z14
+	VFMADD231PS  Z25, Z26, Z15
+	VBROADCASTSS (CX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z16
+	VFMADD231PS  Z25, Z26, Z17
+	VBROADCASTSS (DX), Z26
+	VFMADD231PS  Z24, Z26, Z18
+	VFMADD231PS  Z25, Z26, Z19
+	VBROADCASTSS (DX)(R9*1), Z26
+	VFMADD231PS  Z24, Z26, Z20
+	VFMADD231PS  Z25, Z26, Z21
+	VBROADCASTSS (DX)(R9*2), Z26
+	VFMADD231PS  Z24, Z26, Z22
+	VFMADD231PS  Z25, Z26, Z23
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000004, CX
+	ADDQ         $0x00000004, DX
+	ADDQ         $0x00000040, R10
+	ADDQ         $0x00000040, R8
+	DECQ         R12
+	JNZ          gemmAVX512_12x32_kloop1pf
+
+gemmAVX512_12x32_segendpf:
+	DECQ DI
+	JZ   gemmAVX512_12x32_segsdonepf
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_12x32_segpf
+
+gemmAVX512_12x32_segsdonepf:
+	MOVQ a+0(FP), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	LEAQ (R8)(R9*2), R8
+	JMP  gemmAVX512_12x32_segsdone
+
+// func gemmAVX512_1x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_1x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_1x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_1x16_ret
 
 gemmAVX512_1x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_1x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_1x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VPXORD  Z1, Z1, Z1
 	VPXORD  Z2, Z2, Z2
@@ -6476,9 +8631,9 @@ gemmAVX512_1x16_block:
 	JMP     gemmAVX512_1x16_initdone
 
 gemmAVX512_1x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VPXORD    Z1, Z1, Z1
 	VPXORD    Z2, Z2, Z2
@@ -6495,7 +8650,7 @@ gemmAVX512_1x16_initzero:
 gemmAVX512_1x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VPXORD  Z1, Z1, Z1
@@ -6504,9 +8659,9 @@ gemmAVX512_1x16_initc:
 	JMP     gemmAVX512_1x16_initdone
 
 gemmAVX512_1x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VPXORD    Z1, Z1, Z1
@@ -6517,6 +8672,9 @@ gemmAVX512_1x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*1), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_1x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_1x16_ktail
@@ -6542,7 +8700,7 @@ gemmAVX512_1x16_kloop:
 gemmAVX512_1x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_1x16_kdone
+	JZ   gemmAVX512_1x16_segend
 
 gemmAVX512_1x16_kloop1:
 	VMOVUPS      (R10), Z4
@@ -6553,26 +8711,33 @@ gemmAVX512_1x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_1x16_kloop1
 
-gemmAVX512_1x16_kdone:
+gemmAVX512_1x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_1x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX512_1x16_seg
+
+gemmAVX512_1x16_segsdone:
 	VADDPS       Z1, Z0, Z0
 	VADDPS       Z2, Z0, Z0
 	VADDPS       Z3, Z0, Z0
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_1x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z5
 	VMAXPS       Z0, Z5, Z0
 
 gemmAVX512_1x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_1x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z5
 	VMINPS       Z0, Z5, Z0
 
 gemmAVX512_1x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x16_storemask
 	VMOVUPS Z0, (R13)
@@ -6580,7 +8745,7 @@ gemmAVX512_1x16_nomin:
 	JMP     gemmAVX512_1x16_stored
 
 gemmAVX512_1x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -6593,25 +8758,25 @@ gemmAVX512_1x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_2x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_2x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_2x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_2x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_2x16_ret
 
 gemmAVX512_2x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_2x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_2x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VPXORD  Z2, Z2, Z2
@@ -6623,9 +8788,9 @@ gemmAVX512_2x16_block:
 	JMP     gemmAVX512_2x16_initdone
 
 gemmAVX512_2x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VPXORD    Z2, Z2, Z2
@@ -6650,7 +8815,7 @@ gemmAVX512_2x16_initzero:
 gemmAVX512_2x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -6664,9 +8829,9 @@ gemmAVX512_2x16_initc:
 	JMP     gemmAVX512_2x16_initdone
 
 gemmAVX512_2x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -6682,6 +8847,9 @@ gemmAVX512_2x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_2x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_2x16_ktail
@@ -6715,7 +8883,7 @@ gemmAVX512_2x16_kloop:
 gemmAVX512_2x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_2x16_kdone
+	JZ   gemmAVX512_2x16_segend
 
 gemmAVX512_2x16_kloop1:
 	VMOVUPS      (R10), Z8
@@ -6728,17 +8896,24 @@ gemmAVX512_2x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_2x16_kloop1
 
-gemmAVX512_2x16_kdone:
+gemmAVX512_2x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_2x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX512_2x16_seg
+
+gemmAVX512_2x16_segsdone:
 	VADDPS       Z2, Z0, Z0
 	VADDPS       Z3, Z1, Z1
 	VADDPS       Z4, Z0, Z0
 	VADDPS       Z5, Z1, Z1
 	VADDPS       Z6, Z0, Z0
 	VADDPS       Z7, Z1, Z1
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_2x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z9
 	VMAXPS       Z0, Z9, Z0
 	VMAXPS       Z1, Z9, Z1
@@ -6746,13 +8921,13 @@ gemmAVX512_2x16_kdone:
 gemmAVX512_2x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_2x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z9
 	VMINPS       Z0, Z9, Z0
 	VMINPS       Z1, Z9, Z1
 
 gemmAVX512_2x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x16_storemask
 	VMOVUPS Z0, (R13)
@@ -6762,7 +8937,7 @@ gemmAVX512_2x16_nomin:
 	JMP     gemmAVX512_2x16_stored
 
 gemmAVX512_2x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -6777,25 +8952,25 @@ gemmAVX512_2x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_3x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_3x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_3x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_3x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_3x16_ret
 
 gemmAVX512_3x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_3x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_3x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -6811,9 +8986,9 @@ gemmAVX512_3x16_block:
 	JMP     gemmAVX512_3x16_initdone
 
 gemmAVX512_3x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -6846,7 +9021,7 @@ gemmAVX512_3x16_initzero:
 gemmAVX512_3x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -6865,9 +9040,9 @@ gemmAVX512_3x16_initc:
 	JMP     gemmAVX512_3x16_initdone
 
 gemmAVX512_3x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -6889,6 +9064,9 @@ gemmAVX512_3x16_initdone:
 	LEAQ (AX)(R9*2), R8
 	ADDQ R9, R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_3x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_3x16_ktail
@@ -6930,7 +9108,7 @@ gemmAVX512_3x16_kloop:
 gemmAVX512_3x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_3x16_kdone
+	JZ   gemmAVX512_3x16_segend
 
 gemmAVX512_3x16_kloop1:
 	VMOVUPS      (R10), Z12
@@ -6945,7 +9123,14 @@ gemmAVX512_3x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_3x16_kloop1
 
-gemmAVX512_3x16_kdone:
+gemmAVX512_3x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_3x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	JMP  gemmAVX512_3x16_seg
+
+gemmAVX512_3x16_segsdone:
 	VADDPS       Z3, Z0, Z0
 	VADDPS       Z4, Z1, Z1
 	VADDPS       Z5, Z2, Z2
@@ -6955,10 +9140,10 @@ gemmAVX512_3x16_kdone:
 	VADDPS       Z9, Z0, Z0
 	VADDPS       Z10, Z1, Z1
 	VADDPS       Z11, Z2, Z2
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_3x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z13
 	VMAXPS       Z0, Z13, Z0
 	VMAXPS       Z1, Z13, Z1
@@ -6967,14 +9152,14 @@ gemmAVX512_3x16_kdone:
 gemmAVX512_3x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_3x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z13
 	VMINPS       Z0, Z13, Z0
 	VMINPS       Z1, Z13, Z1
 	VMINPS       Z2, Z13, Z2
 
 gemmAVX512_3x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x16_storemask
 	VMOVUPS Z0, (R13)
@@ -6986,7 +9171,7 @@ gemmAVX512_3x16_nomin:
 	JMP     gemmAVX512_3x16_stored
 
 gemmAVX512_3x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -7003,25 +9188,25 @@ gemmAVX512_3x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_4x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_4x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_4x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_4x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_4x16_ret
 
 gemmAVX512_4x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_4x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_4x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -7033,9 +9218,9 @@ gemmAVX512_4x16_block:
 	JMP     gemmAVX512_4x16_initdone
 
 gemmAVX512_4x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -7060,7 +9245,7 @@ gemmAVX512_4x16_initzero:
 gemmAVX512_4x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -7076,9 +9261,9 @@ gemmAVX512_4x16_initc:
 	JMP     gemmAVX512_4x16_initdone
 
 gemmAVX512_4x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -7098,6 +9283,9 @@ gemmAVX512_4x16_initdone:
 	ADDQ R9, BX
 	LEAQ (BX)(R9*1), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_4x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_4x16_ktail
@@ -7148,7 +9336,7 @@ gemmAVX512_4x16_kloop:
 gemmAVX512_4x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_4x16_kdone
+	JZ   gemmAVX512_4x16_segend
 
 gemmAVX512_4x16_kloop1:
 	VMOVUPS      (R10), Z8
@@ -7166,15 +9354,23 @@ gemmAVX512_4x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_4x16_kloop1
 
-gemmAVX512_4x16_kdone:
+gemmAVX512_4x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_4x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX512_4x16_seg
+
+gemmAVX512_4x16_segsdone:
 	VADDPS       Z4, Z0, Z0
 	VADDPS       Z5, Z1, Z1
 	VADDPS       Z6, Z2, Z2
 	VADDPS       Z7, Z3, Z3
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_4x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z9
 	VMAXPS       Z0, Z9, Z0
 	VMAXPS       Z1, Z9, Z1
@@ -7184,7 +9380,7 @@ gemmAVX512_4x16_kdone:
 gemmAVX512_4x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_4x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z9
 	VMINPS       Z0, Z9, Z0
 	VMINPS       Z1, Z9, Z1
@@ -7192,7 +9388,7 @@ gemmAVX512_4x16_nomax:
 	VMINPS       Z3, Z9, Z3
 
 gemmAVX512_4x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x16_storemask
 	VMOVUPS Z0, (R13)
@@ -7206,7 +9402,7 @@ gemmAVX512_4x16_nomin:
 	JMP     gemmAVX512_4x16_stored
 
 gemmAVX512_4x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -7225,25 +9421,25 @@ gemmAVX512_4x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_5x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_5x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_5x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_5x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_5x16_ret
 
 gemmAVX512_5x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_5x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_5x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -7257,9 +9453,9 @@ gemmAVX512_5x16_block:
 	JMP     gemmAVX512_5x16_initdone
 
 gemmAVX512_5x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -7288,7 +9484,7 @@ gemmAVX512_5x16_initzero:
 gemmAVX512_5x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -7307,9 +9503,9 @@ gemmAVX512_5x16_initc:
 	JMP     gemmAVX512_5x16_initdone
 
 gemmAVX512_5x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -7332,6 +9528,9 @@ gemmAVX512_5x16_initdone:
 	ADDQ R9, BX
 	LEAQ (BX)(R9*2), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_5x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_5x16_ktail
@@ -7390,7 +9589,7 @@ gemmAVX512_5x16_kloop:
 gemmAVX512_5x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_5x16_kdone
+	JZ   gemmAVX512_5x16_segend
 
 gemmAVX512_5x16_kloop1:
 	VMOVUPS      (R10), Z10
@@ -7410,16 +9609,24 @@ gemmAVX512_5x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_5x16_kloop1
 
-gemmAVX512_5x16_kdone:
+gemmAVX512_5x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_5x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX512_5x16_seg
+
+gemmAVX512_5x16_segsdone:
 	VADDPS       Z5, Z0, Z0
 	VADDPS       Z6, Z1, Z1
 	VADDPS       Z7, Z2, Z2
 	VADDPS       Z8, Z3, Z3
 	VADDPS       Z9, Z4, Z4
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_5x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z11
 	VMAXPS       Z0, Z11, Z0
 	VMAXPS       Z1, Z11, Z1
@@ -7430,7 +9637,7 @@ gemmAVX512_5x16_kdone:
 gemmAVX512_5x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_5x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z11
 	VMINPS       Z0, Z11, Z0
 	VMINPS       Z1, Z11, Z1
@@ -7439,7 +9646,7 @@ gemmAVX512_5x16_nomax:
 	VMINPS       Z4, Z11, Z4
 
 gemmAVX512_5x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x16_storemask
 	VMOVUPS Z0, (R13)
@@ -7455,7 +9662,7 @@ gemmAVX512_5x16_nomin:
 	JMP     gemmAVX512_5x16_stored
 
 gemmAVX512_5x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -7476,25 +9683,25 @@ gemmAVX512_5x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_6x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_6x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_6x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_6x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_6x16_ret
 
 gemmAVX512_6x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_6x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_6x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -7510,9 +9717,9 @@ gemmAVX512_6x16_block:
 	JMP     gemmAVX512_6x16_initdone
 
 gemmAVX512_6x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -7545,7 +9752,7 @@ gemmAVX512_6x16_initzero:
 gemmAVX512_6x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -7567,9 +9774,9 @@ gemmAVX512_6x16_initc:
 	JMP     gemmAVX512_6x16_initdone
 
 gemmAVX512_6x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -7596,6 +9803,9 @@ gemmAVX512_6x16_initdone:
 	LEAQ (BX)(R9*2), R8
 	ADDQ R9, R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_6x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_6x16_ktail
@@ -7662,7 +9872,7 @@ gemmAVX512_6x16_kloop:
 gemmAVX512_6x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_6x16_kdone
+	JZ   gemmAVX512_6x16_segend
 
 gemmAVX512_6x16_kloop1:
 	VMOVUPS      (R10), Z12
@@ -7684,17 +9894,25 @@ gemmAVX512_6x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_6x16_kloop1
 
-gemmAVX512_6x16_kdone:
+gemmAVX512_6x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_6x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	JMP  gemmAVX512_6x16_seg
+
+gemmAVX512_6x16_segsdone:
 	VADDPS       Z6, Z0, Z0
 	VADDPS       Z7, Z1, Z1
 	VADDPS       Z8, Z2, Z2
 	VADDPS       Z9, Z3, Z3
 	VADDPS       Z10, Z4, Z4
 	VADDPS       Z11, Z5, Z5
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_6x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z13
 	VMAXPS       Z0, Z13, Z0
 	VMAXPS       Z1, Z13, Z1
@@ -7706,7 +9924,7 @@ gemmAVX512_6x16_kdone:
 gemmAVX512_6x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_6x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z13
 	VMINPS       Z0, Z13, Z0
 	VMINPS       Z1, Z13, Z1
@@ -7716,7 +9934,7 @@ gemmAVX512_6x16_nomax:
 	VMINPS       Z5, Z13, Z5
 
 gemmAVX512_6x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x16_storemask
 	VMOVUPS Z0, (R13)
@@ -7734,7 +9952,7 @@ gemmAVX512_6x16_nomin:
 	JMP     gemmAVX512_6x16_stored
 
 gemmAVX512_6x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -7757,25 +9975,25 @@ gemmAVX512_6x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_7x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_7x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_7x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_7x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_7x16_ret
 
 gemmAVX512_7x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_7x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_7x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -7793,9 +10011,9 @@ gemmAVX512_7x16_block:
 	JMP     gemmAVX512_7x16_initdone
 
 gemmAVX512_7x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -7832,7 +10050,7 @@ gemmAVX512_7x16_initzero:
 gemmAVX512_7x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -7857,9 +10075,9 @@ gemmAVX512_7x16_initc:
 	JMP     gemmAVX512_7x16_initdone
 
 gemmAVX512_7x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -7890,6 +10108,9 @@ gemmAVX512_7x16_initdone:
 	ADDQ R9, CX
 	LEAQ (CX)(R9*1), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_7x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_7x16_ktail
@@ -7965,7 +10186,7 @@ gemmAVX512_7x16_kloop:
 gemmAVX512_7x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_7x16_kdone
+	JZ   gemmAVX512_7x16_segend
 
 gemmAVX512_7x16_kloop1:
 	VMOVUPS      (R10), Z14
@@ -7990,7 +10211,16 @@ gemmAVX512_7x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_7x16_kloop1
 
-gemmAVX512_7x16_kdone:
+gemmAVX512_7x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_7x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_7x16_seg
+
+gemmAVX512_7x16_segsdone:
 	VADDPS       Z7, Z0, Z0
 	VADDPS       Z8, Z1, Z1
 	VADDPS       Z9, Z2, Z2
@@ -7998,10 +10228,10 @@ gemmAVX512_7x16_kdone:
 	VADDPS       Z11, Z4, Z4
 	VADDPS       Z12, Z5, Z5
 	VADDPS       Z13, Z6, Z6
-	MOVQ         flags+80(FP), DI
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_7x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z15
 	VMAXPS       Z0, Z15, Z0
 	VMAXPS       Z1, Z15, Z1
@@ -8014,7 +10244,7 @@ gemmAVX512_7x16_kdone:
 gemmAVX512_7x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_7x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z15
 	VMINPS       Z0, Z15, Z0
 	VMINPS       Z1, Z15, Z1
@@ -8025,7 +10255,7 @@ gemmAVX512_7x16_nomax:
 	VMINPS       Z6, Z15, Z6
 
 gemmAVX512_7x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x16_storemask
 	VMOVUPS Z0, (R13)
@@ -8045,7 +10275,7 @@ gemmAVX512_7x16_nomin:
 	JMP     gemmAVX512_7x16_stored
 
 gemmAVX512_7x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -8070,25 +10300,25 @@ gemmAVX512_7x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_8x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_8x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_8x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_8x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_8x16_ret
 
 gemmAVX512_8x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_8x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_8x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -8100,9 +10330,9 @@ gemmAVX512_8x16_block:
 	JMP     gemmAVX512_8x16_initdone
 
 gemmAVX512_8x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -8127,7 +10357,7 @@ gemmAVX512_8x16_initzero:
 gemmAVX512_8x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -8147,9 +10377,9 @@ gemmAVX512_8x16_initc:
 	JMP     gemmAVX512_8x16_initdone
 
 gemmAVX512_8x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -8175,6 +10405,9 @@ gemmAVX512_8x16_initdone:
 	ADDQ R9, CX
 	LEAQ (CX)(R9*2), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_8x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_8x16_ktail
@@ -8258,7 +10491,7 @@ gemmAVX512_8x16_kloop:
 gemmAVX512_8x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_8x16_kdone
+	JZ   gemmAVX512_8x16_segend
 
 gemmAVX512_8x16_kloop1:
 	VMOVUPS      (R10), Z8
@@ -8285,11 +10518,20 @@ gemmAVX512_8x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_8x16_kloop1
 
-gemmAVX512_8x16_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_8x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_8x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_8x16_seg
+
+gemmAVX512_8x16_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_8x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z9
 	VMAXPS       Z0, Z9, Z0
 	VMAXPS       Z1, Z9, Z1
@@ -8303,7 +10545,7 @@ gemmAVX512_8x16_kdone:
 gemmAVX512_8x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_8x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z9
 	VMINPS       Z0, Z9, Z0
 	VMINPS       Z1, Z9, Z1
@@ -8315,7 +10557,7 @@ gemmAVX512_8x16_nomax:
 	VMINPS       Z7, Z9, Z7
 
 gemmAVX512_8x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x16_storemask
 	VMOVUPS Z0, (R13)
@@ -8337,7 +10579,7 @@ gemmAVX512_8x16_nomin:
 	JMP     gemmAVX512_8x16_stored
 
 gemmAVX512_8x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -8364,25 +10606,25 @@ gemmAVX512_8x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_9x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_9x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_9x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_9x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_9x16_ret
 
 gemmAVX512_9x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_9x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_9x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -8395,9 +10637,9 @@ gemmAVX512_9x16_block:
 	JMP     gemmAVX512_9x16_initdone
 
 gemmAVX512_9x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -8424,7 +10666,7 @@ gemmAVX512_9x16_initzero:
 gemmAVX512_9x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -8446,9 +10688,9 @@ gemmAVX512_9x16_initc:
 	JMP     gemmAVX512_9x16_initdone
 
 gemmAVX512_9x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -8477,6 +10719,9 @@ gemmAVX512_9x16_initdone:
 	LEAQ (CX)(R9*2), R8
 	ADDQ R9, R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_9x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_9x16_ktail
@@ -8568,7 +10813,7 @@ gemmAVX512_9x16_kloop:
 gemmAVX512_9x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_9x16_kdone
+	JZ   gemmAVX512_9x16_segend
 
 gemmAVX512_9x16_kloop1:
 	VMOVUPS      (R10), Z9
@@ -8597,11 +10842,20 @@ gemmAVX512_9x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_9x16_kloop1
 
-gemmAVX512_9x16_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_9x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_9x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	JMP  gemmAVX512_9x16_seg
+
+gemmAVX512_9x16_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_9x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z10
 	VMAXPS       Z0, Z10, Z0
 	VMAXPS       Z1, Z10, Z1
@@ -8616,7 +10870,7 @@ gemmAVX512_9x16_kdone:
 gemmAVX512_9x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_9x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z10
 	VMINPS       Z0, Z10, Z0
 	VMINPS       Z1, Z10, Z1
@@ -8629,7 +10883,7 @@ gemmAVX512_9x16_nomax:
 	VMINPS       Z8, Z10, Z8
 
 gemmAVX512_9x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x16_storemask
 	VMOVUPS Z0, (R13)
@@ -8653,7 +10907,7 @@ gemmAVX512_9x16_nomin:
 	JMP     gemmAVX512_9x16_stored
 
 gemmAVX512_9x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -8682,25 +10936,25 @@ gemmAVX512_9x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_10x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_10x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_10x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_10x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_10x16_ret
 
 gemmAVX512_10x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_10x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_10x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -8714,9 +10968,9 @@ gemmAVX512_10x16_block:
 	JMP     gemmAVX512_10x16_initdone
 
 gemmAVX512_10x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -8745,7 +10999,7 @@ gemmAVX512_10x16_initzero:
 gemmAVX512_10x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -8769,9 +11023,9 @@ gemmAVX512_10x16_initc:
 	JMP     gemmAVX512_10x16_initdone
 
 gemmAVX512_10x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -8803,6 +11057,9 @@ gemmAVX512_10x16_initdone:
 	ADDQ R9, DX
 	LEAQ (DX)(R9*1), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_10x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_10x16_ktail
@@ -8903,7 +11160,7 @@ gemmAVX512_10x16_kloop:
 gemmAVX512_10x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_10x16_kdone
+	JZ   gemmAVX512_10x16_segend
 
 gemmAVX512_10x16_kloop1:
 	VMOVUPS      (R10), Z10
@@ -8935,11 +11192,21 @@ gemmAVX512_10x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_10x16_kloop1
 
-gemmAVX512_10x16_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_10x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_10x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_10x16_seg
+
+gemmAVX512_10x16_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_10x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z11
 	VMAXPS       Z0, Z11, Z0
 	VMAXPS       Z1, Z11, Z1
@@ -8955,7 +11222,7 @@ gemmAVX512_10x16_kdone:
 gemmAVX512_10x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_10x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z11
 	VMINPS       Z0, Z11, Z0
 	VMINPS       Z1, Z11, Z1
@@ -8969,7 +11236,7 @@ gemmAVX512_10x16_nomax:
 	VMINPS       Z9, Z11, Z9
 
 gemmAVX512_10x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x16_storemask
 	VMOVUPS Z0, (R13)
@@ -8995,7 +11262,7 @@ gemmAVX512_10x16_nomin:
 	JMP     gemmAVX512_10x16_stored
 
 gemmAVX512_10x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -9026,25 +11293,25 @@ gemmAVX512_10x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_11x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_11x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_11x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_11x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_11x16_ret
 
 gemmAVX512_11x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_11x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_11x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -9059,9 +11326,9 @@ gemmAVX512_11x16_block:
 	JMP     gemmAVX512_11x16_initdone
 
 gemmAVX512_11x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -9092,7 +11359,7 @@ gemmAVX512_11x16_initzero:
 gemmAVX512_11x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -9118,9 +11385,9 @@ gemmAVX512_11x16_initc:
 	JMP     gemmAVX512_11x16_initdone
 
 gemmAVX512_11x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -9154,6 +11421,9 @@ gemmAVX512_11x16_initdone:
 	ADDQ R9, DX
 	LEAQ (DX)(R9*2), R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_11x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_11x16_ktail
@@ -9262,7 +11532,7 @@ gemmAVX512_11x16_kloop:
 gemmAVX512_11x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_11x16_kdone
+	JZ   gemmAVX512_11x16_segend
 
 gemmAVX512_11x16_kloop1:
 	VMOVUPS      (R10), Z11
@@ -9296,11 +11566,21 @@ gemmAVX512_11x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_11x16_kloop1
 
-gemmAVX512_11x16_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_11x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_11x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_11x16_seg
+
+gemmAVX512_11x16_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_11x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z12
 	VMAXPS       Z0, Z12, Z0
 	VMAXPS       Z1, Z12, Z1
@@ -9317,7 +11597,7 @@ gemmAVX512_11x16_kdone:
 gemmAVX512_11x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_11x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z12
 	VMINPS       Z0, Z12, Z0
 	VMINPS       Z1, Z12, Z1
@@ -9332,7 +11612,7 @@ gemmAVX512_11x16_nomax:
 	VMINPS       Z10, Z12, Z10
 
 gemmAVX512_11x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x16_storemask
 	VMOVUPS Z0, (R13)
@@ -9360,7 +11640,7 @@ gemmAVX512_11x16_nomin:
 	JMP     gemmAVX512_11x16_stored
 
 gemmAVX512_11x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
@@ -9393,25 +11673,25 @@ gemmAVX512_11x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_12x16(a *float32, lda int, b *float32, bstride int, k int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_12x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_12x16(SB), NOSPLIT, $0-96
+TEXT ·gemmAVX512_12x16(SB), NOSPLIT, $0-112
 	MOVQ  a+0(FP), R8
 	MOVQ  lda+8(FP), R9
-	MOVQ  c+40(FP), R13
-	MOVQ  blocks+56(FP), SI
+	MOVQ  c+56(FP), R13
+	MOVQ  blocks+72(FP), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_12x16_ret
 
 gemmAVX512_12x16_block:
-	MOVQ    flags+80(FP), DI
+	MOVQ    flags+96(FP), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_12x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_12x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x16_initbiasmask
-	MOVQ    bias+64(FP), DI
+	MOVQ    bias+80(FP), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -9427,9 +11707,9 @@ gemmAVX512_12x16_block:
 	JMP     gemmAVX512_12x16_initdone
 
 gemmAVX512_12x16_initbiasmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      bias+64(FP), DI
+	MOVQ      bias+80(FP), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -9462,7 +11742,7 @@ gemmAVX512_12x16_initzero:
 gemmAVX512_12x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x16_initcmask
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -9490,9 +11770,9 @@ gemmAVX512_12x16_initc:
 	JMP     gemmAVX512_12x16_initdone
 
 gemmAVX512_12x16_initcmask:
-	MOVQ      mask+88(FP), DI
+	MOVQ      mask+104(FP), DI
 	KMOVW     DI, K1
-	MOVQ      ldc+48(FP), R10
+	MOVQ      ldc+64(FP), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -9529,6 +11809,9 @@ gemmAVX512_12x16_initdone:
 	LEAQ (DX)(R9*2), R8
 	ADDQ R9, R8
 	MOVQ b+16(FP), R10
+	MOVQ segs+40(FP), DI
+
+gemmAVX512_12x16_seg:
 	MOVQ k+32(FP), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_12x16_ktail
@@ -9645,7 +11928,7 @@ gemmAVX512_12x16_kloop:
 gemmAVX512_12x16_ktail:
 	MOVQ k+32(FP), R12
 	ANDQ $0x03, R12
-	JZ   gemmAVX512_12x16_kdone
+	JZ   gemmAVX512_12x16_segend
 
 gemmAVX512_12x16_kloop1:
 	VMOVUPS      (R10), Z12
@@ -9681,11 +11964,21 @@ gemmAVX512_12x16_kloop1:
 	DECQ         R12
 	JNZ          gemmAVX512_12x16_kloop1
 
-gemmAVX512_12x16_kdone:
-	MOVQ         flags+80(FP), DI
+gemmAVX512_12x16_segend:
+	DECQ DI
+	JZ   gemmAVX512_12x16_segsdone
+	MOVQ segadj+48(FP), R12
+	ADDQ R12, AX
+	ADDQ R12, BX
+	ADDQ R12, CX
+	ADDQ R12, DX
+	JMP  gemmAVX512_12x16_seg
+
+gemmAVX512_12x16_segsdone:
+	MOVQ         flags+96(FP), DI
 	TESTQ        $0x00000001, DI
 	JZ           gemmAVX512_12x16_nomax
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS (R10), Z13
 	VMAXPS       Z0, Z13, Z0
 	VMAXPS       Z1, Z13, Z1
@@ -9703,7 +11996,7 @@ gemmAVX512_12x16_kdone:
 gemmAVX512_12x16_nomax:
 	TESTQ        $0x00000002, DI
 	JZ           gemmAVX512_12x16_nomin
-	MOVQ         clamp+72(FP), R10
+	MOVQ         clamp+88(FP), R10
 	VBROADCASTSS 4(R10), Z13
 	VMINPS       Z0, Z13, Z0
 	VMINPS       Z1, Z13, Z1
@@ -9719,7 +12012,7 @@ gemmAVX512_12x16_nomax:
 	VMINPS       Z11, Z13, Z11
 
 gemmAVX512_12x16_nomin:
-	MOVQ    ldc+48(FP), R10
+	MOVQ    ldc+64(FP), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x16_storemask
 	VMOVUPS Z0, (R13)
@@ -9749,7 +12042,7 @@ gemmAVX512_12x16_nomin:
 	JMP     gemmAVX512_12x16_stored
 
 gemmAVX512_12x16_storemask:
-	MOVQ    mask+88(FP), DI
+	MOVQ    mask+104(FP), DI
 	KMOVW   DI, K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13

@@ -42,7 +42,7 @@ func TestGemmAsmBlocking(t *testing.T) {
 			for i := range got {
 				got[i] = guardNaN
 			}
-			gemmAsmBlocked(isa, bl, m, a, lda, p, 0, n, bias, act, got, ldc)
+			gemmAsmBlocked(isa, bl, m, a, lda, Segs{N: 1, Len: k}, p, 0, n, bias, act, got, ldc)
 			for i := range m {
 				for j := range ldc {
 					if i*ldc+j >= len(got) {

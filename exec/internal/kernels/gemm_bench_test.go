@@ -101,3 +101,39 @@ func BenchmarkGemmPaddedLDA(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGemmSegs runs output rows of convolutions as implicit GEMMs
+// (GemmSegs): MobileNet's first layer (111 interior pixels of a 224x224x3
+// image, 3x3 stride 2: segments of 9 values an image row apart, rows 6
+// values apart) and a 3x3 stride-1 layer on 56x56x64 (segments of 192).
+func BenchmarkGemmSegs(b *testing.B) {
+	for _, isa := range Available() {
+		for _, sh := range []struct {
+			name       string
+			m, lda, n  int
+			sg         Segs
+			imageValue int
+		}{
+			{"conv1_row_111x3x9x32", 111, 6, 32, Segs{N: 3, Len: 9, Stride: 224 * 3}, 3 * 224 * 3},
+			{"conv3x3_row_54x3x192x64", 54, 64, 64, Segs{N: 3, Len: 192, Stride: 56 * 64}, 3 * 56 * 64},
+		} {
+			b.Run(fmt.Sprintf("%v/%s", isa, sh.name), func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(1, 2))
+				a := make([]float32, sh.imageValue)
+				k := sh.sg.N * sh.sg.Len
+				w := make([]float32, k*sh.n)
+				for _, s := range [][]float32{a, w} {
+					for i := range s {
+						s[i] = rng.Float32()*2 - 1
+					}
+				}
+				c := make([]float32, sh.m*sh.n)
+				p := PackB(isa, k, sh.n, w, sh.n)
+				for b.Loop() {
+					GemmSegs(isa, sh.m, a, sh.lda, sh.sg, p, 0, sh.n, w[:sh.n], ActReLU6, c, sh.n)
+				}
+				b.ReportMetric(GemmFLOPs(sh.m, sh.n, k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}

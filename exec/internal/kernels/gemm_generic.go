@@ -18,8 +18,9 @@ package kernels
 
 const genericMR = 4 // row split granularity reported by RowBlock
 
-func gemmGeneric(m int, a []float32, lda int, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
+func gemmGeneric(m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
 	k := b.K
+	span := (sg.N-1)*sg.Stride + sg.Len
 	var bq [panelW]float32
 	for j0 := n0; j0 < n1; j0 += panelW {
 		p := j0 / panelW
@@ -30,18 +31,33 @@ func gemmGeneric(m int, a []float32, lda int, b *PackedB, n0, n1 int, bias []flo
 			copy(bq[:nc], bias[j0:j0+nc])
 		}
 		for i := range m {
-			genRow(a[i*lda:i*lda+k], panel, c[i*ldc+j0:i*ldc+j0+nc], &bq, act)
+			var row []float32
+			if span > 0 {
+				row = a[i*lda : i*lda+span]
+			}
+			genRow(row, sg, panel, c[i*ldc+j0:i*ldc+j0+nc], &bq, act)
 		}
 	}
 }
 
 // genRow computes one row of C over one panel: c[j] = act(bias[j] +
-// sum_k a[k] * panel[k*16+j]) for j < len(c) <= 16, four columns at a time.
-func genRow(a, panel, c []float32, bias *[panelW]float32, act Act) {
+// sum_k a[k] * panel[k*16+j]) for j < len(c) <= 16, four columns at a time,
+// the k sum taken segment by segment (see Segs).
+func genRow(a []float32, sg Segs, panel, c []float32, bias *[panelW]float32, act Act) {
 	for q := 0; q < len(c); q += 4 {
 		var acc [4]float32
-		if len(a) > 0 {
-			acc = gen1x4(a, panel[q:])
+		for s := range sg.N {
+			if sg.Len == 0 {
+				break
+			}
+			p := gen1x4(a[s*sg.Stride:s*sg.Stride+sg.Len], panel[(sg.K0+s*sg.Len)*panelW+q:])
+			if s == 0 {
+				acc = p
+				continue
+			}
+			for j := range acc {
+				acc[j] += p[j]
+			}
 		}
 		w := min(4, len(c)-q)
 		genStore(c[q:q+w], acc[:w], bias[q:q+w], act)

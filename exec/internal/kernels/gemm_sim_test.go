@@ -25,12 +25,11 @@ import (
 // gemmAsmBlockedVia is gemmAsmBlocked (gemm_asm.go) verbatim, with the
 // kernel calls taken as parameters that shadow the package's callAVX2 and
 // callAVX512 (TestSimDriverCopies keeps the body identical).
-func gemmAsmBlockedVia(callAVX2 func(mr, np int, a *float32, lda int, b *float32, bstride, k int, c *float32, ldc, blocks int, bias *float32, flags uint, mask *int32), callAVX512 func(mr, np int, a *float32, lda int, b *float32, bstride, k int, c *float32, ldc, blocks int, bias *float32, flags uint, mask uint64), isa ISA, bl blocking, m int, a []float32, lda int, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
-	k := b.K
+func gemmAsmBlockedVia(callAVX2 func(mr, np int, a *float32, lda int, b *float32, bstride, k, segs, segadj int, c *float32, ldc, blocks int, bias *float32, flags uint, mask *int32), callAVX512 func(mr, np int, a *float32, lda int, b *float32, bstride, k, segs, segadj int, c *float32, ldc, blocks int, bias *float32, flags uint, mask uint64), isa ISA, bl blocking, m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
 	sp := splitRows(m, RowBlock(isa))
 
 	var aBase, bBase, biasP *float32
-	if k > 0 {
+	if sg.Len > 0 {
 		aBase = &a[0]
 		bBase = &b.data[0]
 	}
@@ -38,20 +37,27 @@ func gemmAsmBlockedVia(callAVX2 func(mr, np int, a *float32, lda int, b *float32
 		biasP = &bias[n0]
 	}
 	cBase := unsafe.Pointer(&c[0])
-	bstride := k * panelB
+	bstride := b.K * panelB
 	p0, p1 := n0/panelW, (n1+panelW-1)/panelW
+	perK := max(bl.kc/max(sg.Len, 1), 1) // segments per K block (sg.N > 1)
 
-	for k0 := 0; ; k0 += bl.kc {
-		kl := min(bl.kc, k-k0)
+	for s0, v0 := 0, 0; ; {
+		// This K block: segments [s0, s0+ns), values [v0, v0+kl) of each.
+		ns, kl := min(perK, sg.N-s0), sg.Len
+		if sg.N == 1 {
+			ns, kl = 1, min(bl.kc, sg.Len-v0)
+		}
+		last := s0+ns >= sg.N && v0+kl >= sg.Len
 		var flags uint
-		if k0 > 0 {
+		if s0 > 0 || v0 > 0 {
 			flags |= kfAccum
 		} else if bias != nil {
 			flags |= kfBias
 		}
-		if k0+kl >= k {
+		if last {
 			flags |= actFlags(act)
 		}
+		segadj := (sg.Stride - kl) * 4
 		row := 0
 		for seg := range 2 {
 			nblk, h := sp.nbig, sp.hi
@@ -62,8 +68,8 @@ func gemmAsmBlockedVia(callAVX2 func(mr, np int, a *float32, lda int, b *float32
 			for bi := 0; bi < nblk; bi += per {
 				nb := min(per, nblk-bi)
 				var ap *float32
-				if k > 0 {
-					ap = (*float32)(unsafe.Add(unsafe.Pointer(aBase), (row*lda+k0)*4))
+				if sg.Len > 0 {
+					ap = (*float32)(unsafe.Add(unsafe.Pointer(aBase), (row*lda+s0*sg.Stride+v0)*4))
 				}
 				for p := p0; p < p1; {
 					// Two panels per call: AVX-512 always (12x32), AVX2
@@ -77,28 +83,39 @@ func gemmAsmBlockedVia(callAVX2 func(mr, np int, a *float32, lda int, b *float32
 					nc := min(np*panelW, n1-j0)
 					f := flags
 					if nc < np*panelW {
-						f |= kfMask
+						f |= kfMask | (1<<(nc/8)-1)*kfFull
+						if nc%8 != 0 {
+							f |= kfPart << (nc / 8)
+						}
+					}
+					if p+2*np <= p1 && nb > 1 {
+						f |= kfPf
 					}
 					var bp, bb *float32
-					if k > 0 {
-						bp = (*float32)(unsafe.Add(unsafe.Pointer(bBase), p*bstride+k0*panelB))
+					if sg.Len > 0 {
+						bp = (*float32)(unsafe.Add(unsafe.Pointer(bBase), p*bstride+(sg.K0+s0*sg.Len+v0)*panelB))
 					}
 					if biasP != nil {
 						bb = (*float32)(unsafe.Add(unsafe.Pointer(biasP), (j0-n0)*4))
 					}
 					cp := (*float32)(unsafe.Add(cBase, (row*ldc+j0)*4))
 					if isa == AVX2 {
-						callAVX2(h, np, ap, lda*4, bp, bstride, kl, cp, ldc*4, nb, bb, f, &maskWin[2*panelW-nc])
+						callAVX2(h, np, ap, lda*4, bp, bstride, kl, ns, segadj, cp, ldc*4, nb, bb, f, &maskWin[2*panelW-nc])
 					} else {
-						callAVX512(h, np, ap, lda*4, bp, bstride, kl, cp, ldc*4, nb, bb, f, uint64(1)<<nc-1)
+						callAVX512(h, np, ap, lda*4, bp, bstride, kl, ns, segadj, cp, ldc*4, nb, bb, f, uint64(1)<<nc-1)
 					}
 					p += np
 				}
 				row += nb * h
 			}
 		}
-		if k0+kl >= k {
+		if last {
 			break
+		}
+		if sg.N == 1 {
+			v0 += kl
+		} else {
+			s0 += ns
 		}
 	}
 }
@@ -135,6 +152,8 @@ type gemmSim struct {
 
 	calls, nativeCalls map[string]int
 	steps              int64
+	prefetches         int64 // PREFETCHT0s executed, all inside the next call's panels
+	segCalls           int64 // calls with more than one segment
 	cells              int64 // C elements checked against the per-call model
 	clampLo, clampHi   int64 // of which clamped by VMAXPS / VMINPS
 	nanCells           int64 // of which NaN
@@ -154,27 +173,25 @@ type gemmCall struct {
 	mr, np, sets              int
 	a, b, c, bias, clamp      unsafe.Pointer
 	lda, bstride, k, ldc, blk int // lda, ldc, bstride in bytes
+	segs, segadj              int // segadj in bytes
 	flags                     uint
 	active                    func(j int) bool // lane j of a masked call
 }
 
-func (g *gemmSim) avx2(mr, np int, a *float32, lda int, b *float32, bstride, k int, c *float32, ldc, blocks int, bias *float32, flags uint, mask *int32) {
-	if np == 1 {
-		bstride = 0 // what callAVX2 passes to the one-panel kernels
-	}
+func (g *gemmSim) avx2(mr, np int, a *float32, lda int, b *float32, bstride, k, segs, segadj int, c *float32, ldc, blocks int, bias *float32, flags uint, mask *int32) {
 	gc := &gemmCall{name: fmt.Sprintf("gemmAVX2_%dx%d", mr, 16*np), mr: mr, np: np,
 		a: unsafe.Pointer(a), b: unsafe.Pointer(b), c: unsafe.Pointer(c), bias: unsafe.Pointer(bias), clamp: unsafe.Pointer(&actClamp[0]),
-		lda: lda, bstride: bstride, k: k, ldc: ldc, blk: blocks, flags: flags,
+		lda: lda, bstride: bstride, k: k, segs: segs, segadj: segadj, ldc: ldc, blk: blocks, flags: flags,
 		active: func(j int) bool { return *(*int32)(unsafe.Add(unsafe.Pointer(mask), 4*j)) < 0 }}
-	g.run(AVX2, gc, ptrAddr(mask), func() { callAVX2(mr, np, a, lda, b, bstride, k, c, ldc, blocks, bias, flags, mask) })
+	g.run(AVX2, gc, ptrAddr(mask), func() { callAVX2(mr, np, a, lda, b, bstride, k, segs, segadj, c, ldc, blocks, bias, flags, mask) })
 }
 
-func (g *gemmSim) avx512(mr, np int, a *float32, lda int, b *float32, bstride, k int, c *float32, ldc, blocks int, bias *float32, flags uint, mask uint64) {
+func (g *gemmSim) avx512(mr, np int, a *float32, lda int, b *float32, bstride, k, segs, segadj int, c *float32, ldc, blocks int, bias *float32, flags uint, mask uint64) {
 	gc := &gemmCall{name: fmt.Sprintf("gemmAVX512_%dx%d", mr, 16*np), mr: mr, np: np,
 		a: unsafe.Pointer(a), b: unsafe.Pointer(b), c: unsafe.Pointer(c), bias: unsafe.Pointer(bias), clamp: unsafe.Pointer(&actClamp[0]),
-		lda: lda, bstride: bstride, k: k, ldc: ldc, blk: blocks, flags: flags,
+		lda: lda, bstride: bstride, k: k, segs: segs, segadj: segadj, ldc: ldc, blk: blocks, flags: flags,
 		active: func(j int) bool { return mask>>j&1 != 0 }}
-	g.run(AVX512, gc, mask, func() { callAVX512(mr, np, a, lda, b, bstride, k, c, ldc, blocks, bias, flags, mask) })
+	g.run(AVX512, gc, mask, func() { callAVX512(mr, np, a, lda, b, bstride, k, segs, segadj, c, ldc, blocks, bias, flags, mask) })
 }
 
 func (g *gemmSim) run(isa ISA, gc *gemmCall, mask uint64, native func()) {
@@ -194,13 +211,25 @@ func (g *gemmSim) run(isa ISA, gc *gemmCall, mask uint64, native func()) {
 	}
 	want := g.model(gc, before)
 	m := asmsim.New(g.mem, simFeatures(isa))
+	m.Prefetch = g.prefetchCheck(gc)
 	u := func(p unsafe.Pointer) uint64 { return uint64(uintptr(p)) }
 	_, err := m.Call(g.prog.Func(gc.name), u(gc.a), uint64(gc.lda), u(gc.b), uint64(gc.bstride), uint64(gc.k),
-		u(gc.c), uint64(gc.ldc), uint64(gc.blk), u(gc.bias), u(gc.clamp), uint64(gc.flags), mask)
+		uint64(gc.segs), uint64(gc.segadj), u(gc.c), uint64(gc.ldc), uint64(gc.blk), u(gc.bias), u(gc.clamp), uint64(gc.flags), mask)
 	if err != nil {
 		t.Fatalf("%s: %v", g.desc, err)
 	}
 	g.steps += m.Steps
+	g.prefetches += m.Prefetches
+	if gc.segs > 1 {
+		g.segCalls++
+	}
+	// Prefetches: only with kfPf, only in the first block (one line per
+	// panel per k step of the call's segs*k).
+	if want := int64(gc.np * gc.segs * gc.k); gc.flags&kfPf == 0 || gc.blk == 0 {
+		want = 0
+	} else if m.Prefetches != want {
+		t.Fatalf("%s: %s: %d prefetches, want %d (flags %#x)", g.desc, gc.name, m.Prefetches, want, gc.flags)
+	}
 	g.calls[gc.name]++
 	if hw != nil {
 		if diff := diffRegions(g.mem, hw); diff != "" {
@@ -214,12 +243,44 @@ func (g *gemmSim) run(isa ISA, gc *gemmCall, mask uint64, native func()) {
 	}
 }
 
+// prefetchCheck returns the simulator's prefetch hook for a call: every
+// prefetched line must be one of the next call's B lines, np panels on
+// (b + np*bstride + 64*kk, plus bstride for the second panel), and inside
+// the packed B buffer.
+func (g *gemmSim) prefetchCheck(gc *gemmCall) func(uint64) error {
+	return func(addr uint64) error {
+		if gc.flags&kfPf == 0 {
+			return fmt.Errorf("prefetch at %#x without kfPf", addr)
+		}
+		b := uint64(uintptr(gc.b))
+		span := uint64(gc.segs * gc.k * 64)
+		ok := false
+		for q := 0; q < gc.np; q++ {
+			lo := b + uint64((gc.np+q)*gc.bstride)
+			if addr >= lo && addr < lo+span && (addr-lo)%64 == 0 {
+				ok = true
+			}
+		}
+		if !ok {
+			return fmt.Errorf("prefetch at %#x is not a line of the next call's panels", addr)
+		}
+		for _, r := range g.mem.Regions() {
+			if r.Name == "packed B" && addr >= r.Base && addr+64 <= r.End() {
+				return nil
+			}
+		}
+		return fmt.Errorf("prefetch at %#x is outside the packed B buffer", addr)
+	}
+}
+
 // model returns the writable memory as the call must leave it: before, with
 // the C cells the call owns replaced by their exact values. Per cell (row
 // i, column j of the call): set 0 starts at C (flag accumulate), the bias
-// (flag bias) or 0, the other sets at 0; k step kk of the unrolled loop
-// (kk < k&^3) goes to set (kk%4)%sets, the tail steps to set 0, each a
-// fused multiply-add (VFMADD231PS b, a, acc: multiplicand a); the sets are
+// (flag bias) or 0, the other sets at 0; each of the segs segments runs k
+// steps (A of segment s at s*(4k+segadj) bytes on, B continuing), step kk
+// of a segment's unrolled loop (kk < k&^3) going to set (kk%4)%sets, the
+// tail steps to set 0, each a fused multiply-add (VFMADD231PS b, a, acc:
+// multiplicand a); the sets are
 // summed in order into set 0 (VADDPS acc_s, acc_0, acc_0); then VMAXPS
 // with clamp[0] and VMINPS with clamp[1] as the flags ask. Masked calls
 // own the active columns only, unmasked ones all np*16.
@@ -260,14 +321,16 @@ func (g *gemmSim) model(gc *gemmCall, before [][]byte) [][]byte {
 			case gc.flags&kfBias != 0:
 				acc[0] = f32(gc.bias, 4*j)
 			}
-			for kk := 0; kk < gc.k; kk++ {
-				s := 0
-				if kk < k4 {
-					s = (kk % 4) % gc.sets
+			for sg := range gc.segs {
+				for kk := 0; kk < gc.k; kk++ {
+					s := 0
+					if kk < k4 {
+						s = (kk % 4) % gc.sets
+					}
+					av := f32(gc.a, i*gc.lda+sg*(4*gc.k+gc.segadj)+4*kk)
+					bv := f32(gc.b, (j/16)*gc.bstride+(sg*gc.k+kk)*64+4*(j%16))
+					acc[s] = asmsim.FMA231(acc[s], av, bv)
 				}
-				av := f32(gc.a, i*gc.lda+4*kk)
-				bv := f32(gc.b, (j/16)*gc.bstride+kk*64+4*(j%16))
-				acc[s] = asmsim.FMA231(acc[s], av, bv)
 			}
 			r := acc[0]
 			for s := 1; s < gc.sets; s++ {
@@ -310,12 +373,11 @@ type gemmSimData struct {
 // makes ReLU6's upper clamp bite).
 func newGemmSimData(rng *rand.Rand, cs gemmCase, amp float32) *gemmSimData {
 	d := &gemmSimData{cs: cs}
-	aLen := (cs.m-1)*cs.lda + cs.k
-	d.ag = newGuarded(aLen)
+	d.ag = newGuarded(cs.aLen())
 	d.a = d.ag.data()
 	for i := range cs.m {
-		for k := range cs.k {
-			d.a[i*cs.lda+k] = (rng.Float32()*2 - 1) * amp
+		for k := range cs.depth() {
+			d.a[cs.aIdx(i, k)] = (rng.Float32()*2 - 1) * amp
 		}
 	}
 	d.b = make([]float32, cs.k*cs.n)
@@ -396,9 +458,9 @@ func runGemmSimCase(t *testing.T, rng *rand.Rand, cs gemmCase, bl *blocking, amp
 		// NaN payloads and infinities in A, B and the bias: only the
 		// bit-exact checks (per-call model, hardware) apply.
 		nb := func() float32 { return math.Float32frombits(nonFiniteBits[rng.IntN(len(nonFiniteBits))]) }
-		if cs.k > 0 {
+		if cs.depth() > 0 {
 			for range 1 + cs.m/4 {
-				d.a[rng.IntN(cs.m)*cs.lda+rng.IntN(cs.k)] = nb()
+				d.a[cs.aIdx(rng.IntN(cs.m), rng.IntN(cs.depth()))] = nb()
 			}
 			for range 1 + len(d.p.data)/200 {
 				d.p.data[rng.IntN(len(d.p.data))] = nb()
@@ -413,20 +475,20 @@ func runGemmSimCase(t *testing.T, rng *rand.Rand, cs gemmCase, bl *blocking, amp
 	var hw *guarded
 	if AVX2.Supported() && bl == nil {
 		hw = newGuarded((cs.m-1)*cs.ldc + cs.n)
-		Gemm(AVX2, cs.m, d.a, cs.lda, d.p, cs.n0, cs.n1, d.bias, cs.act, hw.data(), cs.ldc)
+		GemmSegs(AVX2, cs.m, d.a, cs.lda, cs.segs(), d.p, cs.n0, cs.n1, d.bias, cs.act, hw.data(), cs.ldc)
 		d.check(t, fmt.Sprintf("AVX2 hardware %v", cs), hw)
 	}
 	for _, isa := range []ISA{AVX2, AVX512} {
 		cg := newGuarded((cs.m-1)*cs.ldc + cs.n)
 		c := cg.data()
 		sim.mem, sim.native = d.memory(c), true
-		b := gemmBlocking(cs.m, cs.k, RowBlock(isa))
+		b := gemmBlocking(cs.m, cs.depth(), RowBlock(isa))
 		if bl != nil {
 			b = *bl
 		}
 		what := fmt.Sprintf("%v simulated %v %+v", isa, cs, b)
 		sim.desc = what
-		gemmAsmBlockedVia(sim.avx2, sim.avx512, isa, b, cs.m, d.a, cs.lda, d.p, cs.n0, cs.n1, d.bias, cs.act, c, cs.ldc)
+		gemmAsmBlockedVia(sim.avx2, sim.avx512, isa, b, cs.m, d.a, cs.lda, cs.segs(), d.p, cs.n0, cs.n1, d.bias, cs.act, c, cs.ldc)
 		d.check(t, what, cg)
 		if hw != nil && isa == AVX2 {
 			for i := range cg.buf {
@@ -471,13 +533,30 @@ func TestGemmSim(t *testing.T) {
 	t0 := time.Now()
 	n := 0
 	for m := 1; m <= 13; m++ {
-		for _, nn := range []int{20, 45, 48} {
+		// Column counts for every shape of a partial last panel (AVX2
+		// stores its vectors whole, masked or not at all): 4, 8, 13
+		// and 6 columns in a one-panel call, 20, 24 and 28 in a
+		// two-panel one.
+		for _, nn := range []int{20, 24, 28, 45, 48, 70} {
 			cs := gemmCase{m: m, n: nn, k: 7, lda: 9, ldc: nn + 3, n0: 0, n1: nn, bias: true, act: ActReLU6}
 			runGemmSimCase(t, rng, cs, &blocking{kc: 4, mc: m}, 3, false, sim) // bias, then accumulate
 			runGemmSimCase(t, rng, cs, &blocking{kc: 4, mc: m}, 3, true, sim)  // non-finite
 			cs = gemmCase{m: m, n: nn, k: 5, lda: 5, ldc: nn, n0: 0, n1: nn, bias: false, act: ActNone}
 			runGemmSimCase(t, rng, cs, nil, 1, false, sim) // zero init
 			n += 3
+		}
+	}
+	// Segments (an implicit-GEMM convolution): 3 of 5 values (unrolled
+	// steps and a tail each), rows overlapping, B from row 2; then K blocks
+	// of one segment each. Up to two blocks of every height, so that every
+	// prefetching kernel runs its prefetching first block.
+	for m := 1; m <= 2*RowBlock(AVX512)+1; m++ {
+		for _, nn := range []int{45, 70} {
+			cs := gemmCase{m: m, n: nn, k: 19, lda: 4, ldc: nn + 1, n0: 0, n1: nn, bias: true, act: ActReLU,
+				sg: Segs{N: 3, Len: 5, Stride: 11, K0: 2}}
+			runGemmSimCase(t, rng, cs, nil, 1, false, sim)
+			runGemmSimCase(t, rng, cs, &blocking{kc: 5, mc: m}, 1, false, sim)
+			n += 2
 		}
 	}
 	nRandom := 150
@@ -515,6 +594,10 @@ func TestGemmSim(t *testing.T) {
 	}
 	t.Logf("%d GEMMs (%d non-finite), %d kernel calls (%d also on the hardware, bit-identical), %d C elements equal to the exact model (%d NaN, %d clamped below, %d above), %d simulated instructions, %v",
 		n, sim.nonFinite, total, native, sim.cells, sim.nanCells, sim.clampLo, sim.clampHi, sim.steps, time.Since(t0).Round(time.Millisecond))
+	t.Logf("%d calls with segments, %d prefetches (every one a line of the next call's panels)", sim.segCalls, sim.prefetches)
+	if sim.segCalls == 0 || sim.prefetches == 0 {
+		t.Errorf("segments (%d calls) or prefetches (%d) not exercised", sim.segCalls, sim.prefetches)
+	}
 	if sim.clampLo == 0 || sim.clampHi == 0 {
 		t.Errorf("the clamps were not exercised (%d below, %d above)", sim.clampLo, sim.clampHi)
 	}

@@ -48,28 +48,60 @@ func (g *guarded) check(t *testing.T, what string) {
 }
 
 type gemmCase struct {
-	m, n, k  int
+	m, n, k  int // k: rows of B
 	lda, ldc int
 	n0, n1   int
 	bias     bool
 	act      Act
+	sg       Segs // A's layout (GemmSegs); zero: a plain m x k matrix (Gemm)
 }
 
 func (c gemmCase) String() string {
-	return fmt.Sprintf("m%d_n%d_k%d_lda%d_ldc%d_cols%d-%d_bias%v_%v", c.m, c.n, c.k, c.lda, c.ldc, c.n0, c.n1, c.bias, c.act)
+	s := fmt.Sprintf("m%d_n%d_k%d_lda%d_ldc%d_cols%d-%d_bias%v_%v", c.m, c.n, c.k, c.lda, c.ldc, c.n0, c.n1, c.bias, c.act)
+	if c.sg.N != 0 {
+		s += fmt.Sprintf("_segs%dx%d/%d@%d", c.sg.N, c.sg.Len, c.sg.Stride, c.sg.K0)
+	}
+	return s
+}
+
+// segs is the A layout the case passes to GemmSegs.
+func (c gemmCase) segs() Segs {
+	if c.sg.N == 0 {
+		return Segs{N: 1, Len: c.k}
+	}
+	return c.sg
+}
+
+// depth is the length of the sums: N*Len values of A times B rows
+// [K0, K0+depth).
+func (c gemmCase) depth() int { s := c.segs(); return s.N * s.Len }
+
+// aIdx is the index in A of value kk < depth() of row i.
+func (c gemmCase) aIdx(i, kk int) int {
+	s := c.segs()
+	return i*c.lda + kk/s.Len*s.Stride + kk%s.Len
+}
+
+// aLen is the length of A: up to the last value of the last row.
+func (c gemmCase) aLen() int {
+	if c.m == 0 || c.depth() == 0 {
+		return 0
+	}
+	return c.aIdx(c.m-1, c.depth()-1) + 1
 }
 
 // refGemm is the float64 reference: act(bias + A*B) over the range.
 func refGemm(cs gemmCase, a, b, bias []float32) []float64 {
 	out := make([]float64, cs.m*cs.n)
+	k0 := cs.segs().K0
 	for i := range cs.m {
 		for j := cs.n0; j < cs.n1; j++ {
 			s := 0.0
 			if cs.bias {
 				s = float64(bias[j])
 			}
-			for k := range cs.k {
-				s += float64(a[i*cs.lda+k]) * float64(b[k*cs.n+j])
+			for k := range cs.depth() {
+				s += float64(a[cs.aIdx(i, k)]) * float64(b[(k0+k)*cs.n+j])
 			}
 			switch cs.act {
 			case ActReLU:
@@ -87,18 +119,18 @@ func refGemm(cs gemmCase, a, b, bias []float32) []float64 {
 // bias and C, NaN in the lda/ldc gaps, and checks values and guards.
 func runGemmCase(t *testing.T, isa ISA, cs gemmCase, rng *rand.Rand) {
 	t.Helper()
-	// A: rows of k values, lda-k NaN gap floats after each row.
-	aLen := 0
-	if cs.m > 0 {
-		aLen = (cs.m-1)*cs.lda + cs.k
-	}
-	ag := newGuarded(aLen)
+	// A: the values the case reads, NaN in every gap (between rows and
+	// between segments).
+	ag := newGuarded(cs.aLen())
 	a := ag.data()
+	used := make([]bool, len(a))
 	for i := range cs.m {
-		for k := range cs.k {
-			a[i*cs.lda+k] = rng.Float32()*2 - 1
+		for k := range cs.depth() {
+			a[cs.aIdx(i, k)] = rng.Float32()*2 - 1
+			used[cs.aIdx(i, k)] = true
 		}
 	}
+	aOrig := append([]float32(nil), a...)
 	b := make([]float32, cs.k*cs.n)
 	for i := range b {
 		b[i] = rng.Float32()*2 - 1
@@ -124,17 +156,19 @@ func runGemmCase(t *testing.T, isa ISA, cs gemmCase, rng *rand.Rand) {
 	cg := newGuarded(cLen)
 	c := cg.data()
 
-	Gemm(isa, cs.m, a, cs.lda, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
+	if cs.sg.N == 0 {
+		Gemm(isa, cs.m, a, cs.lda, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
+	} else {
+		GemmSegs(isa, cs.m, a, cs.lda, cs.sg, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
+	}
 
 	ag.check(t, "A")
 	pg.check(t, "packed B")
 	bg.check(t, "bias")
 	cg.check(t, "C")
-	for i := range cs.m {
-		for k := cs.k; k < cs.lda && i*cs.lda+k < len(a); k++ {
-			if math.Float32bits(a[i*cs.lda+k]) != guardBits {
-				t.Fatalf("A gap [%d][%d] overwritten", i, k)
-			}
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(aOrig[i]) || (!used[i] && math.Float32bits(a[i]) != guardBits) {
+			t.Fatalf("%v %v: A[%d] (gap %v) overwritten", isa, cs, i, !used[i])
 		}
 	}
 
@@ -193,6 +227,23 @@ func randomCase(rng *rand.Rand) gemmCase {
 	}
 	cs.lda = cs.k + []int{0, 0, 1, 3, 16}[rng.IntN(5)]
 	cs.ldc = cs.n + []int{0, 0, 1, 5, 16}[rng.IntN(5)]
+	if rng.IntN(3) == 0 {
+		// Segmented A (implicit-GEMM convolutions): rows may overlap
+		// (lda below the row's span), segments are gaps apart, the sums
+		// use B rows from K0 on.
+		sg := Segs{N: 1 + rng.IntN(4), Len: 1 + rng.IntN(40)}
+		sg.Stride = sg.Len + []int{0, 1, 5, 17}[rng.IntN(4)]
+		if sg.N == 1 && rng.IntN(2) == 0 {
+			sg.Stride = 0
+		}
+		sg.K0 = []int{0, 0, rng.IntN(9)}[rng.IntN(3)]
+		cs.sg = sg
+		cs.k = sg.K0 + sg.N*sg.Len + []int{0, 0, rng.IntN(5)}[rng.IntN(3)]
+		cs.lda = 1 + rng.IntN((sg.N-1)*sg.Stride+sg.Len+3)
+		if sg.N == 1 {
+			cs.lda = max(cs.lda, sg.Len)
+		}
+	}
 	panels := (cs.n + panelW - 1) / panelW
 	p0, p1 := 0, panels
 	if rng.IntN(3) == 0 {
@@ -214,6 +265,11 @@ func TestGemm(t *testing.T) {
 		{m: 7, n: 17, k: 1},
 		{m: 9, n: 40, k: 2100}, // K blocked (> kcSplit)
 		{m: 3, n: 5, k: 0},     // bias/act only
+		// 3x3 stride-2 RGB convolution rows: 9-value segments one
+		// 224-pixel input row apart, rows 6 values apart (overlapping).
+		{m: 111, n: 32, k: 27, sg: Segs{N: 3, Len: 9, Stride: 672}},
+		{m: 111, n: 32, k: 27, sg: Segs{N: 2, Len: 9, Stride: 672, K0: 9}}, // top border
+		{m: 20, n: 40, k: 2100, sg: Segs{N: 3, Len: 700, Stride: 760}},     // K blocked by segments
 	}
 	for _, isa := range Available() {
 		t.Run(isa.String(), func(t *testing.T) {
@@ -223,6 +279,9 @@ func TestGemm(t *testing.T) {
 					for act := range ActReLU6 + 1 {
 						cs := cs
 						cs.lda, cs.ldc, cs.n0, cs.n1 = cs.k+1, cs.n+2, 0, cs.n
+						if cs.sg.N > 0 {
+							cs.lda = []int{6, 761}[min(cs.sg.Len/100, 1)]
+						}
 						cs.bias, cs.act = bias, act
 						runGemmCase(t, isa, cs, rng)
 					}
@@ -371,7 +430,8 @@ func TestAsmVocabulary(t *testing.T) {
 		"VFMADD231PS": true, "VXORPS": true, "VPXORD": true, "VADDPS": true,
 		"VMAXPS": true, "VMINPS": true, "VZEROUPPER": true, "KMOVW": true,
 		"MOVQ": true, "LEAQ": true, "ADDQ": true, "SHRQ": true, "ANDQ": true,
-		"DECQ": true, "TESTQ": true, "JZ": true, "JNZ": true, "JMP": true, "RET": true,
+		"DECQ": true, "TESTQ": true, "CMPQ": true, "JZ": true, "JNZ": true, "JEQ": true, "JNE": true,
+		"JMP": true, "RET": true, "PREFETCHT0": true,
 	}
 	for _, name := range []string{"gemm_amd64.s", "peak_amd64.s"} {
 		src, err := os.ReadFile(name)

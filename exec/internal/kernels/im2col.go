@@ -1,6 +1,9 @@
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // ConvShape describes a grouped KxK convolution's input side for im2col over
 // one NHWC image: C input channels in Groups groups of C/Groups, explicit
@@ -55,29 +58,56 @@ func Im2col(s *ConvShape, g int, in []float32, inStride int, dst []float32, ld i
 	// no gaps), a kernel row of an interior pixel is one contiguous copy.
 	dense := inStride == cg
 	rowLen, inRow := s.KW*cg, s.InW*inStride
-	oy, ox := r0/s.OutW, r0%s.OutW
-	for r := r0; r < r1; r++ {
-		row := dst[(r-r0)*ld:][:k]
-		iy0, ix0 := oy*s.SH-s.PadTop, ox*s.SW-s.PadLeft
-		if dense && iy0 >= 0 && iy0+s.KH <= s.InH && ix0 >= 0 && ix0+s.KW <= s.InW {
-			src := in[(iy0*s.InW+ix0)*cg:]
-			if rowLen == 9 && s.KH == 3 {
-				// The first layer of most image networks (3x3 kernel, RGB):
-				// three 9-value kernel rows, copied without loops.
-				copy9(row[0:9], src[0:])
-				copy9(row[9:18], src[inRow:])
-				copy9(row[18:27], src[2*inRow:])
-			} else {
-				for kh := range s.KH {
-					im2colCopy(row[kh*rowLen:(kh+1)*rowLen], src[kh*inRow:])
-				}
-			}
-		} else {
-			im2colRow(s, row, in, inStride, cg, iy0, ix0)
+	// Interior output columns (window inside the input horizontally).
+	ox0, ox1 := dwInterior(s.PadLeft, s.SW, s.KW, s.InW, s.OutW)
+	for r := r0; r < r1; {
+		oy, ox := r/s.OutW, r%s.OutW
+		iy0 := oy*s.SH - s.PadTop
+		rowIn := dense && iy0 >= 0 && iy0+s.KH <= s.InH
+		// The run of this output row up to r1 that is interior: one
+		// contiguous copy per kernel row and pixel, the source advancing by
+		// SW pixels.
+		if rowIn && ox >= ox0 && ox < ox1 {
+			n := min(ox1, ox+r1-r) - ox
+			im2colRun(s, dst[(r-r0)*ld:], ld, in[(iy0*s.InW+ox*s.SW-s.PadLeft)*cg:], s.SW*cg, rowLen, inRow, n)
+			r += n
+			continue
 		}
-		if ox++; ox == s.OutW {
-			ox = 0
-			oy++
+		im2colRow(s, dst[(r-r0)*ld:][:k], in, inStride, cg, iy0, ox*s.SW-s.PadLeft)
+		r++
+	}
+}
+
+// im2colRun fills n consecutive im2col rows of interior pixels of a dense
+// input: row i gets the KH kernel rows of rowLen values at src[i*step +
+// kh*inRow:]. The 3x3xRGB case (the first layer of most image networks)
+// copies each 9-value kernel row as one 36-byte block (two 16-byte moves
+// and a 4-byte one; Go's array copy would call memmove): MobileNet's
+// 224x224 first layer in 75 us (6 ns per pixel) against 170 us with nine
+// scalar moves per kernel row and the interior test per pixel.
+func im2colRun(s *ConvShape, dst []float32, ld int, src []float32, step, rowLen, inRow, n int) {
+	if rowLen == 9 && s.KH == 3 {
+		_ = dst[(n-1)*ld+26]
+		_ = src[(n-1)*step+2*inRow+8]
+		d := unsafe.Pointer(&dst[0])
+		x := unsafe.Pointer(&src[0])
+		r1, r2 := uintptr(inRow*4), uintptr(2*inRow*4)
+		for i := 1; ; i++ {
+			move36(d, x)
+			move36(unsafe.Add(d, 36), unsafe.Add(x, r1))
+			move36(unsafe.Add(d, 72), unsafe.Add(x, r2))
+			if i == n {
+				return // not advanced past the last row: such a pointer is invalid even unused
+			}
+			d = unsafe.Add(d, ld*4)
+			x = unsafe.Add(x, step*4)
+		}
+	}
+	for i := range n {
+		d := dst[i*ld:]
+		x := src[i*step:]
+		for kh := range s.KH {
+			im2colCopy(d[kh*rowLen:(kh+1)*rowLen], x[kh*inRow:])
 		}
 	}
 }
@@ -130,12 +160,6 @@ func Gather1x1(in []float32, inW, c, inStride, sh, sw, outW int, dst []float32, 
 
 // im2colCopy copies len(d) floats from s; a plain loop beats memmove for
 // the few-channel rows of first layers.
-func copy9(d, s []float32) {
-	s = s[:9:9]
-	d = d[:9:9]
-	d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]
-}
-
 func im2colCopy(d, s []float32) {
 	if len(d) > 16 {
 		copy(d, s)
@@ -145,4 +169,12 @@ func im2colCopy(d, s []float32) {
 	for i := range d {
 		d[i] = s[i]
 	}
+}
+
+// move36 copies 36 bytes (9 float32) from s to d as two 16-byte moves and
+// a 4-byte one.
+func move36(d, s unsafe.Pointer) {
+	*(*[4]float32)(d) = *(*[4]float32)(s)
+	*(*[4]float32)(unsafe.Add(d, 16)) = *(*[4]float32)(unsafe.Add(s, 16))
+	*(*float32)(unsafe.Add(d, 32)) = *(*float32)(unsafe.Add(s, 32))
 }

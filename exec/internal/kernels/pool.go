@@ -2,6 +2,8 @@ package kernels
 
 import "fmt"
 
+//go:generate go run -C _asm ./pool -out ../pool_amd64.s -stubs ../pool_amd64.go -pkg kernels
+
 // PoolShape describes a pooling window over one NHWC image (pure Go kernels).
 // As for convolutions, padding is explicit: PadTop and PadLeft place the first
 // tap of output (0, 0) at input (-PadTop, -PadLeft) and OutH, OutW are given,
@@ -39,6 +41,15 @@ func (s *PoolShape) check(in []float32, inStride int, out []float32, outStride i
 	}
 }
 
+// mustRun panics if this machine cannot run isa, and reports whether isa
+// is a vector ISA.
+func (i ISA) mustRun() bool {
+	if !i.Supported() {
+		panic(fmt.Sprintf("kernels: kernel set %v not supported here", i))
+	}
+	return i != Generic
+}
+
 // dkCheckView panics unless buf holds pixels of c channels at stride str.
 func dkCheckView(what string, buf []float32, pixels, c, str int) {
 	if str < c {
@@ -50,9 +61,17 @@ func dkCheckView(what string, buf []float32, pixels, c, str int) {
 }
 
 // MaxPool writes output rows [oy0, oy1) of a max pooling; padding taps are
-// ignored, and a window with no tap inside the input yields 0.
-func MaxPool(s *PoolShape, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
+// ignored (and a NaN tap is, unless it is the window's first), and a window
+// with no tap inside the input yields 0. AVX2 and AVX-512 run the AVX2
+// kernels of _asm/pool, bit for bit the generic result: GoogLeNet's pool2
+// (56x56x192, 3x3 stride 2) in 0.09 ms on one Zen 3 core against 1.7 ms for
+// the generic loop (a compare and branch per value); whole GoogLeNet's max
+// pools 0.9 ms instead of 33.
+func MaxPool(isa ISA, s *PoolShape, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
 	s.check(in, inStride, out, outStride, oy0, oy1)
+	if isa.mustRun() && poolSIMD(isa, s, true, false, in, inStride, out, outStride, oy0, oy1) {
+		return
+	}
 	c := s.C
 	for oy := oy0; oy < oy1; oy++ {
 		iy0 := oy*s.SH - s.PadTop
@@ -88,8 +107,12 @@ func MaxPool(s *PoolShape, in []float32, inStride int, out []float32, outStride 
 // the padded extent [-PadTop, InH+PadBottom) x [-PadLeft, InW+PadRight)
 // (Caffe, ONNX count_include_pad=1; taps a ceil-mode window hangs beyond that
 // extent never count). Padding taps add zero; an empty divisor yields 0.
-func AvgPool(s *PoolShape, countPad bool, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
+// AVX2 and AVX-512 run the AVX2 kernels, bit for bit the generic result.
+func AvgPool(isa ISA, s *PoolShape, countPad bool, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
 	s.check(in, inStride, out, outStride, oy0, oy1)
+	if isa.mustRun() && poolSIMD(isa, s, false, countPad, in, inStride, out, outStride, oy0, oy1) {
+		return
+	}
 	c := s.C
 	for oy := oy0; oy < oy1; oy++ {
 		iy0 := oy*s.SH - s.PadTop
@@ -145,37 +168,56 @@ func poolScale(o []float32, f float32) {
 	}
 }
 
-// poolChunk is the channel chunk the global pools accumulate at a time in
-// a stack array.
-const poolChunk = 64
-
 // GlobalAvgPool averages an h x w x c view (pixel stride inStride) to c
-// values in out, accumulating in float64.
-func GlobalAvgPool(in []float32, h, w, c, inStride int, out []float32) {
+// values in out, accumulating in float64 (each channel summed in pixel
+// order). AVX2 and AVX-512 run the AVX2 kernel (bit for bit the same
+// sums): 7x7x1024, MobileNet's head, in 8 us on one Zen 3 core. The
+// generic loop keeps eight channels' sums in registers across the image
+// (27 us; 40 us summing 64-channel chunks through a stack array, whose 49
+// pixels 4 KiB apart share an L1 set).
+func GlobalAvgPool(isa ISA, in []float32, h, w, c, inStride int, out []float32) {
 	dkCheckView("global pool input", in, h*w, c, inStride)
 	out = out[:c]
+	if isa.mustRun() && globalSIMD(isa, false, in, h, w, c, inStride, out) {
+		return
+	}
 	n := h * w
 	inv := 1 / float64(n)
-	for c0 := 0; c0 < c; c0 += poolChunk {
-		var acc [poolChunk]float64
-		cc := min(poolChunk, c-c0)
-		a := acc[:cc]
+	c0 := 0
+	for ; c0+8 <= c; c0 += 8 {
+		var a0, a1, a2, a3, a4, a5, a6, a7 float64
 		for p := range n {
-			x := in[p*inStride+c0:][:cc]
-			for i, v := range x {
-				a[i] += float64(v)
-			}
+			x := in[p*inStride+c0:][:8:8]
+			a0 += float64(x[0])
+			a1 += float64(x[1])
+			a2 += float64(x[2])
+			a3 += float64(x[3])
+			a4 += float64(x[4])
+			a5 += float64(x[5])
+			a6 += float64(x[6])
+			a7 += float64(x[7])
 		}
-		for i, v := range a {
-			out[c0+i] = float32(v * inv)
+		o := out[c0 : c0+8 : c0+8]
+		o[0], o[1], o[2], o[3] = float32(a0*inv), float32(a1*inv), float32(a2*inv), float32(a3*inv)
+		o[4], o[5], o[6], o[7] = float32(a4*inv), float32(a5*inv), float32(a6*inv), float32(a7*inv)
+	}
+	for ; c0 < c; c0++ {
+		a := 0.0
+		for p := range n {
+			a += float64(in[p*inStride+c0])
 		}
+		out[c0] = float32(a * inv)
 	}
 }
 
-// GlobalMaxPool takes the channel-wise maximum of an h x w x c view into out.
-func GlobalMaxPool(in []float32, h, w, c, inStride int, out []float32) {
+// GlobalMaxPool takes the channel-wise maximum of an h x w x c view into out
+// (a NaN is ignored unless it is in the first pixel).
+func GlobalMaxPool(isa ISA, in []float32, h, w, c, inStride int, out []float32) {
 	dkCheckView("global pool input", in, h*w, c, inStride)
 	out = out[:c]
+	if isa.mustRun() && globalSIMD(isa, true, in, h, w, c, inStride, out) {
+		return
+	}
 	copy(out, in[:c])
 	for p := 1; p < h*w; p++ {
 		poolMax(out, in[p*inStride:])

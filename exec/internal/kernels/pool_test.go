@@ -87,16 +87,27 @@ func TestPoolRandom(t *testing.T) {
 			it, s.InH, s.InW, s.C, s.KH, s.KW, s.SH, s.SW, s.PadTop, s.PadLeft, s.PadBottom, s.PadRight, hn, wn,
 			s.OutH, s.OutW, inStride, outStride, oy0, oy1)
 		for _, mode := range []string{"max", "avg", "avgpad"} {
-			out := newTView(s.OutH, s.OutW, s.C, outStride, nil)
-			switch mode {
-			case "max":
-				MaxPool(&s, in.data, inStride, out.data, outStride, oy0, oy1)
-			default:
-				AvgPool(&s, mode == "avgpad", in.data, inStride, out.data, outStride, oy0, oy1)
-			}
 			ref := refPool(&s, in, mode == "max", mode == "avgpad")
-			out.checkOut(t, mode+" "+desc, ref, oy0, oy1, 1e-5)
-			in.checkSame(t, mode+" "+desc, orig)
+			var generic *tview
+			for _, isa := range Available() {
+				out := newTView(s.OutH, s.OutW, s.C, outStride, nil)
+				switch mode {
+				case "max":
+					MaxPool(isa, &s, in.data, inStride, out.data, outStride, oy0, oy1)
+				default:
+					AvgPool(isa, &s, mode == "avgpad", in.data, inStride, out.data, outStride, oy0, oy1)
+				}
+				what := fmt.Sprintf("%v %s %s", isa, mode, desc)
+				out.checkOut(t, what, ref, oy0, oy1, 1e-5)
+				in.checkSame(t, what, orig)
+				// The vector kernels do the generic arithmetic in the
+				// same order: bit-identical results.
+				if generic == nil {
+					generic = out
+				} else if !sameBits(out.buf, generic.buf) {
+					t.Errorf("%s: differs from the generic kernel", what)
+				}
+			}
 		}
 		if t.Failed() {
 			return
@@ -122,16 +133,25 @@ func TestGlobalPool(t *testing.T) {
 			}
 		}
 		for _, isMax := range []bool{false, true} {
-			out := newTView(1, 1, c, c, nil)
-			ref := refAvg
-			if isMax {
-				GlobalMaxPool(in.data, h, w, c, str, out.data)
-				ref = refMax
-			} else {
-				GlobalAvgPool(in.data, h, w, c, str, out.data)
+			var generic *tview
+			for _, isa := range Available() {
+				out := newTView(1, 1, c, c, nil)
+				ref := refAvg
+				if isMax {
+					GlobalMaxPool(isa, in.data, h, w, c, str, out.data)
+					ref = refMax
+				} else {
+					GlobalAvgPool(isa, in.data, h, w, c, str, out.data)
+				}
+				what := fmt.Sprintf("%v global max=%v %dx%dx%d", isa, isMax, h, w, c)
+				out.checkOut(t, what, ref, 0, 1, 1e-6)
+				in.checkSame(t, what, orig)
+				if generic == nil {
+					generic = out
+				} else if !sameBits(out.buf, generic.buf) {
+					t.Errorf("%s: differs from the generic kernel", what)
+				}
 			}
-			out.checkOut(t, fmt.Sprintf("global max=%v %dx%dx%d", isMax, h, w, c), ref, 0, 1, 1e-6)
-			in.checkSame(t, "global", orig)
 		}
 	}
 }
@@ -140,12 +160,27 @@ func TestPoolNoAlloc(t *testing.T) {
 	s := PoolShape{InH: 9, InW: 9, C: 70, KH: 3, KW: 3, SH: 2, SW: 2, PadTop: 1, PadLeft: 1, OutH: 5, OutW: 5}
 	in := make([]float32, 81*70)
 	out := make([]float32, 25*70)
-	if n := testing.AllocsPerRun(10, func() {
-		MaxPool(&s, in, 70, out, 70, 0, 5)
-		AvgPool(&s, true, in, 70, out, 70, 0, 5)
-		GlobalAvgPool(in, 9, 9, 70, 70, out)
-		GlobalMaxPool(in, 9, 9, 70, 70, out)
-	}); n != 0 {
-		t.Errorf("%v allocations per call", n)
+	for _, isa := range Available() {
+		if n := testing.AllocsPerRun(10, func() {
+			MaxPool(isa, &s, in, 70, out, 70, 0, 5)
+			AvgPool(isa, &s, true, in, 70, out, 70, 0, 5)
+			GlobalAvgPool(isa, in, 9, 9, 70, 70, out)
+			GlobalMaxPool(isa, in, 9, 9, 70, 70, out)
+		}); n != 0 {
+			t.Errorf("%v: %v allocations per call", isa, n)
+		}
 	}
+}
+
+// sameBits reports whether two buffers are bit-identical.
+func sameBits(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }

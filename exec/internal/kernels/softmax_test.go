@@ -45,3 +45,29 @@ func TestSoftmax(t *testing.T) {
 	}
 	Softmax(nil, nil)
 }
+
+// TestExpNonPos checks the softmax's exponential against math.Exp over
+// [-708, 0] (and its edges: NaN, -Inf, underflow).
+func TestExpNonPos(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	worst := 0.0
+	for i := range 200000 {
+		x := -rng.Float64() * 708
+		if i%2 == 0 {
+			x = -rng.Float64() * 20
+		}
+		got, want := expNonPos(x), math.Exp(x)
+		worst = max(worst, math.Abs(got-want)/want)
+	}
+	if worst > 1e-8 {
+		t.Errorf("largest relative error %.3g, want <= 1e-8", worst)
+	}
+	for _, c := range []struct{ x, want float64 }{{0, 1}, {-709, 0}, {math.Inf(-1), 0}} {
+		if got := expNonPos(c.x); got != c.want {
+			t.Errorf("expNonPos(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+	if got := expNonPos(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("expNonPos(NaN) = %v", got)
+	}
+}

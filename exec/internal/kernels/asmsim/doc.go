@@ -20,10 +20,14 @@
 // (the name and offset of the parameter, as go vet's asmdecl does), that
 // the jump targets exist, that the reserved registers (SP, BP, R14, R15) are
 // never used, and that each instruction's ISA extension (AVX, FMA3,
-// AVX512F, AVX512VL, AVX512DQ) is listed in the function's Requires line.
+// AVX512F, AVX512VL, AVX512DQ, and avo's MMX+ for PREFETCHT0) is listed in
+// the function's Requires line.
 //
 // Scalar: MOVQ, LEAQ, ADDQ, XORQ, ANDQ, SHRQ, DECQ, CMPQ, TESTQ, JZ/JEQ,
-// JNZ/JNE, JMP, RET. Vector (X, Y or Z registers, one width per instruction):
+// JNZ/JNE, JMP, RET. PREFETCHT0 (m): no architectural effect; it computes
+// its address (the registers must be defined) and reports it to the
+// Machine's Prefetch hook, reads nothing and never faults. Vector (X, Y or
+// Z registers, one width per instruction):
 // VMOVUPS (load, store, copy; K-masked load with .Z zeroing or merging,
 // K-masked store), VMASKMOVPS (load, store), VBROADCASTSS (m32),
 // VFMADD231PS, VADDPS, VMAXPS, VMINPS, VXORPS, VPXORD, VZEROUPPER, KMOVW

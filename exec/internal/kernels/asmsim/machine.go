@@ -34,6 +34,12 @@ type Machine struct {
 	MaxSteps int64
 	// Steps counts the instructions executed over all calls.
 	Steps int64
+	// Prefetch, if set, is called with the address of every PREFETCHT0
+	// (which otherwise has no effect: it reads nothing and cannot fault);
+	// an error it returns stops the call.
+	Prefetch func(addr uint64) error
+	// Prefetches counts the PREFETCHT0 instructions executed.
+	Prefetches int64
 
 	gp    [16]uint64
 	gpDef uint16
@@ -48,8 +54,8 @@ type Machine struct {
 
 // Features of the machines the kernels target (what cpu_amd64.go checks).
 var (
-	FeaturesAVX2   = map[string]bool{"AVX": true, "AVX2": true, "FMA3": true}
-	FeaturesAVX512 = map[string]bool{"AVX": true, "AVX2": true, "FMA3": true, "AVX512F": true, "AVX512VL": true}
+	FeaturesAVX2   = map[string]bool{"AVX": true, "AVX2": true, "FMA3": true, "MMX+": true}
+	FeaturesAVX512 = map[string]bool{"AVX": true, "AVX2": true, "FMA3": true, "MMX+": true, "AVX512F": true, "AVX512VL": true}
 )
 
 // New returns a machine over mem with the given features.
@@ -450,6 +456,20 @@ func (m *Machine) exec(in *Inst, pc int) (next int, done bool, err error) {
 		}
 		m.k[a[1].Reg] = v & 0xffff // KMOVW zero-extends into the 64-bit opmask
 		m.kDef |= 1 << a[1].Reg
+	case opPREFETCHT0:
+		// The address must be computable (defined registers); nothing is
+		// read, so an address outside every region is fine, as on the
+		// hardware.
+		ad, err := m.addr(&a[0])
+		if err != nil {
+			return 0, false, err
+		}
+		m.Prefetches++
+		if m.Prefetch != nil {
+			if err := m.Prefetch(ad); err != nil {
+				return 0, false, err
+			}
+		}
 	case opVZEROUPPER:
 		for r := 0; r < 16; r++ {
 			for i := 4; i < 16; i++ {

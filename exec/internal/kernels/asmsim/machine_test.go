@@ -287,3 +287,39 @@ func TestAccessErrors(t *testing.T) {
 		t.Errorf("load past the end: %v", err)
 	}
 }
+
+// TestPrefetch: PREFETCHT0 reads nothing (an address outside every region
+// is fine, as on the hardware), reports its address to the hook, needs its
+// registers defined and avo's MMX+ in the Requires line.
+func TestPrefetch(t *testing.T) {
+	src := asmFunc("f", "MMX+", 3, loadArgs+`
+	PREFETCHT0 (AX)
+	PREFETCHT0 4096(CX)(BX*2)
+	RET`)
+	p := mustParse(t, src)
+	in, out := make([]float32, 4), make([]float32, 4)
+	mem := &Memory{}
+	mem.MapReal("in", Bytes(in), false)
+	mem.MapReal("out", Bytes(out), true)
+	m := New(mem, FeaturesAVX2)
+	var got []uint64
+	m.Prefetch = func(a uint64) error { got = append(got, a); return nil }
+	if _, err := m.Call(p.Func("f"), addr(&in[0]), 3, 1<<40); err != nil {
+		t.Fatal(err)
+	}
+	want := []uint64{addr(&in[0]), 1<<40 + 6 + 4096}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] || m.Prefetches != 2 {
+		t.Fatalf("prefetched %#x (%d), want %#x", got, m.Prefetches, want)
+	}
+	m.Prefetch = func(uint64) error { return errors.New("outside B") }
+	if _, err := m.Call(p.Func("f"), addr(&in[0]), 3, 0); err == nil || !strings.Contains(err.Error(), "outside B") {
+		t.Fatalf("hook error not returned: %v", err)
+	}
+	undef := asmFunc("g", "MMX+", 0, "\tPREFETCHT0 (DX)\n\tRET")
+	if _, err := New(&Memory{}, FeaturesAVX2).Call(mustParse(t, undef).Func("g")); err == nil || !strings.Contains(err.Error(), "undefined") {
+		t.Fatalf("prefetch through an undefined register: %v", err)
+	}
+	if _, err := ParseSource("test.s", []byte(asmFunc("h", "AVX", 0, "\tPREFETCHT0 (DX)\n\tRET"))); err == nil || !strings.Contains(err.Error(), "MMX+") {
+		t.Fatalf("prefetch without MMX+ in Requires: %v", err)
+	}
+}

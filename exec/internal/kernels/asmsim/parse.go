@@ -113,6 +113,7 @@ const (
 	opVPXORD
 	opVZEROUPPER
 	opKMOVW
+	opPREFETCHT0
 )
 
 var opNames = map[string]Op{
@@ -122,6 +123,7 @@ var opNames = map[string]Op{
 	"VMOVUPS": opVMOVUPS, "VMASKMOVPS": opVMASKMOVPS, "VBROADCASTSS": opVBROADCASTSS,
 	"VFMADD231PS": opVFMADD231PS, "VADDPS": opVADDPS, "VMAXPS": opVMAXPS, "VMINPS": opVMINPS,
 	"VXORPS": opVXORPS, "VPXORD": opVPXORD, "VZEROUPPER": opVZEROUPPER, "KMOVW": opKMOVW,
+	"PREFETCHT0": opPREFETCHT0,
 }
 
 // Form is the decoded operand pattern of an instruction, chosen at parse time.
@@ -150,6 +152,7 @@ const (
 	fKFromR       // gp, k
 	fKFromM       // mem, k
 	fNoArgs       // RET, VZEROUPPER
+	fM            // mem (PREFETCHT0)
 )
 
 // Inst is one decoded instruction.
@@ -181,7 +184,7 @@ func featureBit(name string) uint32 {
 }
 
 func init() {
-	for _, f := range []string{"AVX", "AVX2", "FMA3", "AVX512F", "AVX512VL", "AVX512DQ"} {
+	for _, f := range []string{"AVX", "AVX2", "FMA3", "AVX512F", "AVX512VL", "AVX512DQ", "MMX+"} {
 		featureBit(f)
 	}
 }
@@ -710,6 +713,10 @@ func decode(f *Func, path string, ln int, line string) (*Inst, error) {
 		if (pattern(a, KVec, KVec, KVec) || pattern(a, KMem, KVec, KVec)) && !in.Zeroing {
 			in.Form = fV3
 		}
+	case opPREFETCHT0:
+		if pattern(a, KMem) {
+			in.Form = fM
+		}
 	case opKMOVW:
 		switch {
 		case pattern(a, KGP, KMask):
@@ -783,6 +790,8 @@ func features(in *Inst) []string {
 		}
 	}
 	switch in.Op {
+	case opPREFETCHT0:
+		return []string{"MMX+"} // avo's name for the SSE subset AMD calls MMX extensions
 	case opKMOVW:
 		return []string{"AVX512F"}
 	case opVZEROUPPER, opVMASKMOVPS:
