@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/exec/internal/kernels"
 	"mnet.dev/mnet/spec"
 )
@@ -34,6 +35,43 @@ func BenchmarkMobileNet(b *testing.B) {
 					b.ReportMetric(2*float64(r.Totals.MultAdds)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 				})
 			}
+		}
+	}
+}
+
+// BenchmarkFirstConv runs MobileNet's first layer alone (224x224x3, 3x3
+// stride 2, TF SAME, 32 filters, ReLU6; one thread) through the
+// implicit-GEMM path and through im2col + GEMM.
+func BenchmarkFirstConv(b *testing.B) {
+	for _, cfg := range []struct{ res, filters int }{{224, 32}, {128, 8}} {
+		r := parseReport(b, fmt.Sprintf(`input: {height: %d, width: %d, channels: 3}
+padding: tf
+defaults: {bias: true, activation: relu6}
+layers:
+  - {type: conv, filters: %d, kernel: 3, stride: 2, padding: same}
+`, cfg.res, cfg.res, cfg.filters))
+		benchFirstConv(b, r, fmt.Sprintf("%dx%dx3-%d", cfg.res, cfg.res, cfg.filters))
+	}
+}
+
+func benchFirstConv(b *testing.B, r *analyze.Report, name string) {
+	for _, isa := range kernels.Available() {
+		for _, direct := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/%v/direct=%v", name, isa, direct), func(b *testing.B) {
+				p, err := Compile(r, Options{Kernels: isa.String(), Threads: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer p.Close()
+				o := p.jobs[0].t.(*convOp)
+				o.direct = direct
+				p.jobs[0].n = o.items()
+				randomInput(p, 1)
+				for b.Loop() {
+					p.Run()
+				}
+				b.ReportMetric(2*float64(r.Totals.MultAdds)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
 		}
 	}
 }

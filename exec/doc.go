@@ -19,16 +19,24 @@
 // channel-blocked layout (NCHWc) would let the depthwise kernel run over
 // whole blocks but would need the GEMM to read strided blocks or repack
 // its operand at every layer, for no gain on these channel counts. It is the
-// layout TFLite and XNNPACK use for the same reason.
+// layout TFLite and XNNPACK use for the same reason. NHWC also makes a
+// general convolution on a dense input an implicit GEMM: a row of output
+// pixels is a GEMM whose A is the input image read in place, a segment per
+// kernel row (see convOp); im2col remains for grouped or strided-pixel
+// inputs and for the output columns whose window crosses the left or right
+// edge.
 //
 // # Threads
 //
 // A Plan owns a pool of threads-1 worker goroutines that live as long as the
 // Plan; the calling goroutine is the last worker. Each layer is split into
-// equal chunks of rows (or of GEMM column panels, when a layer has few
-// rows); a layer too small to pay for the hand-off runs on the caller alone.
-// Workers spin briefly between layers before parking, so consecutive layers
-// do not pay a goroutine wake-up.
+// chunks of rows, or of GEMM column panels when a GEMM has at least as many
+// output columns as rows (a chunk re-reads the whole other operand: the
+// 7x7x1024 layers' weights, 2-4 MiB, once per chunk of rows; see
+// gemmSplit); a layer too small to pay for the hand-off runs on the caller
+// alone. Threads claim chunks from a shared counter. Workers spin briefly
+// between layers before parking, so consecutive layers do not pay a
+// goroutine wake-up.
 //
 // # Memory
 //
@@ -36,5 +44,8 @@
 // analysis' peak activation memory); tensors whose lifetimes overlap get
 // disjoint ranges of one arena, placed largest first. The arena is at least
 // the analysis' peak and usually equal to it. Weights, packed, live beside
-// it; per-thread im2col scratch is sized for one tile of rows.
+// it; per-thread im2col scratch is sized for one tile of rows. The arena and
+// the packed GEMM weights are placed on transparent huge pages where Linux
+// offers them (kernels.HugeFloats, kernels.Slab): fewer TLB misses, which
+// are dear under virtualisation (MobileNet 1.0-224: 2-3% faster).
 package exec

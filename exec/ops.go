@@ -74,54 +74,6 @@ func (o *gemmOp) run(lo, hi, _ int) {
 	}
 }
 
-// convOp is a general convolution: im2col of a tile of output pixels into
-// per-thread scratch, then the packed GEMM, group by group.
-type convOp struct {
-	isa       kernels.ISA
-	shape     kernels.ConvShape
-	batch     int
-	in, out   []float32
-	inImg     int // values per input image
-	outImg    int
-	k         int // im2col row length: KH*KW*Cin/groups
-	cout      int // per group
-	b         []*kernels.PackedB
-	bias      []float32
-	act       kernels.Act
-	tile      int // output pixels per work item
-	tilesImg  int
-	scratch   [][]float32 // per thread, tile*k
-	inStride  int         // values per pixel of the input and output
-	outStride int
-}
-
-func (o *convOp) items() int { return o.batch * o.tilesImg }
-
-func (o *convOp) multAdds() int64 {
-	pix := int64(o.batch) * int64(o.shape.OutH) * int64(o.shape.OutW)
-	return pix * int64(o.k) * int64(o.cout) * int64(len(o.b))
-}
-
-func (o *convOp) run(lo, hi, tid int) {
-	s := &o.shape
-	pixels := s.OutH * s.OutW
-	scratch := o.scratch[tid]
-	for it := lo; it < hi; it++ {
-		img, t := it/o.tilesImg, it%o.tilesImg
-		r0, r1 := t*o.tile, min((t+1)*o.tile, pixels)
-		in := o.in[img*o.inImg : (img+1)*o.inImg]
-		out := o.out[img*o.outImg:]
-		for g, b := range o.b {
-			kernels.Im2col(s, g, in, o.inStride, scratch, o.k, r0, r1)
-			var bias []float32
-			if o.bias != nil {
-				bias = o.bias[g*o.cout : (g+1)*o.cout]
-			}
-			kernels.Gemm(o.isa, r1-r0, scratch, o.k, b, 0, o.cout, bias, o.act, out[r0*o.outStride+g*o.cout:], o.outStride)
-		}
-	}
-}
-
 // dwOp is a depthwise convolution, split over output rows of all images.
 type dwOp struct {
 	isa                 kernels.ISA
@@ -156,6 +108,7 @@ func (o *dwOp) run(lo, hi, _ int) {
 
 // poolOp is max or average pooling (global when the window is the input).
 type poolOp struct {
+	isa      kernels.ISA
 	shape    kernels.PoolShape
 	max      bool
 	global   bool
@@ -181,9 +134,9 @@ func (o *poolOp) run(lo, hi, _ int) {
 		for img := lo; img < hi; img++ {
 			in, out := o.in[img*o.inImg:(img+1)*o.inImg], o.out[img*o.outImg:(img+1)*o.outImg]
 			if o.max {
-				kernels.GlobalMaxPool(in, s.InH, s.InW, s.C, s.C, out)
+				kernels.GlobalMaxPool(o.isa, in, s.InH, s.InW, s.C, s.C, out)
 			} else {
-				kernels.GlobalAvgPool(in, s.InH, s.InW, s.C, s.C, out)
+				kernels.GlobalAvgPool(o.isa, in, s.InH, s.InW, s.C, s.C, out)
 			}
 		}
 		return
@@ -193,9 +146,9 @@ func (o *poolOp) run(lo, hi, _ int) {
 		y1 := min(s.OutH, y0+hi-lo)
 		in, out := o.in[img*o.inImg:(img+1)*o.inImg], o.out[img*o.outImg:(img+1)*o.outImg]
 		if o.max {
-			kernels.MaxPool(s, in, s.C, out, s.C, y0, y1)
+			kernels.MaxPool(o.isa, s, in, s.C, out, s.C, y0, y1)
 		} else {
-			kernels.AvgPool(s, o.countPad, in, s.C, out, s.C, y0, y1)
+			kernels.AvgPool(o.isa, s, o.countPad, in, s.C, out, s.C, y0, y1)
 		}
 		lo += y1 - y0
 	}

@@ -117,7 +117,8 @@ type compiler struct {
 	stride  []int // values per pixel of each tensor: its channels, or more
 	budget  int64
 	used    int64
-	scratch int // largest per-thread im2col scratch, values
+	scratch int          // largest per-thread im2col scratch, values
+	slab    kernels.Slab // packed weights, on huge pages where the OS offers them
 }
 
 // Compile builds a plan for an analyzed graph.
@@ -215,7 +216,7 @@ func (c *compiler) layout() {
 	copy(born, lv.Born)
 	var total int
 	c.offs, total = placement(sizes, born, lv.LastRead)
-	c.arena = make([]float32, total)
+	c.arena = kernels.HugeFloats(total) // on huge pages (see kernels.HugeFloats)
 }
 
 func (c *compiler) shapeOfTensor(k int) spec.Shape {
