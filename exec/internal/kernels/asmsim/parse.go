@@ -168,25 +168,14 @@ type Inst struct {
 	Line    int
 	Text    string
 	Feats   []string // ISA extensions this instruction needs
-	feats   uint32   // Feats as a bit set (featureBit)
+	feats   uint32   // Feats as a bit set (featureBits)
 }
 
-var featureBits = map[string]uint32{}
-
-// featureBit returns the bit of an ISA extension name in a feature set.
-func featureBit(name string) uint32 {
-	b, ok := featureBits[name]
-	if !ok {
-		b = 1 << len(featureBits)
-		featureBits[name] = b
-	}
-	return b
-}
-
-func init() {
-	for _, f := range []string{"AVX", "AVX2", "FMA3", "AVX512F", "AVX512VL", "AVX512DQ", "MMX+"} {
-		featureBit(f)
-	}
+// featureBits numbers the ISA extensions an instruction may need, for the
+// bit sets in Inst.feats (a fixed, read-only table).
+var featureBits = map[string]uint32{
+	"AVX": 1 << 0, "AVX2": 1 << 1, "FMA3": 1 << 2, "AVX512F": 1 << 3,
+	"AVX512VL": 1 << 4, "AVX512DQ": 1 << 5, "MMX+": 1 << 6,
 }
 
 // Pos returns "file:line".
