@@ -263,3 +263,33 @@ func TestPaddedStrides(t *testing.T) {
 		t.Errorf("%d padded tensors, want 14", padded)
 	}
 }
+
+// TestOddLayers covers what the example networks do not: a depthwise
+// channel multiplier, grouped and strided 1x1 convolutions, SAME and
+// explicit asymmetric padding, average pooling counting its padding, a
+// 5x5 depthwise kernel and a flatten before the classifier.
+func TestOddLayers(t *testing.T) {
+	r := parseReport(t, `input: {height: 17, width: 15, channels: 6}
+padding: keras
+layers:
+  - {type: depthwise, kernel: 3, multiplier: 2, stride: 2, activation: relu6}
+  - {type: pointwise, filters: 9, groups: 3, bias: false}
+  - {type: conv, filters: 7, kernel: [3, 1], stride: [1, 2], padding: [0, 2, 1, 0], bn: true}
+  - {type: depthwise, kernel: 5, padding: same}
+  - {type: pointwise, filters: 10, stride: 2}
+  - {type: avgpool, kernel: 3, stride: 1, padding: 1, count_pad: true}
+  - {type: flatten}
+  - {type: fc, units: 4}
+`)
+	ws := RandomWeights{Seed: 8}
+	for _, isa := range kernels.Available() {
+		for _, threads := range []int{1, 2} {
+			p, err := Compile(r, Options{Kernels: isa.String(), Threads: threads, Batch: 2, Weights: ws})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Run(isa.String(), func(t *testing.T) { compareWithReference(t, p, ws, 1e-5) })
+			p.Close()
+		}
+	}
+}
