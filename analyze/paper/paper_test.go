@@ -84,6 +84,9 @@ func TestKnownCells(t *testing.T) {
 		{"9", "Squeezenet", ColMultAdds, 861_339_936, "flops", 1722.68},
 		{"9", "Squeezenet", ColParams, 1_244_448, "with-bias", 1.25},
 	}
+	if c := find("2", "Conv 3x3", ColMAShare); abs(c.RuleAlt-100.01) > 0.005 {
+		t.Errorf("Table 2 shares with the exact Conv 3x3 share sum to %.3f, want 100.01", c.RuleAlt)
+	}
 	for _, c := range cases {
 		got := find(c.id, c.label, c.col)
 		if got.Exact != c.exact || got.Rule != c.rule || abs(got.RuleValue-c.ruleValue) > 0.006 {

@@ -35,6 +35,9 @@ type Cell struct {
 	Rule      string
 	RuleValue float64
 	RuleMatch bool
+	// RuleAlt is a second recomputed value where a rule has one: for
+	// share-sum, the column's sum with our value in place of the printed.
+	RuleAlt float64
 }
 
 // Diff is Ours - Paper in the column's unit.
@@ -276,7 +279,7 @@ func shareSums(t *Table) error {
 					withOurs += o.Paper.Value
 				}
 			}
-			c.RuleValue = printed
+			c.RuleValue, c.RuleAlt = printed, withOurs
 			// The rule explains the cell when the printed shares do not add
 			// up to 100% and ours, at the paper's precision, do (to within
 			// the rounding of four two-decimal shares).

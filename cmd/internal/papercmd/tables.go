@@ -56,7 +56,8 @@ func noteText(label string, col string, c paper.Cell) string {
 	s := fmt.Sprintf("%s, %s: printed %s, exact %s. %s", label, columnTitle[col], c.Paper.Text, ours(c), c.Note)
 	switch {
 	case c.Rule == "share-sum":
-		s += fmt.Sprintf(" [recomputed: %s = %s%%]", ruleText[c.Rule], strconv.FormatFloat(c.RuleValue, 'f', 2, 64))
+		s += fmt.Sprintf(" [recomputed: %s = %s%%; with mnet's value (rounded as printed) %s%%]", ruleText[c.Rule],
+			strconv.FormatFloat(c.RuleValue, 'f', 2, 64), strconv.FormatFloat(c.RuleAlt, 'f', 2, 64))
 	case c.Rule != "":
 		what := ruleText[c.Rule]
 		if what == "" {
