@@ -85,6 +85,7 @@ func Analyze(g *spec.Graph) (*Report, error) {
 	t := &r.Totals
 	for i := range g.Nodes {
 		m := MultAdds(&g.Nodes[i])
+		r.Layers[i].MultAdds = m
 		if m > MaxMultAdds || t.MultAdds+m > MaxMultAdds {
 			return nil, &spec.Error{File: g.File, Pos: g.Nodes[i].Pos, Field: g.Nodes[i].Field,
 				Msg: fmt.Sprintf("the network is absurdly large: more than 10^15 mult-adds by layer %q", g.Nodes[i].Name)}
@@ -95,7 +96,7 @@ func Analyze(g *spec.Graph) (*Report, error) {
 		n := &g.Nodes[i]
 		l := &r.Layers[i]
 		*l = Layer{Index: i, Name: n.Name, Op: n.Op, Type: TypeOf(n), Block: n.Block, In: n.In, Out: n.Out,
-			MultAdds: MultAdds(n), Weights: Weights(n), Biases: Biases(n), BNChannels: BNChannels(n)}
+			MultAdds: l.MultAdds, Weights: Weights(n), Biases: Biases(n), BNChannels: BNChannels(n)}
 		if !passThrough(n.Op) {
 			l.OutputBytes = n.Out.Elems() * BytesPerValue
 		}
