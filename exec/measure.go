@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"mnet.dev/mnet/analyze"
 )
 
 // MeasureOptions control a latency measurement.
@@ -76,6 +78,29 @@ type Result struct {
 	GFLOPS       float64 // 2 x mult-adds / median latency
 	ImagesPerSec float64
 	Layers       []LayerTiming // with Profile
+
+	// The plan that was measured.
+	Kernels     string // kernel set: "avx512", "avx2" or "generic"
+	Threads     int
+	Batch       int
+	ArenaBytes  int64
+	WeightBytes int64
+}
+
+// Measure compiles a report with o, measures the plan with mo and releases
+// it: the one-call form for tools that time a configuration and move on.
+func Measure(ctx context.Context, r *analyze.Report, o Options, mo MeasureOptions) (*Result, error) {
+	g := r.Graph
+	p, err := Compile(r, o)
+	if err != nil {
+		return nil, fmt.Errorf("compiling %s (α %g, resolution %d): %w", g.Name, g.Alpha, g.Resolution, err)
+	}
+	defer p.Close()
+	res, err := p.Measure(ctx, mo)
+	if err != nil {
+		return nil, fmt.Errorf("measuring %s (α %g, resolution %d): %w", g.Name, g.Alpha, g.Resolution, err)
+	}
+	return res, nil
 }
 
 // Measure runs the plan repeatedly and times each inference. It returns
@@ -142,7 +167,8 @@ func (p *Plan) Measure(ctx context.Context, o MeasureOptions) (*Result, error) {
 			o.Progress(i+1, max(total, i+1))
 		}
 	}
-	res := &Result{Latency: NewStats(times), MultAdds: p.Report.Totals.MultAdds * int64(p.Batch)}
+	res := &Result{Latency: NewStats(times), MultAdds: p.Report.Totals.MultAdds * int64(p.Batch),
+		Kernels: p.ISA.String(), Threads: p.Threads, Batch: p.Batch, ArenaBytes: p.ArenaBytes(), WeightBytes: p.WeightBytes()}
 	med := res.Latency.Median.Seconds()
 	if med > 0 {
 		res.GFLOPS = 2 * float64(res.MultAdds) / med / 1e9

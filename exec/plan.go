@@ -117,7 +117,6 @@ type compiler struct {
 	stride  []int // values per pixel of each tensor: its channels, or more
 	budget  int64
 	used    int64
-	scratch int          // largest per-thread im2col scratch, values
 	slab    kernels.Slab // packed weights, on huge pages where the OS offers them
 }
 

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"slices"
 	"strings"
-	"time"
 
 	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/exec"
@@ -59,9 +57,9 @@ func (m Machine) String() string {
 // Several configurations are measured in interleaved rounds (each round
 // compiles, times and closes every plan in turn, with a share of the runs),
 // so that a burst of load from other programs falls on all of them alike.
-// A configuration's latency is then its best round median: load from other
-// programs only ever slows a round down, and the median within a round
-// already discards single slow runs.
+// A configuration's result is then its best round (lowest median), whole:
+// load from other programs only ever slows a round down, and the median
+// within a round already discards single slow runs.
 func (m Measurer) Measure(ctx context.Context, reports []*analyze.Report, profile bool) ([]*exec.Result, Machine, error) {
 	runs := m.Runs
 	if runs <= 0 {
@@ -78,7 +76,6 @@ func (m Measurer) Measure(ctx context.Context, reports []*analyze.Report, profil
 	mach := Machine{CPU: cpuModel(), GOARCH: runtime.GOARCH, Runs: runs, Rounds: rounds}
 	total := runs * len(reports)
 	out := make([]*exec.Result, len(reports))
-	medians := make([][]time.Duration, len(reports))
 	done := 0
 	for k := range rounds {
 		n := runs / rounds
@@ -95,39 +92,27 @@ func (m Measurer) Measure(ctx context.Context, reports []*analyze.Report, profil
 				return nil, mach, err
 			}
 			done += n
-			medians[i] = append(medians[i], res.Latency.Median)
-			if out[i] == nil {
+			// Keep the whole best round, so that its statistics, GFLOP/s
+			// and profile describe the same runs.
+			if out[i] == nil || res.Latency.Median < out[i].Latency.Median {
 				out[i] = res
-			} else {
-				out[i].Latency.Min = min(out[i].Latency.Min, res.Latency.Min)
-				out[i].Latency.Runs += res.Latency.Runs
 			}
-		}
-	}
-	if rounds > 1 {
-		for i, res := range out {
-			res.Latency.Median = slices.Min(medians[i])
 		}
 	}
 	return out, mach, nil
 }
 
-// measureOne compiles r, measures it and closes the plan.
+// measureOne compiles r, measures it and releases the plan.
 func (m Measurer) measureOne(ctx context.Context, r *analyze.Report, o exec.MeasureOptions, mach *Machine, progress func(int)) (*exec.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	plan, err := exec.Compile(r, exec.Options{Threads: m.Threads})
-	if err != nil {
-		return nil, fmt.Errorf("compiling %s (α %g, resolution %d): %w", r.Graph.Name, r.Graph.Alpha, r.Graph.Resolution, err)
-	}
-	defer plan.Close()
-	mach.Kernels, mach.Threads = plan.ISA.String(), plan.Threads
 	o.Progress = func(d, _ int) { progress(d) }
-	res, err := plan.Measure(ctx, o)
+	res, err := exec.Measure(ctx, r, exec.Options{Threads: m.Threads}, o)
 	if err != nil {
-		return nil, fmt.Errorf("measuring %s (α %g, resolution %d): %w", r.Graph.Name, r.Graph.Alpha, r.Graph.Resolution, err)
+		return nil, err
 	}
+	mach.Kernels, mach.Threads = res.Kernels, res.Threads
 	return res, nil
 }
 

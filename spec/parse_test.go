@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -94,8 +95,8 @@ func TestParseAliasBomb(t *testing.T) {
 	src := header + "layers:\n  - &l0 {type: repeat, times: 2, layers: [{type: softmax}]}\n"
 	prev := "l0"
 	for i := 1; i <= 40; i++ {
-		src += "  - &l" + itoa(i) + " {type: repeat, times: 2, layers: [*" + prev + ", *" + prev + "]}\n"
-		prev = "l" + itoa(i)
+		src += "  - &l" + strconv.Itoa(i) + " {type: repeat, times: 2, layers: [*" + prev + ", *" + prev + "]}\n"
+		prev = "l" + strconv.Itoa(i)
 	}
 	_, err = Parse("bomb.yaml", []byte(src))
 	if err == nil {
@@ -104,10 +105,6 @@ func TestParseAliasBomb(t *testing.T) {
 	if !strings.Contains(err.Error(), "too large") && !strings.Contains(err.Error(), "nested more than") {
 		t.Fatalf("alias bomb: unexpected error %v", err)
 	}
-}
-
-func itoa(i int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/10)) + string(rune('0'+i%10)))
 }
 
 func TestParseAccepts(t *testing.T) {

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/analyze/paper"
@@ -108,50 +109,29 @@ func newBook() (*book, error) {
 	return b, nil
 }
 
-// loadBaselines analyses the baseline examples and finds each one's row in
-// the paper's Tables 8 and 9 (by its exact mult-adds) for its label and
-// published accuracy.
+// loadBaselines analyses the baselines of the paper's Tables 8 and 9 (their
+// example specs) and takes their labels and published accuracy from
+// paper.Baselines.
 func loadBaselines() ([]baseline, error) {
-	rep, err := paper.Reproduce()
+	bs, err := paper.Baselines()
 	if err != nil {
 		return nil, fmt.Errorf("loading the paper's tables: %w", err)
 	}
-	var out []baseline
-	// The example specs of the baselines, in the tables' order.
-	for _, name := range []string{"googlenet", "vgg16", "squeezenet", "alexnet"} {
-		n, err := examples.Load(name)
+	out := make([]baseline, 0, len(bs))
+	for _, a := range bs {
+		n, err := examples.Load(a.Model)
 		if err != nil {
 			return nil, err
 		}
-		r, err := analyze.Spec(n, spec.Options{})
+		r, err := analyze.Spec(n, spec.Options{Alpha: a.Alpha, Resolution: a.Resolution})
 		if err != nil {
-			return nil, fmt.Errorf("analysing %s: %w", name, err)
+			return nil, fmt.Errorf("analysing %s: %w", a.Model, err)
 		}
-		bl := baseline{example: name, label: n.Name, multAdds: r.Totals.MultAdds, params: r.Totals.Params}
-		for _, t := range rep.Tables {
-			if t.ID != "8" && t.ID != "9" {
-				continue
-			}
-			for _, row := range t.Rows {
-				if cell(row, paper.ColMultAdds).Exact != bl.multAdds {
-					continue
-				}
-				acc := cell(row, paper.ColAccuracy).Paper
-				bl.label, bl.table, bl.top1, bl.top1Value = row.Label, t.ID, acc.Text, acc.Value
-			}
-		}
-		out = append(out, bl)
+		out = append(out, baseline{example: a.Model, label: a.Label, table: a.Table,
+			top1: strconv.FormatFloat(a.Top1, 'f', 1, 64) + "%", top1Value: a.Top1,
+			multAdds: r.Totals.MultAdds, params: r.Totals.Params})
 	}
 	return out, nil
-}
-
-func cell(r paper.Row, col string) paper.Cell {
-	for _, c := range r.Cells {
-		if c.Column == col {
-			return c
-		}
-	}
-	return paper.Cell{}
 }
 
 // accuracyOf is the published accuracy of a configuration: TF-slim's for

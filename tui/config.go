@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"mnet.dev/mnet/analyze"
@@ -77,15 +76,10 @@ type ExecOptions struct {
 	MinTime time.Duration
 }
 
-// ExecMeasure measures with package exec: compile the plan with random
-// weights (latency does not depend on them), run it, close it.
+// ExecMeasure measures with package exec (exec.Measure: compile the plan
+// with random weights, which latency does not depend on, time it, release it).
 func ExecMeasure(o ExecOptions) MeasureFunc {
 	return func(ctx context.Context, r *analyze.Report, progress func(done, total int)) (Measurement, error) {
-		p, err := exec.Compile(r, exec.Options{Threads: o.Threads, Kernels: o.Kernels})
-		if err != nil {
-			return Measurement{}, fmt.Errorf("compiling %s: %w", r.Graph.Name, err)
-		}
-		defer p.Close()
 		mo := exec.MeasureOptions{Warmup: o.Warmup, Runs: o.Runs, MinTime: o.MinTime, Progress: progress}
 		if mo.Runs == 0 {
 			if mo.MinTime == 0 {
@@ -98,12 +92,12 @@ func ExecMeasure(o ExecOptions) MeasureFunc {
 				progress(min(int(time.Since(start)/time.Millisecond), total-1), total)
 			}
 		}
-		res, err := p.Measure(ctx, mo)
+		res, err := exec.Measure(ctx, r, exec.Options{Threads: o.Threads, Kernels: o.Kernels}, mo)
 		if err != nil {
 			return Measurement{}, err
 		}
 		return Measurement{Median: res.Latency.Median, GFLOPS: res.GFLOPS, Runs: res.Latency.Runs,
-			Threads: p.Threads, Kernels: p.ISA.String()}, nil
+			Threads: res.Threads, Kernels: res.Kernels}, nil
 	}
 }
 

@@ -50,7 +50,20 @@ func TestConvertMatchesSpec(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Totals.MultAdds != want.Totals.MultAdds || got.Totals.Params != want.Totals.Params || got.Totals.ParamsWithBias != want.Totals.ParamsWithBias-want.Totals.ParamsWithBias+got.Totals.ParamsWithBias {
+			// Weights must agree to the unit; biases differ by design (every
+			// TFLite convolution carries a folded bias, the spec has batch
+			// norm without bias): the imported with-bias count is the weights
+			// plus one bias per output channel of every weighted layer.
+			var channels int64
+			for _, l := range got.Layers {
+				if l.Weights > 0 {
+					channels += int64(l.Out.C)
+				}
+			}
+			if got.Totals.ParamsWithBias != got.Totals.Params+channels {
+				t.Errorf("imported with-bias params %d, want weights %d + %d biases", got.Totals.ParamsWithBias, got.Totals.Params, channels)
+			}
+			if got.Totals.MultAdds != want.Totals.MultAdds || got.Totals.Params != want.Totals.Params {
 				t.Errorf("totals: imported %d mult-adds, %d params; YAML %d, %d", got.Totals.MultAdds, got.Totals.Params, want.Totals.MultAdds, want.Totals.Params)
 			}
 			var gl, wl []analyze.Layer

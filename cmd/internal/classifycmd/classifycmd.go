@@ -17,6 +17,7 @@ import (
 	"mnet.dev/mnet/exec"
 	"mnet.dev/mnet/exec/vision"
 	"mnet.dev/mnet/internal/render"
+	"mnet.dev/mnet/spec"
 	"mnet.dev/mnet/spec/tflite"
 )
 
@@ -125,7 +126,7 @@ func NewClassifier(m *cmdutil.Model, pre string, kernels string, threads int) (*
 	if m.Weights == nil {
 		return nil, fmt.Errorf("%s has no trained weights: classify needs a trained model (.tflite)", m.Network.Name)
 	}
-	r, err := analyze.Spec(m.Network, specDefaults())
+	r, err := analyze.Spec(m.Network, spec.Options{}) // as the file describes it
 	if err != nil {
 		return nil, err
 	}

@@ -11,18 +11,14 @@ import (
 
 // measurement is one network's result with what produced it.
 type measurement struct {
-	Report   *analyze.Report
-	Plan     *exec.Plan
-	Result   *exec.Result
-	Peak     float64 // measured FMA peak per core, GFLOP/s
-	Warmup   int
-	Kernels  string
-	Weights  string
-	Arena    int64
-	WeightsB int64
+	Report  *analyze.Report
+	Result  *exec.Result // also says which plan ran: kernels, threads, memory
+	Peak    float64      // measured FMA peak per core, GFLOP/s
+	Warmup  int
+	Weights string
 }
 
-// peakTime is how long the peak calibration runs before each report.
+// peakTime is how long the peak calibration runs after each measurement.
 const peakTime = 200 * time.Millisecond
 
 func measure(ctx context.Context, o *Options, name string) (*measurement, error) {
@@ -39,25 +35,17 @@ func measure(ctx context.Context, o *Options, name string) (*measurement, error)
 	if model.Weights != nil {
 		ws, desc = model.Weights, "trained, from "+name
 	}
-	p, err := exec.Compile(r, exec.Options{Kernels: o.Kernels, Threads: o.Threads, Batch: o.Batch,
-		Weights: ws, MaxMemory: o.MaxMem})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", r.Graph.Name, err)
-	}
-	defer p.Close()
-	m := &measurement{Report: r, Plan: p, Warmup: o.Warmup, Kernels: p.ISA.String(),
-		Weights: desc, Arena: p.ArenaBytes(), WeightsB: p.WeightBytes()}
-	if m.Peak, err = exec.PeakGFLOPS(m.Kernels, peakTime); err != nil {
-		return nil, err
-	}
 	prog := newProgress(o.IO, r.Graph.Name)
-	mo := exec.MeasureOptions{Warmup: o.Warmup, Runs: o.Runs, MinTime: o.Time, Profile: o.Profile, Progress: prog.update}
-	res, err := p.Measure(ctx, mo)
+	res, err := exec.Measure(ctx, r, exec.Options{Kernels: o.Kernels, Threads: o.Threads, Batch: o.Batch, Weights: ws, MaxMemory: o.MaxMem},
+		exec.MeasureOptions{Warmup: o.Warmup, Runs: o.Runs, MinTime: o.Time, Profile: o.Profile, Progress: prog.update})
 	prog.done()
 	if err != nil {
 		return nil, err
 	}
-	m.Result = res
+	m := &measurement{Report: r, Result: res, Warmup: o.Warmup, Weights: desc}
+	if m.Peak, err = exec.PeakGFLOPS(res.Kernels, peakTime); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

@@ -21,17 +21,17 @@ func (m *measurement) peakShare() float64 {
 	if m.Peak <= 0 {
 		return 0
 	}
-	return m.Result.GFLOPS / (m.Peak * float64(m.Plan.Threads))
+	return m.Result.GFLOPS / (m.Peak * float64(m.Result.Threads))
 }
 
 func heading(m *measurement) string {
 	g := m.Report.Graph
 	threads := "threads"
-	if m.Plan.Threads == 1 {
+	if m.Result.Threads == 1 {
 		threads = "thread"
 	}
 	return fmt.Sprintf("%s  α %s, %dx%dx%d input, batch %d, %d %s, kernels %s, weights %s",
-		g.Name, render.Alpha(g.Alpha), g.Input.H, g.Input.W, g.Input.C, m.Plan.Batch, m.Plan.Threads, threads, m.Kernels, m.Weights)
+		g.Name, render.Alpha(g.Alpha), g.Input.H, g.Input.W, g.Input.C, m.Result.Batch, m.Result.Threads, threads, m.Result.Kernels, m.Weights)
 }
 
 func summaryTable(m *measurement) *render.Table {
@@ -55,9 +55,9 @@ func writeText(o *Options, m *measurement) error {
 	r := m.Result
 	fmt.Fprintf(&b, "\nThroughput  %.1f images/s\n", r.ImagesPerSec)
 	fmt.Fprintf(&b, "Compute     %.1f GFLOP/s = 2 x %s mult-adds / median latency\n", r.GFLOPS, render.Int(r.MultAdds))
-	fmt.Fprintf(&b, "FMA peak    %.1f GFLOP/s per core (%s, measured just before); %d thread(s) reach %.0f%% of it\n",
-		m.Peak, m.Kernels, m.Plan.Threads, 100*m.peakShare())
-	fmt.Fprintf(&b, "Memory      activations %s (arena), weights %s (packed float32)\n", render.Bytes(m.Arena), render.Bytes(m.WeightsB))
+	fmt.Fprintf(&b, "FMA peak    %.1f GFLOP/s per core (%s, measured just after); %d thread(s) reach %.0f%% of it\n",
+		m.Peak, m.Result.Kernels, m.Result.Threads, 100*m.peakShare())
+	fmt.Fprintf(&b, "Memory      activations %s (arena), weights %s (packed float32)\n", render.Bytes(m.Result.ArenaBytes), render.Bytes(m.Result.WeightBytes))
 	if len(r.Layers) > 0 {
 		b.WriteString("\n")
 		if err := render.Write(&b, typeTable(m), render.FormatTable, styled); err != nil {
@@ -184,11 +184,11 @@ const conventions = "a mult-add is one multiply-accumulate; gflops = 2 x mult_ad
 func toJSON(m *measurement) jsonReport {
 	g := m.Report.Graph
 	l := m.Result.Latency
-	j := jsonReport{Model: g.Name, Alpha: g.Alpha, Resolution: g.Resolution, Batch: m.Plan.Batch, Threads: m.Plan.Threads,
-		Kernels: m.Kernels, Weights: m.Weights, Runs: l.Runs, Warmup: m.Warmup,
+	j := jsonReport{Model: g.Name, Alpha: g.Alpha, Resolution: g.Resolution, Batch: m.Result.Batch, Threads: m.Result.Threads,
+		Kernels: m.Result.Kernels, Weights: m.Weights, Runs: l.Runs, Warmup: m.Warmup,
 		LatencyMS:    jsonLatency{msf(l.Min), msf(l.Median), msf(l.P90), msf(l.Mean), msf(l.Stddev)},
 		ImagesPerSec: m.Result.ImagesPerSec, MultAdds: m.Result.MultAdds, GFLOPS: m.Result.GFLOPS,
-		PeakGFLOPS: m.Peak, PeakFraction: m.peakShare(), ArenaBytes: m.Arena, WeightBytes: m.WeightsB, Conventions: conventions}
+		PeakGFLOPS: m.Peak, PeakFraction: m.peakShare(), ArenaBytes: m.Result.ArenaBytes, WeightBytes: m.Result.WeightBytes, Conventions: conventions}
 	for _, ly := range m.Result.Layers {
 		j.Layers = append(j.Layers, jsonLayer{ly.Name, ly.Type, ly.Threads, msf(ly.Median), ly.MultAdds})
 	}

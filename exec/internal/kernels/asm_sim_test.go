@@ -8,6 +8,12 @@ package kernels
 // (dwSIMD, gemmAsmBlocked) whose kernel calls go to the simulator instead
 // of the hardware. See asmsim's package comment for the machine model.
 //
+// Why copies and not one driver taking the kernel calls as parameters: a
+// call through a function value lets the argument record escape, and the
+// production drivers would allocate on every call (tried: the depthwise
+// driver then fails TestDepthwiseNoAlloc). The copies cost nothing at run
+// time and TestSimDriverCopies keeps them exact.
+//
 // How the pieces prove what they prove:
 //
 //   - TestSimDriverCopies checks that the copies' bodies are token for
