@@ -128,6 +128,7 @@ func conv[T element](p ConvParams, weightsOffset int32, r *requant, inShape Shap
 	fH, fW, fC := fShape[1], fShape[2], fShape[3]
 	outC := outShape[3]
 	perGroup := outC / (inC / fC)
+	inOff := p.InputOffset
 	for b := range outShape[0] {
 		for oy := range outShape[1] {
 			y0 := oy*p.StrideH - p.PadH
@@ -147,9 +148,9 @@ func conv[T element](p ConvParams, weightsOffset int32, r *requant, inShape Shap
 								continue
 							}
 							x := in[inShape.Offset(b, iy, ix, inC0):][:fC]
-							w := filter[fShape.Offset(oc, fy, fx, 0):][:fC]
-							for ic := range x {
-								acc += (int32(w[ic]) + weightsOffset) * (int32(x[ic]) + p.InputOffset)
+							w := filter[fShape.Offset(oc, fy, fx, 0):][:len(x)]
+							for ic, xv := range x {
+								acc += (int32(w[ic]) + weightsOffset) * (int32(xv) + inOff)
 							}
 						}
 					}
