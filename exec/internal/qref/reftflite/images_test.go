@@ -158,4 +158,3 @@ func TestImages(t *testing.T) {
 	}
 	t.Log(report.String())
 }
-
