@@ -246,7 +246,7 @@ func Run(o *Options) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s, %dx%d input, preprocessing %s, kernels %s\n\n", m.Network.Name, c.W, c.H, c.Pre.Name, c.Plan.ISA)
+	fmt.Fprintf(&b, "%s, %dx%d input, preprocessing %s, kernels %s\n\n", m.Network.Name, c.W, c.H, c.Pre.Name, c.Plan.Kernels)
 	for _, r := range results {
 		t := &render.Table{Title: r.Image, Header: []string{"#", "Class", "Label", "Probability"},
 			Align: []render.Align{render.Right, render.Right, render.Left, render.Right}}
