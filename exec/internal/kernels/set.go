@@ -23,6 +23,8 @@ type Set struct {
 	dw       *dwTable
 	pool     *poolTable
 	peak     *peakTable
+	q8       *q8Table // int8 kernels (nil: generic)
+	q8native bool     // this CPU runs the q8 kernels (AVX-512 without VNNI does not)
 }
 
 // Kernel is one entry point of a set: an assembly function taking a pointer
@@ -84,6 +86,33 @@ func (s *Set) each(f func(k *Kernel)) {
 	if t := s.peak; t != nil {
 		f(&t.k)
 	}
+	if t := s.q8; t != nil && t.gemm != nil {
+		for np := range t.gemm.kern {
+			for mr := range t.gemm.kern[np] {
+				if t.gemm.kern[np][mr].ok() {
+					f(&t.gemm.kern[np][mr])
+				}
+			}
+		}
+	}
+}
+
+// q8 returns the set's int8 kernels if this CPU runs them, else nil (the
+// generic int8 kernels).
+func (s *Set) int8() *q8Table {
+	if s.q8native {
+		return s.q8
+	}
+	return nil
+}
+
+// Int8Kernels names what runs the set's int8 layers: "vnni" for the AVX-512
+// VNNI kernels, or "generic".
+func (s *Set) Int8Kernels() string {
+	if s.int8() != nil {
+		return "vnni"
+	}
+	return "generic"
 }
 
 // Bind returns a copy of the set, named name+"-"+suffix, whose entry points
@@ -111,6 +140,15 @@ func (s *Set) Bind(suffix string, call func(name string, native func(args *byte)
 	if s.peak != nil {
 		p := *s.peak
 		c.peak = &p
+	}
+	if s.q8 != nil {
+		q := *s.q8
+		if q.gemm != nil {
+			g := *q.gemm
+			q.gemm = &g
+		}
+		c.q8 = &q
+		c.q8native = true
 	}
 	c.each(func(k *Kernel) { k.call = call(k.Name, k.call) })
 	return &c
@@ -167,6 +205,7 @@ type Workspace struct {
 	gemm  gemmArgs
 	dw    dwArgs
 	pool  poolArgs
+	q8    qgemmArgs
 	ready bool // the records' constants are set
 }
 

@@ -61,6 +61,20 @@ func avx512Set() *Set {
 	// the same on AVX-512 machines.
 	s.pool = avx2Pool()
 	s.peak = &peakTable{Kernel{"peakAVX512", peakAVX512}, 24 * 16 * 2}
+	q := &qgemmTable{mr: 12, pairMax: 12}
+	for mr, f := range []func(*byte){nil, qgemmVNNI_1x16, qgemmVNNI_2x16, qgemmVNNI_3x16, qgemmVNNI_4x16, qgemmVNNI_5x16, qgemmVNNI_6x16,
+		qgemmVNNI_7x16, qgemmVNNI_8x16, qgemmVNNI_9x16, qgemmVNNI_10x16, qgemmVNNI_11x16, qgemmVNNI_12x16} {
+		q.kern[0][mr] = kernel(f, "qgemmVNNI_%dx16", mr)
+	}
+	for mr, f := range []func(*byte){nil, qgemmVNNI_1x32, qgemmVNNI_2x32, qgemmVNNI_3x32, qgemmVNNI_4x32, qgemmVNNI_5x32, qgemmVNNI_6x32,
+		qgemmVNNI_7x32, qgemmVNNI_8x32, qgemmVNNI_9x32, qgemmVNNI_10x32, qgemmVNNI_11x32, qgemmVNNI_12x32} {
+		q.kern[1][mr] = kernel(f, "qgemmVNNI_%dx32", mr)
+	}
+	s.q8 = &q8Table{gemm: q}
+	// The int8 kernels need VNNI (vpdpbusd); AVX-512 machines without it
+	// run the generic int8 kernels.
+	s.q8native = s.native && cpu.X86.HasAVX512VNNI
+	s.features = append(s.features, "AVX512VNNI")
 	return s
 }
 
