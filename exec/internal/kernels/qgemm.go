@@ -6,7 +6,7 @@ import (
 )
 
 // Regenerate the int8 GEMM kernels (qgemm_amd64.s) and their stubs.
-//go:generate go run -C _asm ./qgemm -pkg kernels -out ../qgemm_amd64.s -stubs ../qgemm_amd64.go
+//go:generate go run -C _asm ./int8 -pkg kernels -out ../int8_amd64.s -stubs ../int8_amd64.go
 
 // The int8 GEMM behind quantized pointwise, im2col and fully connected
 // layers, with TensorFlow Lite's integer semantics exactly:
@@ -21,7 +21,7 @@ import (
 // K*za*zw, the second and fourth terms per column, the third per row.
 // requantize is TFLite's MultiplyByQuantizedMultiplier in its default build
 // (SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT: two
-// roundings), per output channel; see _asm/qgemm for how the vector kernels
+// roundings), per output channel; see _asm/int8 for how the vector kernels
 // compute it. Every kernel set gives identical bytes: integer arithmetic is
 // exact, and the requantization is the same function everywhere.
 

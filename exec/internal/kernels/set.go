@@ -86,6 +86,12 @@ func (s *Set) each(f func(k *Kernel)) {
 	if t := s.peak; t != nil {
 		f(&t.k)
 	}
+	if t := s.q8; t != nil && t.dw.ok() {
+		f(&t.dw)
+	}
+	if t := s.q8; t != nil && t.peak != nil {
+		f(&t.peak.k)
+	}
 	if t := s.q8; t != nil && t.gemm != nil {
 		for np := range t.gemm.kern {
 			for mr := range t.gemm.kern[np] {
@@ -147,6 +153,10 @@ func (s *Set) Bind(suffix string, call func(name string, native func(args *byte)
 			g := *q.gemm
 			q.gemm = &g
 		}
+		if q.peak != nil {
+			pk := *q.peak
+			q.peak = &pk
+		}
 		c.q8 = &q
 		c.q8native = true
 	}
@@ -206,6 +216,7 @@ type Workspace struct {
 	dw    dwArgs
 	pool  poolArgs
 	q8    qgemmArgs
+	qdw   qdwArgs
 	ready bool // the records' constants are set
 }
 

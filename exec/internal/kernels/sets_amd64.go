@@ -70,11 +70,11 @@ func avx512Set() *Set {
 		qgemmVNNI_7x32, qgemmVNNI_8x32, qgemmVNNI_9x32, qgemmVNNI_10x32, qgemmVNNI_11x32, qgemmVNNI_12x32} {
 		q.kern[1][mr] = kernel(f, "qgemmVNNI_%dx32", mr)
 	}
-	s.q8 = &q8Table{gemm: q}
-	// The int8 kernels need VNNI (vpdpbusd); AVX-512 machines without it
-	// run the generic int8 kernels.
-	s.q8native = s.native && cpu.X86.HasAVX512VNNI
-	s.features = append(s.features, "AVX512VNNI")
+	s.q8 = &q8Table{gemm: q, dw: Kernel{"qdwAVX512", qdwAVX512}, peak: &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}}
+	// The int8 kernels need VNNI (vpdpbusd) and BW (byte and word lanes);
+	// AVX-512 machines without them run the generic int8 kernels.
+	s.q8native = s.native && cpu.X86.HasAVX512VNNI && cpu.X86.HasAVX512BW
+	s.features = append(s.features, "AVX512BW", "AVX512VNNI")
 	return s
 }
 

@@ -1,63 +1,11 @@
-// Command qgemm generates mnet's int8 GEMM micro-kernels (u8 activations
-// times s8 weights, int32 accumulation, TFLite's integer requantization to
-// u8) as Go assembly (avo): the AVX-512 VNNI kernels, built on vpdpbusd.
-//
-// Usage (from exec/internal/kernels, see qgemm.go):
-//
-//	cd _asm && go run ./qgemm -pkg kernels -out ../qgemm_amd64.s -stubs ../qgemm_amd64.go
-//
-// # Micro-kernel
-//
-// qgemmVNNI_{mr}x{w} computes `blocks` consecutive blocks of mr rows times
-// w = 16*np columns of C:
-//
-//	acc = bias (+ rowcorr[row])                      int32
-//	acc += A[mr x 4kq] * Bpanel[4kq x w]            u8 x s8 -> int32 (vpdpbusd)
-//	acc = requantize(acc)                            TFLite's MultiplyByQuantizedMultiplier
-//	C = min(max(acc + zo, lo), hi) as u8
-//
-// A rows are read in place, 4 bytes (one k quad) broadcast per row and
-// step. B is packed in panels of 16 columns: per k quad, the 4 bytes of
-// each column in turn (64 bytes, one zmm: lane j holds column j's 4
-// weights), panel p+1 bstride bytes after panel p. vpdpbusd adds to each
-// int32 lane the four products of the unsigned A bytes and the signed B
-// bytes: exact (at most 4*255*128 per step, and int32 sums wrap as TFLite's
-// do). The K rows past the real K (K rounded up to 4) hold zero weights.
-//
-// The requantization is TFLite's default (double rounding) exactly, per
-// output channel j with multiplier M (in [2^30, 2^31)), left shift L and
-// right shift R:
-//
-//	x = acc << L                                     (vpsllvd; only with qfLShift)
-//	x = (int64(x)*M + 2^30) >> 31                    SaturatingRoundingDoublingHighMul
-//	x = (x >> R) + ((x & mask) > (mask>>1) + (x<0))  RoundingDivideByPOT, mask = 2^R-1
-//
-// The first line's nudge (2^30, or 1-2^30 for a negative product, then a
-// division truncating toward zero) is the same as adding 2^30 and shifting
-// arithmetically: for a negative product both give ceil((p+1-2^30)/2^31) =
-// floor((p+2^30)/2^31). The saturating case of the high multiply (both
-// operands INT32_MIN) cannot occur with M >= 2^30. The 64-bit products of
-// the even lanes come from vpmuldq on acc and M, those of the odd lanes
-// from vpmuldq on acc>>32 and M one column on (the multiplier array read
-// 4 bytes later); the rounded products' bits 31..62 are the results, which
-// vpsrlq 31 (even) and vpsllq 1 (odd) put in the low and high dwords for
-// one vpblendmd.
-//
-// Every kernel takes one argument, a pointer to a qgemmArgs record (the
-// offsets below; qgemm.go mirrors them and a test checks the layout).
 package main
 
 import (
-	"flag"
 	"fmt"
-	"log"
-	"os"
 
 	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/build"
 	"github.com/mmcloughlin/avo/operand"
-	"github.com/mmcloughlin/avo/pass"
-	"github.com/mmcloughlin/avo/printer"
 	"github.com/mmcloughlin/avo/reg"
 )
 
@@ -116,44 +64,6 @@ func zmms() []reg.VecPhysical {
 		reg.Z24, reg.Z25, reg.Z26, reg.Z27, reg.Z28, reg.Z29, reg.Z30, reg.Z31,
 	}
 	return all
-}
-
-func main() {
-	fs := flag.NewFlagSet("qgemm", flag.ExitOnError)
-	pkg := fs.String("pkg", "kernels", "package name")
-	out := fs.String("out", "", "assembly output")
-	stubs := fs.String("stubs", "", "Go stubs output")
-	_ = fs.Parse(os.Args[1:])
-
-	ctx := build.NewContext()
-	ctx.ConstraintExpr("amd64,!purego")
-	a := archVNNI
-	for i, np := range a.np {
-		for mr := 1; mr <= a.maxMR[i]; mr++ {
-			gemmKernel(ctx, a, mr, np)
-		}
-	}
-	f, err := ctx.Result()
-	if err != nil {
-		log.Fatal(err)
-	}
-	cfg := printer.Config{Name: "mnet.dev/mnet/exec/internal/kernels/_asm/qgemm", Pkg: *pkg}
-	passes := []pass.Interface{pass.Compile}
-	add := func(path string, b printer.Builder) {
-		if path == "" {
-			return
-		}
-		w, err := os.Create(path)
-		if err != nil {
-			log.Fatal(err)
-		}
-		passes = append(passes, &pass.Output{Writer: w, Printer: b(cfg)})
-	}
-	add(*out, printer.NewGoAsm)
-	add(*stubs, printer.NewStubs)
-	if err := pass.Concat(passes...).Execute(f); err != nil {
-		log.Fatal(err)
-	}
 }
 
 // General-purpose registers (no BP, SP, R14, R15).
@@ -335,13 +245,12 @@ func (k *kernel) body() {
 
 // epilogue adds the row corrections, requantizes every accumulator, clamps,
 // packs to bytes and stores the block; rC moves on to the next block. The
-// B and broadcast registers are free here; three more hold the rounding
-// constant and two temporaries.
+// B and broadcast registers are free here, and two more hold the rounding
+// constant and a temporary; the A row bases are free general registers.
 func (k *kernel) epilogue() {
 	c := k.ctx
 	n := k.mr*k.np + k.np + 1
-	round, t1, t2 := k.a.vecs[n], k.a.vecs[n+1], k.bv[0]
-	kOdd, kGt, kSt := reg.K1, reg.K2, reg.K3
+	rq := requant{ctx: c, t1: k.a.vecs[n+1], t2: k.bv[0], round: k.a.vecs[n], kOdd: reg.K1, kGt: reg.K2}
 	args := rB // free after the k loop
 
 	k.load(offFlags, rTmp)
@@ -372,50 +281,23 @@ func (k *kernel) epilogue() {
 	c.Label(k.lbl("nolshift"))
 
 	k.args(args)
-	c.VMOVDQU64(operand.Mem{Base: args, Disp: offRound}, round)
-	c.MOVQ(operand.U32(0xaaaa), rK)
-	c.KMOVW(reg.R12L, kOdd)
-	k.load(offMult, rK)
+	rq.setup(args, offRound)
+	mult, rsh, rm, rh := reg.RAX, reg.RBX, reg.RCX, reg.RDX
+	k.load(offMult, mult)
+	k.load(offRShift, rsh)
+	k.load(offRMask, rm)
+	k.load(offRHalf, rh)
 	for r := range k.mr {
 		for p := range k.np {
-			x := k.acc[r][p]
-			m := operand.Mem{Base: rK, Disp: 64 * p}
-			mo := operand.Mem{Base: rK, Disp: 64*p + 4}
-			c.VPMULDQ(m, x, t1)
-			c.VPSRLQ(operand.Imm(32), x, t2)
-			c.VPMULDQ(mo, t2, t2)
-			c.VPADDQ(round, t1, t1)
-			c.VPADDQ(round, t2, t2)
-			c.VPSRLQ(operand.Imm(31), t1, t1)
-			c.VPSLLQ(operand.Imm(1), t2, t2)
-			c.VPBLENDMD(t2, t1, kOdd, x)
+			d := 64 * p
+			rq.apply(k.acc[r][p], operand.Mem{Base: mult, Disp: d}, operand.Mem{Base: rsh, Disp: d},
+				operand.Mem{Base: rm, Disp: d}, operand.Mem{Base: rh, Disp: d}, args, offOnes, offZo, offLo, offHi)
 		}
-	}
-	// RoundingDivideByPOT, then the output zero point and the clamp.
-	k.load(offRShift, rK)
-	k.load(offRMask, rTmp)
-	k.load(offRHalf, rBs)
-	for r := range k.mr {
-		for p := range k.np {
-			x := k.acc[r][p]
-			c.VPSRAVD(operand.Mem{Base: rK, Disp: 64 * p}, x, t1)
-			c.VPANDD(operand.Mem{Base: rTmp, Disp: 64 * p}, x, t2)
-			c.VPSRLD(operand.Imm(31), x, x)
-			c.VPADDD(operand.Mem{Base: rBs, Disp: 64 * p}, x, x)
-			c.VPCMPGTD(x, t2, kGt)
-			c.VPADDD(operand.Mem{Base: args, Disp: offOnes}, t1, kGt, t1)
-			c.VPADDD(operand.Mem{Base: args, Disp: offZo}, t1, t1)
-			c.VPMAXSD(operand.Mem{Base: args, Disp: offLo}, t1, t1)
-			c.VPMINSD(operand.Mem{Base: args, Disp: offHi}, t1, x)
-		}
-	}
-	if k.np > 1 {
-		k.load(offBstride, rBs) // restore the panel stride
 	}
 
 	// Stores: 16 bytes per panel and row; the partial last panel masked.
 	k.load(offLdc, rK)
-	k.load(offFlags, rTmp)
+	k.load(offFlags, rTmp) // setup took DI
 	c.TESTQ(operand.U32(qfMask), rTmp)
 	c.JNZ(operand.LabelRef(k.lbl("storemask")))
 	for r := range k.mr {
@@ -426,13 +308,13 @@ func (k *kernel) epilogue() {
 	}
 	c.JMP(operand.LabelRef(k.lbl("stored")))
 	c.Label(k.lbl("storemask"))
-	k.args(args)
+	kSt := []reg.Register{reg.K3, reg.K4}
 	for p := range k.np {
-		c.KMOVW(operand.Mem{Base: args, Disp: offKMask + 2*p}, []reg.Register{kSt, reg.K4}[p])
+		c.KMOVW(operand.Mem{Base: args, Disp: offKMask + 2*p}, kSt[p])
 	}
 	for r := range k.mr {
 		for p := range k.np {
-			c.VPMOVUSDB(k.acc[r][p], []reg.Register{kSt, reg.K4}[p], operand.Mem{Base: rC, Disp: 16 * p})
+			c.VPMOVUSDB(k.acc[r][p], kSt[p], operand.Mem{Base: rC, Disp: 16 * p})
 		}
 		c.ADDQ(rK, rC)
 	}
