@@ -316,7 +316,11 @@ func TestSetTables(t *testing.T) {
 					if !k.ok() {
 						continue
 					}
-					if want := fmt.Sprintf("qgemmVNNI_%dx%d", mr, 16*(np+1)); k.Name != want {
+					name := "VNNI"
+					if q.layout == qPair16 {
+						name = "AVX2"
+					}
+					if want := fmt.Sprintf("qgemm%s_%dx%d", name, mr, 16*(np+1)); k.Name != want {
 						t.Errorf("%v: int8 GEMM table entry %dx%d is %s, want %s", s, mr, 16*(np+1), k.Name, want)
 					}
 				}

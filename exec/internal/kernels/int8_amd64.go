@@ -133,3 +133,48 @@ func qdwAVX512(args *byte)
 //
 //go:noescape
 func peakVNNI(args *byte)
+
+// qpackAVX2 widens rows of u8 to int16 (the AVX2 int8 GEMM's A operand).
+//
+//go:noescape
+func qpackAVX2(args *byte)
+
+// qgemmAVX2_1x16 computes blocks x 1 rows by 16 columns of an int8 GEMM on int16 pairs (AVX2); see avx2.go.
+//
+//go:noescape
+func qgemmAVX2_1x16(args *byte)
+
+// qgemmAVX2_2x16 computes blocks x 2 rows by 16 columns of an int8 GEMM on int16 pairs (AVX2); see avx2.go.
+//
+//go:noescape
+func qgemmAVX2_2x16(args *byte)
+
+// qgemmAVX2_3x16 computes blocks x 3 rows by 16 columns of an int8 GEMM on int16 pairs (AVX2); see avx2.go.
+//
+//go:noescape
+func qgemmAVX2_3x16(args *byte)
+
+// qgemmAVX2_4x16 computes blocks x 4 rows by 16 columns of an int8 GEMM on int16 pairs (AVX2); see avx2.go.
+//
+//go:noescape
+func qgemmAVX2_4x16(args *byte)
+
+// qgemmAVX2_5x16 computes blocks x 5 rows by 16 columns of an int8 GEMM on int16 pairs (AVX2); see avx2.go.
+//
+//go:noescape
+func qgemmAVX2_5x16(args *byte)
+
+// qgemmAVX2_6x16 computes blocks x 6 rows by 16 columns of an int8 GEMM on int16 pairs (AVX2); see avx2.go.
+//
+//go:noescape
+func qgemmAVX2_6x16(args *byte)
+
+// qdwAVX2 computes a.n output pixels of an int8 depthwise convolution over an nkh x nkw rectangle of taps (AVX2, 8 channels per vector, no partial vector).
+//
+//go:noescape
+func qdwAVX2(args *byte)
+
+// peakQAVX2 runs iters x 6 independent vpmaddwd+vpaddd (16 MACs each) on registers.
+//
+//go:noescape
+func peakQAVX2(args *byte)

@@ -10462,3 +10462,2139 @@ peakVNNI_loop:
 peakVNNI_done:
 	VZEROUPPER
 	RET
+
+// func qpackAVX2(args *byte)
+// Requires: AVX, AVX2
+TEXT ·qpackAVX2(SB), NOSPLIT, $0-8
+	MOVQ args+0(FP), AX
+	MOVQ (AX), CX
+	MOVQ 16(AX), DX
+	MOVQ 40(AX), BX
+
+qpackAVX2_row:
+	MOVQ CX, SI
+	MOVQ DX, DI
+	MOVQ 32(AX), R8
+
+qpackAVX2_16:
+	CMPQ      R8, $0x10
+	JB        qpackAVX2_8
+	VPMOVZXBW (SI), Y0
+	VMOVDQU   Y0, (DI)
+	ADDQ      $0x10, SI
+	ADDQ      $0x20, DI
+	SUBQ      $0x10, R8
+	JMP       qpackAVX2_16
+
+qpackAVX2_8:
+	CMPQ      R8, $0x08
+	JB        qpackAVX2_4
+	VPMOVZXBW (SI), X0
+	VMOVDQU   X0, (DI)
+	ADDQ      $0x08, SI
+	ADDQ      $0x10, DI
+	SUBQ      $0x08, R8
+
+qpackAVX2_4:
+	TESTQ     R8, R8
+	JZ        qpackAVX2_next
+	VMOVD     (SI), X0
+	VPMOVZXBW X0, X0
+	VMOVQ     X0, (DI)
+
+qpackAVX2_next:
+	ADDQ 8(AX), CX
+	ADDQ 24(AX), DX
+	DECQ BX
+	JNZ  qpackAVX2_row
+	VZEROUPPER
+	RET
+
+// func qgemmAVX2_1x16(args *byte)
+// Requires: AVX, AVX2
+TEXT ·qgemmAVX2_1x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  40(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  56(SI), SI
+	TESTQ SI, SI
+	JZ    qgemmAVX2_1x16_ret
+
+qgemmAVX2_1x16_block:
+	MOVQ    args+0(FP), DI
+	MOVQ    64(DI), DI
+	VMOVDQU (DI), Y0
+	VMOVDQU 32(DI), Y1
+	MOVQ    R8, AX
+	LEAQ    (AX)(R9*1), R8
+	MOVQ    args+0(FP), R10
+	MOVQ    16(R10), R10
+	MOVQ    args+0(FP), R12
+	MOVQ    32(R12), R12
+	SHRQ    $0x02, R12
+	JZ      qgemmAVX2_1x16_ktail
+
+qgemmAVX2_1x16_kloop:
+	VMOVDQU      (R10), Y2
+	VMOVDQU      32(R10), Y3
+	VPBROADCASTD (AX), Y4
+	VPMADDWD     Y2, Y4, Y5
+	VPADDD       Y5, Y0, Y0
+	VPMADDWD     Y3, Y4, Y5
+	VPADDD       Y5, Y1, Y1
+	VMOVDQU      64(R10), Y2
+	VMOVDQU      96(R10), Y3
+	VPBROADCASTD 4(AX), Y4
+	VPMADDWD     Y2, Y4, Y5
+	VPADDD       Y5, Y0, Y0
+	VPMADDWD     Y3, Y4, Y5
+	VPADDD       Y5, Y1, Y1
+	VMOVDQU      128(R10), Y2
+	VMOVDQU      160(R10), Y3
+	VPBROADCASTD 8(AX), Y4
+	VPMADDWD     Y2, Y4, Y5
+	VPADDD       Y5, Y0, Y0
+	VPMADDWD     Y3, Y4, Y5
+	VPADDD       Y5, Y1, Y1
+	VMOVDQU      192(R10), Y2
+	VMOVDQU      224(R10), Y3
+	VPBROADCASTD 12(AX), Y4
+	VPMADDWD     Y2, Y4, Y5
+	VPADDD       Y5, Y0, Y0
+	VPMADDWD     Y3, Y4, Y5
+	VPADDD       Y5, Y1, Y1
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000100, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_1x16_kloop
+
+qgemmAVX2_1x16_ktail:
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
+	ANDQ $0x03, R12
+	JZ   qgemmAVX2_1x16_kdone
+
+qgemmAVX2_1x16_kloop1:
+	VMOVDQU      (R10), Y2
+	VMOVDQU      32(R10), Y3
+	VPBROADCASTD (AX), Y4
+	VPMADDWD     Y2, Y4, Y5
+	VPADDD       Y5, Y0, Y0
+	VPMADDWD     Y3, Y4, Y5
+	VPADDD       Y5, Y1, Y1
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000040, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_1x16_kloop1
+
+qgemmAVX2_1x16_kdone:
+	MOVQ    args+0(FP), DI
+	MOVQ    120(DI), DI
+	TESTQ   $0x00000002, DI
+	JZ      qgemmAVX2_1x16_nolshift
+	MOVQ    args+0(FP), R12
+	MOVQ    88(R12), R12
+	VPSLLVD (R12), Y0, Y0
+	VPSLLVD 32(R12), Y1, Y1
+
+qgemmAVX2_1x16_nolshift:
+	MOVQ         args+0(FP), R10
+	VMOVDQU      448(R10), Y4
+	MOVQ         args+0(FP), AX
+	MOVQ         80(AX), AX
+	MOVQ         args+0(FP), BX
+	MOVQ         96(BX), BX
+	MOVQ         args+0(FP), CX
+	MOVQ         104(CX), CX
+	MOVQ         args+0(FP), DX
+	MOVQ         112(DX), DX
+	VPMULDQ      (AX), Y0, Y2
+	VPSRLQ       $0x20, Y0, Y3
+	VPMULDQ      4(AX), Y3, Y3
+	VPADDQ       Y4, Y2, Y2
+	VPADDQ       Y4, Y3, Y3
+	VPSRLQ       $0x1f, Y2, Y2
+	VPSLLQ       $0x01, Y3, Y3
+	VPBLENDD     $0xaa, Y3, Y2, Y0
+	VPSRAVD      (BX), Y0, Y2
+	VPAND        (CX), Y0, Y3
+	VPSRLD       $0x1f, Y0, Y0
+	VPADDD       (DX), Y0, Y0
+	VPCMPGTD     Y0, Y3, Y3
+	VPSUBD       Y3, Y2, Y2
+	VPADDD       192(R10), Y2, Y2
+	VPMAXSD      256(R10), Y2, Y2
+	VPMINSD      320(R10), Y2, Y0
+	VPMULDQ      32(AX), Y1, Y2
+	VPSRLQ       $0x20, Y1, Y3
+	VPMULDQ      36(AX), Y3, Y3
+	VPADDQ       Y4, Y2, Y2
+	VPADDQ       Y4, Y3, Y3
+	VPSRLQ       $0x1f, Y2, Y2
+	VPSLLQ       $0x01, Y3, Y3
+	VPBLENDD     $0xaa, Y3, Y2, Y1
+	VPSRAVD      32(BX), Y1, Y2
+	VPAND        32(CX), Y1, Y3
+	VPSRLD       $0x1f, Y1, Y1
+	VPADDD       32(DX), Y1, Y1
+	VPCMPGTD     Y1, Y3, Y3
+	VPSUBD       Y3, Y2, Y2
+	VPADDD       192(R10), Y2, Y2
+	VPMAXSD      256(R10), Y2, Y2
+	VPMINSD      320(R10), Y2, Y1
+	MOVQ         args+0(FP), R12
+	MOVQ         48(R12), R12
+	VPACKSSDW    Y1, Y0, Y2
+	VPERMQ       $0xd8, Y2, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSWB    X3, X2, X2
+	VMOVDQU      X2, (R13)
+	ADDQ         R12, R13
+	DECQ         SI
+	JNZ          qgemmAVX2_1x16_block
+
+qgemmAVX2_1x16_ret:
+	VZEROUPPER
+	RET
+
+// func qgemmAVX2_2x16(args *byte)
+// Requires: AVX, AVX2
+TEXT ·qgemmAVX2_2x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  40(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  56(SI), SI
+	TESTQ SI, SI
+	JZ    qgemmAVX2_2x16_ret
+
+qgemmAVX2_2x16_block:
+	MOVQ    args+0(FP), DI
+	MOVQ    64(DI), DI
+	VMOVDQU (DI), Y0
+	VMOVDQU 32(DI), Y1
+	VMOVDQA Y0, Y2
+	VMOVDQA Y1, Y3
+	MOVQ    R8, AX
+	LEAQ    (AX)(R9*2), R8
+	MOVQ    args+0(FP), R10
+	MOVQ    16(R10), R10
+	MOVQ    args+0(FP), R12
+	MOVQ    32(R12), R12
+	SHRQ    $0x02, R12
+	JZ      qgemmAVX2_2x16_ktail
+
+qgemmAVX2_2x16_kloop:
+	VMOVDQU      (R10), Y4
+	VMOVDQU      32(R10), Y5
+	VPBROADCASTD (AX), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y0, Y0
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y2, Y2
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y3, Y3
+	VMOVDQU      64(R10), Y4
+	VMOVDQU      96(R10), Y5
+	VPBROADCASTD 4(AX), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y0, Y0
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y1, Y1
+	VPBROADCASTD 4(AX)(R9*1), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y2, Y2
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y3, Y3
+	VMOVDQU      128(R10), Y4
+	VMOVDQU      160(R10), Y5
+	VPBROADCASTD 8(AX), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y0, Y0
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y1, Y1
+	VPBROADCASTD 8(AX)(R9*1), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y2, Y2
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y3, Y3
+	VMOVDQU      192(R10), Y4
+	VMOVDQU      224(R10), Y5
+	VPBROADCASTD 12(AX), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y0, Y0
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y1, Y1
+	VPBROADCASTD 12(AX)(R9*1), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y2, Y2
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y3, Y3
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000100, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_2x16_kloop
+
+qgemmAVX2_2x16_ktail:
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
+	ANDQ $0x03, R12
+	JZ   qgemmAVX2_2x16_kdone
+
+qgemmAVX2_2x16_kloop1:
+	VMOVDQU      (R10), Y4
+	VMOVDQU      32(R10), Y5
+	VPBROADCASTD (AX), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y0, Y0
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y6
+	VPMADDWD     Y4, Y6, Y7
+	VPADDD       Y7, Y2, Y2
+	VPMADDWD     Y5, Y6, Y7
+	VPADDD       Y7, Y3, Y3
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000040, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_2x16_kloop1
+
+qgemmAVX2_2x16_kdone:
+	MOVQ    args+0(FP), DI
+	MOVQ    120(DI), DI
+	TESTQ   $0x00000002, DI
+	JZ      qgemmAVX2_2x16_nolshift
+	MOVQ    args+0(FP), R12
+	MOVQ    88(R12), R12
+	VPSLLVD (R12), Y0, Y0
+	VPSLLVD 32(R12), Y1, Y1
+	VPSLLVD (R12), Y2, Y2
+	VPSLLVD 32(R12), Y3, Y3
+
+qgemmAVX2_2x16_nolshift:
+	MOVQ         args+0(FP), R10
+	VMOVDQU      448(R10), Y6
+	MOVQ         args+0(FP), AX
+	MOVQ         80(AX), AX
+	MOVQ         args+0(FP), BX
+	MOVQ         96(BX), BX
+	MOVQ         args+0(FP), CX
+	MOVQ         104(CX), CX
+	MOVQ         args+0(FP), DX
+	MOVQ         112(DX), DX
+	VPMULDQ      (AX), Y0, Y4
+	VPSRLQ       $0x20, Y0, Y5
+	VPMULDQ      4(AX), Y5, Y5
+	VPADDQ       Y6, Y4, Y4
+	VPADDQ       Y6, Y5, Y5
+	VPSRLQ       $0x1f, Y4, Y4
+	VPSLLQ       $0x01, Y5, Y5
+	VPBLENDD     $0xaa, Y5, Y4, Y0
+	VPSRAVD      (BX), Y0, Y4
+	VPAND        (CX), Y0, Y5
+	VPSRLD       $0x1f, Y0, Y0
+	VPADDD       (DX), Y0, Y0
+	VPCMPGTD     Y0, Y5, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPADDD       192(R10), Y4, Y4
+	VPMAXSD      256(R10), Y4, Y4
+	VPMINSD      320(R10), Y4, Y0
+	VPMULDQ      32(AX), Y1, Y4
+	VPSRLQ       $0x20, Y1, Y5
+	VPMULDQ      36(AX), Y5, Y5
+	VPADDQ       Y6, Y4, Y4
+	VPADDQ       Y6, Y5, Y5
+	VPSRLQ       $0x1f, Y4, Y4
+	VPSLLQ       $0x01, Y5, Y5
+	VPBLENDD     $0xaa, Y5, Y4, Y1
+	VPSRAVD      32(BX), Y1, Y4
+	VPAND        32(CX), Y1, Y5
+	VPSRLD       $0x1f, Y1, Y1
+	VPADDD       32(DX), Y1, Y1
+	VPCMPGTD     Y1, Y5, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPADDD       192(R10), Y4, Y4
+	VPMAXSD      256(R10), Y4, Y4
+	VPMINSD      320(R10), Y4, Y1
+	VPMULDQ      (AX), Y2, Y4
+	VPSRLQ       $0x20, Y2, Y5
+	VPMULDQ      4(AX), Y5, Y5
+	VPADDQ       Y6, Y4, Y4
+	VPADDQ       Y6, Y5, Y5
+	VPSRLQ       $0x1f, Y4, Y4
+	VPSLLQ       $0x01, Y5, Y5
+	VPBLENDD     $0xaa, Y5, Y4, Y2
+	VPSRAVD      (BX), Y2, Y4
+	VPAND        (CX), Y2, Y5
+	VPSRLD       $0x1f, Y2, Y2
+	VPADDD       (DX), Y2, Y2
+	VPCMPGTD     Y2, Y5, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPADDD       192(R10), Y4, Y4
+	VPMAXSD      256(R10), Y4, Y4
+	VPMINSD      320(R10), Y4, Y2
+	VPMULDQ      32(AX), Y3, Y4
+	VPSRLQ       $0x20, Y3, Y5
+	VPMULDQ      36(AX), Y5, Y5
+	VPADDQ       Y6, Y4, Y4
+	VPADDQ       Y6, Y5, Y5
+	VPSRLQ       $0x1f, Y4, Y4
+	VPSLLQ       $0x01, Y5, Y5
+	VPBLENDD     $0xaa, Y5, Y4, Y3
+	VPSRAVD      32(BX), Y3, Y4
+	VPAND        32(CX), Y3, Y5
+	VPSRLD       $0x1f, Y3, Y3
+	VPADDD       32(DX), Y3, Y3
+	VPCMPGTD     Y3, Y5, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPADDD       192(R10), Y4, Y4
+	VPMAXSD      256(R10), Y4, Y4
+	VPMINSD      320(R10), Y4, Y3
+	MOVQ         args+0(FP), R12
+	MOVQ         48(R12), R12
+	VPACKSSDW    Y1, Y0, Y4
+	VPERMQ       $0xd8, Y4, Y4
+	VEXTRACTI128 $0x01, Y4, X5
+	VPACKUSWB    X5, X4, X4
+	VMOVDQU      X4, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y3, Y2, Y4
+	VPERMQ       $0xd8, Y4, Y4
+	VEXTRACTI128 $0x01, Y4, X5
+	VPACKUSWB    X5, X4, X4
+	VMOVDQU      X4, (R13)
+	ADDQ         R12, R13
+	DECQ         SI
+	JNZ          qgemmAVX2_2x16_block
+
+qgemmAVX2_2x16_ret:
+	VZEROUPPER
+	RET
+
+// func qgemmAVX2_3x16(args *byte)
+// Requires: AVX, AVX2
+TEXT ·qgemmAVX2_3x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  40(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  56(SI), SI
+	TESTQ SI, SI
+	JZ    qgemmAVX2_3x16_ret
+
+qgemmAVX2_3x16_block:
+	MOVQ    args+0(FP), DI
+	MOVQ    64(DI), DI
+	VMOVDQU (DI), Y0
+	VMOVDQU 32(DI), Y1
+	VMOVDQA Y0, Y2
+	VMOVDQA Y1, Y3
+	VMOVDQA Y0, Y4
+	VMOVDQA Y1, Y5
+	MOVQ    R8, AX
+	LEAQ    (AX)(R9*2), R8
+	ADDQ    R9, R8
+	MOVQ    args+0(FP), R10
+	MOVQ    16(R10), R10
+	MOVQ    args+0(FP), R12
+	MOVQ    32(R12), R12
+	SHRQ    $0x02, R12
+	JZ      qgemmAVX2_3x16_ktail
+
+qgemmAVX2_3x16_kloop:
+	VMOVDQU      (R10), Y6
+	VMOVDQU      32(R10), Y7
+	VPBROADCASTD (AX), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y0, Y0
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y2, Y2
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y3, Y3
+	VPBROADCASTD (AX)(R9*2), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y4, Y4
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y5, Y5
+	VMOVDQU      64(R10), Y6
+	VMOVDQU      96(R10), Y7
+	VPBROADCASTD 4(AX), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y0, Y0
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y1, Y1
+	VPBROADCASTD 4(AX)(R9*1), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y2, Y2
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y3, Y3
+	VPBROADCASTD 4(AX)(R9*2), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y4, Y4
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y5, Y5
+	VMOVDQU      128(R10), Y6
+	VMOVDQU      160(R10), Y7
+	VPBROADCASTD 8(AX), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y0, Y0
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y1, Y1
+	VPBROADCASTD 8(AX)(R9*1), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y2, Y2
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y3, Y3
+	VPBROADCASTD 8(AX)(R9*2), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y4, Y4
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y5, Y5
+	VMOVDQU      192(R10), Y6
+	VMOVDQU      224(R10), Y7
+	VPBROADCASTD 12(AX), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y0, Y0
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y1, Y1
+	VPBROADCASTD 12(AX)(R9*1), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y2, Y2
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y3, Y3
+	VPBROADCASTD 12(AX)(R9*2), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y4, Y4
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y5, Y5
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000100, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_3x16_kloop
+
+qgemmAVX2_3x16_ktail:
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
+	ANDQ $0x03, R12
+	JZ   qgemmAVX2_3x16_kdone
+
+qgemmAVX2_3x16_kloop1:
+	VMOVDQU      (R10), Y6
+	VMOVDQU      32(R10), Y7
+	VPBROADCASTD (AX), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y0, Y0
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y2, Y2
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y3, Y3
+	VPBROADCASTD (AX)(R9*2), Y8
+	VPMADDWD     Y6, Y8, Y9
+	VPADDD       Y9, Y4, Y4
+	VPMADDWD     Y7, Y8, Y9
+	VPADDD       Y9, Y5, Y5
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000040, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_3x16_kloop1
+
+qgemmAVX2_3x16_kdone:
+	MOVQ    args+0(FP), DI
+	MOVQ    120(DI), DI
+	TESTQ   $0x00000002, DI
+	JZ      qgemmAVX2_3x16_nolshift
+	MOVQ    args+0(FP), R12
+	MOVQ    88(R12), R12
+	VPSLLVD (R12), Y0, Y0
+	VPSLLVD 32(R12), Y1, Y1
+	VPSLLVD (R12), Y2, Y2
+	VPSLLVD 32(R12), Y3, Y3
+	VPSLLVD (R12), Y4, Y4
+	VPSLLVD 32(R12), Y5, Y5
+
+qgemmAVX2_3x16_nolshift:
+	MOVQ         args+0(FP), R10
+	VMOVDQU      448(R10), Y8
+	MOVQ         args+0(FP), AX
+	MOVQ         80(AX), AX
+	MOVQ         args+0(FP), BX
+	MOVQ         96(BX), BX
+	MOVQ         args+0(FP), CX
+	MOVQ         104(CX), CX
+	MOVQ         args+0(FP), DX
+	MOVQ         112(DX), DX
+	VPMULDQ      (AX), Y0, Y6
+	VPSRLQ       $0x20, Y0, Y7
+	VPMULDQ      4(AX), Y7, Y7
+	VPADDQ       Y8, Y6, Y6
+	VPADDQ       Y8, Y7, Y7
+	VPSRLQ       $0x1f, Y6, Y6
+	VPSLLQ       $0x01, Y7, Y7
+	VPBLENDD     $0xaa, Y7, Y6, Y0
+	VPSRAVD      (BX), Y0, Y6
+	VPAND        (CX), Y0, Y7
+	VPSRLD       $0x1f, Y0, Y0
+	VPADDD       (DX), Y0, Y0
+	VPCMPGTD     Y0, Y7, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       192(R10), Y6, Y6
+	VPMAXSD      256(R10), Y6, Y6
+	VPMINSD      320(R10), Y6, Y0
+	VPMULDQ      32(AX), Y1, Y6
+	VPSRLQ       $0x20, Y1, Y7
+	VPMULDQ      36(AX), Y7, Y7
+	VPADDQ       Y8, Y6, Y6
+	VPADDQ       Y8, Y7, Y7
+	VPSRLQ       $0x1f, Y6, Y6
+	VPSLLQ       $0x01, Y7, Y7
+	VPBLENDD     $0xaa, Y7, Y6, Y1
+	VPSRAVD      32(BX), Y1, Y6
+	VPAND        32(CX), Y1, Y7
+	VPSRLD       $0x1f, Y1, Y1
+	VPADDD       32(DX), Y1, Y1
+	VPCMPGTD     Y1, Y7, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       192(R10), Y6, Y6
+	VPMAXSD      256(R10), Y6, Y6
+	VPMINSD      320(R10), Y6, Y1
+	VPMULDQ      (AX), Y2, Y6
+	VPSRLQ       $0x20, Y2, Y7
+	VPMULDQ      4(AX), Y7, Y7
+	VPADDQ       Y8, Y6, Y6
+	VPADDQ       Y8, Y7, Y7
+	VPSRLQ       $0x1f, Y6, Y6
+	VPSLLQ       $0x01, Y7, Y7
+	VPBLENDD     $0xaa, Y7, Y6, Y2
+	VPSRAVD      (BX), Y2, Y6
+	VPAND        (CX), Y2, Y7
+	VPSRLD       $0x1f, Y2, Y2
+	VPADDD       (DX), Y2, Y2
+	VPCMPGTD     Y2, Y7, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       192(R10), Y6, Y6
+	VPMAXSD      256(R10), Y6, Y6
+	VPMINSD      320(R10), Y6, Y2
+	VPMULDQ      32(AX), Y3, Y6
+	VPSRLQ       $0x20, Y3, Y7
+	VPMULDQ      36(AX), Y7, Y7
+	VPADDQ       Y8, Y6, Y6
+	VPADDQ       Y8, Y7, Y7
+	VPSRLQ       $0x1f, Y6, Y6
+	VPSLLQ       $0x01, Y7, Y7
+	VPBLENDD     $0xaa, Y7, Y6, Y3
+	VPSRAVD      32(BX), Y3, Y6
+	VPAND        32(CX), Y3, Y7
+	VPSRLD       $0x1f, Y3, Y3
+	VPADDD       32(DX), Y3, Y3
+	VPCMPGTD     Y3, Y7, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       192(R10), Y6, Y6
+	VPMAXSD      256(R10), Y6, Y6
+	VPMINSD      320(R10), Y6, Y3
+	VPMULDQ      (AX), Y4, Y6
+	VPSRLQ       $0x20, Y4, Y7
+	VPMULDQ      4(AX), Y7, Y7
+	VPADDQ       Y8, Y6, Y6
+	VPADDQ       Y8, Y7, Y7
+	VPSRLQ       $0x1f, Y6, Y6
+	VPSLLQ       $0x01, Y7, Y7
+	VPBLENDD     $0xaa, Y7, Y6, Y4
+	VPSRAVD      (BX), Y4, Y6
+	VPAND        (CX), Y4, Y7
+	VPSRLD       $0x1f, Y4, Y4
+	VPADDD       (DX), Y4, Y4
+	VPCMPGTD     Y4, Y7, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       192(R10), Y6, Y6
+	VPMAXSD      256(R10), Y6, Y6
+	VPMINSD      320(R10), Y6, Y4
+	VPMULDQ      32(AX), Y5, Y6
+	VPSRLQ       $0x20, Y5, Y7
+	VPMULDQ      36(AX), Y7, Y7
+	VPADDQ       Y8, Y6, Y6
+	VPADDQ       Y8, Y7, Y7
+	VPSRLQ       $0x1f, Y6, Y6
+	VPSLLQ       $0x01, Y7, Y7
+	VPBLENDD     $0xaa, Y7, Y6, Y5
+	VPSRAVD      32(BX), Y5, Y6
+	VPAND        32(CX), Y5, Y7
+	VPSRLD       $0x1f, Y5, Y5
+	VPADDD       32(DX), Y5, Y5
+	VPCMPGTD     Y5, Y7, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       192(R10), Y6, Y6
+	VPMAXSD      256(R10), Y6, Y6
+	VPMINSD      320(R10), Y6, Y5
+	MOVQ         args+0(FP), R12
+	MOVQ         48(R12), R12
+	VPACKSSDW    Y1, Y0, Y6
+	VPERMQ       $0xd8, Y6, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSWB    X7, X6, X6
+	VMOVDQU      X6, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y3, Y2, Y6
+	VPERMQ       $0xd8, Y6, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSWB    X7, X6, X6
+	VMOVDQU      X6, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y5, Y4, Y6
+	VPERMQ       $0xd8, Y6, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSWB    X7, X6, X6
+	VMOVDQU      X6, (R13)
+	ADDQ         R12, R13
+	DECQ         SI
+	JNZ          qgemmAVX2_3x16_block
+
+qgemmAVX2_3x16_ret:
+	VZEROUPPER
+	RET
+
+// func qgemmAVX2_4x16(args *byte)
+// Requires: AVX, AVX2
+TEXT ·qgemmAVX2_4x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  40(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  56(SI), SI
+	TESTQ SI, SI
+	JZ    qgemmAVX2_4x16_ret
+
+qgemmAVX2_4x16_block:
+	MOVQ    args+0(FP), DI
+	MOVQ    64(DI), DI
+	VMOVDQU (DI), Y0
+	VMOVDQU 32(DI), Y1
+	VMOVDQA Y0, Y2
+	VMOVDQA Y1, Y3
+	VMOVDQA Y0, Y4
+	VMOVDQA Y1, Y5
+	VMOVDQA Y0, Y6
+	VMOVDQA Y1, Y7
+	MOVQ    R8, AX
+	LEAQ    (AX)(R9*2), BX
+	ADDQ    R9, BX
+	LEAQ    (BX)(R9*1), R8
+	MOVQ    args+0(FP), R10
+	MOVQ    16(R10), R10
+	MOVQ    args+0(FP), R12
+	MOVQ    32(R12), R12
+	SHRQ    $0x02, R12
+	JZ      qgemmAVX2_4x16_ktail
+
+qgemmAVX2_4x16_kloop:
+	VMOVDQU      (R10), Y8
+	VMOVDQU      32(R10), Y9
+	VPBROADCASTD (AX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y0, Y0
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y2, Y2
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y3, Y3
+	VPBROADCASTD (AX)(R9*2), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y4, Y4
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y5, Y5
+	VPBROADCASTD (BX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y6, Y6
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y7, Y7
+	VMOVDQU      64(R10), Y8
+	VMOVDQU      96(R10), Y9
+	VPBROADCASTD 4(AX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y0, Y0
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y1, Y1
+	VPBROADCASTD 4(AX)(R9*1), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y2, Y2
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y3, Y3
+	VPBROADCASTD 4(AX)(R9*2), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y4, Y4
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y5, Y5
+	VPBROADCASTD 4(BX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y6, Y6
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y7, Y7
+	VMOVDQU      128(R10), Y8
+	VMOVDQU      160(R10), Y9
+	VPBROADCASTD 8(AX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y0, Y0
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y1, Y1
+	VPBROADCASTD 8(AX)(R9*1), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y2, Y2
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y3, Y3
+	VPBROADCASTD 8(AX)(R9*2), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y4, Y4
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y5, Y5
+	VPBROADCASTD 8(BX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y6, Y6
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y7, Y7
+	VMOVDQU      192(R10), Y8
+	VMOVDQU      224(R10), Y9
+	VPBROADCASTD 12(AX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y0, Y0
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y1, Y1
+	VPBROADCASTD 12(AX)(R9*1), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y2, Y2
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y3, Y3
+	VPBROADCASTD 12(AX)(R9*2), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y4, Y4
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y5, Y5
+	VPBROADCASTD 12(BX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y6, Y6
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y7, Y7
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000100, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_4x16_kloop
+
+qgemmAVX2_4x16_ktail:
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
+	ANDQ $0x03, R12
+	JZ   qgemmAVX2_4x16_kdone
+
+qgemmAVX2_4x16_kloop1:
+	VMOVDQU      (R10), Y8
+	VMOVDQU      32(R10), Y9
+	VPBROADCASTD (AX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y0, Y0
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y2, Y2
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y3, Y3
+	VPBROADCASTD (AX)(R9*2), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y4, Y4
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y5, Y5
+	VPBROADCASTD (BX), Y10
+	VPMADDWD     Y8, Y10, Y11
+	VPADDD       Y11, Y6, Y6
+	VPMADDWD     Y9, Y10, Y11
+	VPADDD       Y11, Y7, Y7
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000040, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_4x16_kloop1
+
+qgemmAVX2_4x16_kdone:
+	MOVQ    args+0(FP), DI
+	MOVQ    120(DI), DI
+	TESTQ   $0x00000002, DI
+	JZ      qgemmAVX2_4x16_nolshift
+	MOVQ    args+0(FP), R12
+	MOVQ    88(R12), R12
+	VPSLLVD (R12), Y0, Y0
+	VPSLLVD 32(R12), Y1, Y1
+	VPSLLVD (R12), Y2, Y2
+	VPSLLVD 32(R12), Y3, Y3
+	VPSLLVD (R12), Y4, Y4
+	VPSLLVD 32(R12), Y5, Y5
+	VPSLLVD (R12), Y6, Y6
+	VPSLLVD 32(R12), Y7, Y7
+
+qgemmAVX2_4x16_nolshift:
+	MOVQ         args+0(FP), R10
+	VMOVDQU      448(R10), Y10
+	MOVQ         args+0(FP), AX
+	MOVQ         80(AX), AX
+	MOVQ         args+0(FP), BX
+	MOVQ         96(BX), BX
+	MOVQ         args+0(FP), CX
+	MOVQ         104(CX), CX
+	MOVQ         args+0(FP), DX
+	MOVQ         112(DX), DX
+	VPMULDQ      (AX), Y0, Y8
+	VPSRLQ       $0x20, Y0, Y9
+	VPMULDQ      4(AX), Y9, Y9
+	VPADDQ       Y10, Y8, Y8
+	VPADDQ       Y10, Y9, Y9
+	VPSRLQ       $0x1f, Y8, Y8
+	VPSLLQ       $0x01, Y9, Y9
+	VPBLENDD     $0xaa, Y9, Y8, Y0
+	VPSRAVD      (BX), Y0, Y8
+	VPAND        (CX), Y0, Y9
+	VPSRLD       $0x1f, Y0, Y0
+	VPADDD       (DX), Y0, Y0
+	VPCMPGTD     Y0, Y9, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       192(R10), Y8, Y8
+	VPMAXSD      256(R10), Y8, Y8
+	VPMINSD      320(R10), Y8, Y0
+	VPMULDQ      32(AX), Y1, Y8
+	VPSRLQ       $0x20, Y1, Y9
+	VPMULDQ      36(AX), Y9, Y9
+	VPADDQ       Y10, Y8, Y8
+	VPADDQ       Y10, Y9, Y9
+	VPSRLQ       $0x1f, Y8, Y8
+	VPSLLQ       $0x01, Y9, Y9
+	VPBLENDD     $0xaa, Y9, Y8, Y1
+	VPSRAVD      32(BX), Y1, Y8
+	VPAND        32(CX), Y1, Y9
+	VPSRLD       $0x1f, Y1, Y1
+	VPADDD       32(DX), Y1, Y1
+	VPCMPGTD     Y1, Y9, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       192(R10), Y8, Y8
+	VPMAXSD      256(R10), Y8, Y8
+	VPMINSD      320(R10), Y8, Y1
+	VPMULDQ      (AX), Y2, Y8
+	VPSRLQ       $0x20, Y2, Y9
+	VPMULDQ      4(AX), Y9, Y9
+	VPADDQ       Y10, Y8, Y8
+	VPADDQ       Y10, Y9, Y9
+	VPSRLQ       $0x1f, Y8, Y8
+	VPSLLQ       $0x01, Y9, Y9
+	VPBLENDD     $0xaa, Y9, Y8, Y2
+	VPSRAVD      (BX), Y2, Y8
+	VPAND        (CX), Y2, Y9
+	VPSRLD       $0x1f, Y2, Y2
+	VPADDD       (DX), Y2, Y2
+	VPCMPGTD     Y2, Y9, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       192(R10), Y8, Y8
+	VPMAXSD      256(R10), Y8, Y8
+	VPMINSD      320(R10), Y8, Y2
+	VPMULDQ      32(AX), Y3, Y8
+	VPSRLQ       $0x20, Y3, Y9
+	VPMULDQ      36(AX), Y9, Y9
+	VPADDQ       Y10, Y8, Y8
+	VPADDQ       Y10, Y9, Y9
+	VPSRLQ       $0x1f, Y8, Y8
+	VPSLLQ       $0x01, Y9, Y9
+	VPBLENDD     $0xaa, Y9, Y8, Y3
+	VPSRAVD      32(BX), Y3, Y8
+	VPAND        32(CX), Y3, Y9
+	VPSRLD       $0x1f, Y3, Y3
+	VPADDD       32(DX), Y3, Y3
+	VPCMPGTD     Y3, Y9, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       192(R10), Y8, Y8
+	VPMAXSD      256(R10), Y8, Y8
+	VPMINSD      320(R10), Y8, Y3
+	VPMULDQ      (AX), Y4, Y8
+	VPSRLQ       $0x20, Y4, Y9
+	VPMULDQ      4(AX), Y9, Y9
+	VPADDQ       Y10, Y8, Y8
+	VPADDQ       Y10, Y9, Y9
+	VPSRLQ       $0x1f, Y8, Y8
+	VPSLLQ       $0x01, Y9, Y9
+	VPBLENDD     $0xaa, Y9, Y8, Y4
+	VPSRAVD      (BX), Y4, Y8
+	VPAND        (CX), Y4, Y9
+	VPSRLD       $0x1f, Y4, Y4
+	VPADDD       (DX), Y4, Y4
+	VPCMPGTD     Y4, Y9, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       192(R10), Y8, Y8
+	VPMAXSD      256(R10), Y8, Y8
+	VPMINSD      320(R10), Y8, Y4
+	VPMULDQ      32(AX), Y5, Y8
+	VPSRLQ       $0x20, Y5, Y9
+	VPMULDQ      36(AX), Y9, Y9
+	VPADDQ       Y10, Y8, Y8
+	VPADDQ       Y10, Y9, Y9
+	VPSRLQ       $0x1f, Y8, Y8
+	VPSLLQ       $0x01, Y9, Y9
+	VPBLENDD     $0xaa, Y9, Y8, Y5
+	VPSRAVD      32(BX), Y5, Y8
+	VPAND        32(CX), Y5, Y9
+	VPSRLD       $0x1f, Y5, Y5
+	VPADDD       32(DX), Y5, Y5
+	VPCMPGTD     Y5, Y9, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       192(R10), Y8, Y8
+	VPMAXSD      256(R10), Y8, Y8
+	VPMINSD      320(R10), Y8, Y5
+	VPMULDQ      (AX), Y6, Y8
+	VPSRLQ       $0x20, Y6, Y9
+	VPMULDQ      4(AX), Y9, Y9
+	VPADDQ       Y10, Y8, Y8
+	VPADDQ       Y10, Y9, Y9
+	VPSRLQ       $0x1f, Y8, Y8
+	VPSLLQ       $0x01, Y9, Y9
+	VPBLENDD     $0xaa, Y9, Y8, Y6
+	VPSRAVD      (BX), Y6, Y8
+	VPAND        (CX), Y6, Y9
+	VPSRLD       $0x1f, Y6, Y6
+	VPADDD       (DX), Y6, Y6
+	VPCMPGTD     Y6, Y9, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       192(R10), Y8, Y8
+	VPMAXSD      256(R10), Y8, Y8
+	VPMINSD      320(R10), Y8, Y6
+	VPMULDQ      32(AX), Y7, Y8
+	VPSRLQ       $0x20, Y7, Y9
+	VPMULDQ      36(AX), Y9, Y9
+	VPADDQ       Y10, Y8, Y8
+	VPADDQ       Y10, Y9, Y9
+	VPSRLQ       $0x1f, Y8, Y8
+	VPSLLQ       $0x01, Y9, Y9
+	VPBLENDD     $0xaa, Y9, Y8, Y7
+	VPSRAVD      32(BX), Y7, Y8
+	VPAND        32(CX), Y7, Y9
+	VPSRLD       $0x1f, Y7, Y7
+	VPADDD       32(DX), Y7, Y7
+	VPCMPGTD     Y7, Y9, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       192(R10), Y8, Y8
+	VPMAXSD      256(R10), Y8, Y8
+	VPMINSD      320(R10), Y8, Y7
+	MOVQ         args+0(FP), R12
+	MOVQ         48(R12), R12
+	VPACKSSDW    Y1, Y0, Y8
+	VPERMQ       $0xd8, Y8, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSWB    X9, X8, X8
+	VMOVDQU      X8, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y3, Y2, Y8
+	VPERMQ       $0xd8, Y8, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSWB    X9, X8, X8
+	VMOVDQU      X8, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y5, Y4, Y8
+	VPERMQ       $0xd8, Y8, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSWB    X9, X8, X8
+	VMOVDQU      X8, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y7, Y6, Y8
+	VPERMQ       $0xd8, Y8, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSWB    X9, X8, X8
+	VMOVDQU      X8, (R13)
+	ADDQ         R12, R13
+	DECQ         SI
+	JNZ          qgemmAVX2_4x16_block
+
+qgemmAVX2_4x16_ret:
+	VZEROUPPER
+	RET
+
+// func qgemmAVX2_5x16(args *byte)
+// Requires: AVX, AVX2
+TEXT ·qgemmAVX2_5x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  40(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  56(SI), SI
+	TESTQ SI, SI
+	JZ    qgemmAVX2_5x16_ret
+
+qgemmAVX2_5x16_block:
+	MOVQ    args+0(FP), DI
+	MOVQ    64(DI), DI
+	VMOVDQU (DI), Y0
+	VMOVDQU 32(DI), Y1
+	VMOVDQA Y0, Y2
+	VMOVDQA Y1, Y3
+	VMOVDQA Y0, Y4
+	VMOVDQA Y1, Y5
+	VMOVDQA Y0, Y6
+	VMOVDQA Y1, Y7
+	VMOVDQA Y0, Y8
+	VMOVDQA Y1, Y9
+	MOVQ    R8, AX
+	LEAQ    (AX)(R9*2), BX
+	ADDQ    R9, BX
+	LEAQ    (BX)(R9*2), R8
+	MOVQ    args+0(FP), R10
+	MOVQ    16(R10), R10
+	MOVQ    args+0(FP), R12
+	MOVQ    32(R12), R12
+	SHRQ    $0x02, R12
+	JZ      qgemmAVX2_5x16_ktail
+
+qgemmAVX2_5x16_kloop:
+	VMOVDQU      (R10), Y10
+	VMOVDQU      32(R10), Y11
+	VPBROADCASTD (AX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y0, Y0
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y2, Y2
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y3, Y3
+	VPBROADCASTD (AX)(R9*2), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y4, Y4
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y5, Y5
+	VPBROADCASTD (BX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y6, Y6
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y7, Y7
+	VPBROADCASTD (BX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y8, Y8
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y9, Y9
+	VMOVDQU      64(R10), Y10
+	VMOVDQU      96(R10), Y11
+	VPBROADCASTD 4(AX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y0, Y0
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y1, Y1
+	VPBROADCASTD 4(AX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y2, Y2
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y3, Y3
+	VPBROADCASTD 4(AX)(R9*2), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y4, Y4
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y5, Y5
+	VPBROADCASTD 4(BX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y6, Y6
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y7, Y7
+	VPBROADCASTD 4(BX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y8, Y8
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y9, Y9
+	VMOVDQU      128(R10), Y10
+	VMOVDQU      160(R10), Y11
+	VPBROADCASTD 8(AX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y0, Y0
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y1, Y1
+	VPBROADCASTD 8(AX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y2, Y2
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y3, Y3
+	VPBROADCASTD 8(AX)(R9*2), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y4, Y4
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y5, Y5
+	VPBROADCASTD 8(BX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y6, Y6
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y7, Y7
+	VPBROADCASTD 8(BX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y8, Y8
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y9, Y9
+	VMOVDQU      192(R10), Y10
+	VMOVDQU      224(R10), Y11
+	VPBROADCASTD 12(AX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y0, Y0
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y1, Y1
+	VPBROADCASTD 12(AX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y2, Y2
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y3, Y3
+	VPBROADCASTD 12(AX)(R9*2), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y4, Y4
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y5, Y5
+	VPBROADCASTD 12(BX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y6, Y6
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y7, Y7
+	VPBROADCASTD 12(BX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y8, Y8
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y9, Y9
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000100, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_5x16_kloop
+
+qgemmAVX2_5x16_ktail:
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
+	ANDQ $0x03, R12
+	JZ   qgemmAVX2_5x16_kdone
+
+qgemmAVX2_5x16_kloop1:
+	VMOVDQU      (R10), Y10
+	VMOVDQU      32(R10), Y11
+	VPBROADCASTD (AX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y0, Y0
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y2, Y2
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y3, Y3
+	VPBROADCASTD (AX)(R9*2), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y4, Y4
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y5, Y5
+	VPBROADCASTD (BX), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y6, Y6
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y7, Y7
+	VPBROADCASTD (BX)(R9*1), Y12
+	VPMADDWD     Y10, Y12, Y13
+	VPADDD       Y13, Y8, Y8
+	VPMADDWD     Y11, Y12, Y13
+	VPADDD       Y13, Y9, Y9
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000040, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_5x16_kloop1
+
+qgemmAVX2_5x16_kdone:
+	MOVQ    args+0(FP), DI
+	MOVQ    120(DI), DI
+	TESTQ   $0x00000002, DI
+	JZ      qgemmAVX2_5x16_nolshift
+	MOVQ    args+0(FP), R12
+	MOVQ    88(R12), R12
+	VPSLLVD (R12), Y0, Y0
+	VPSLLVD 32(R12), Y1, Y1
+	VPSLLVD (R12), Y2, Y2
+	VPSLLVD 32(R12), Y3, Y3
+	VPSLLVD (R12), Y4, Y4
+	VPSLLVD 32(R12), Y5, Y5
+	VPSLLVD (R12), Y6, Y6
+	VPSLLVD 32(R12), Y7, Y7
+	VPSLLVD (R12), Y8, Y8
+	VPSLLVD 32(R12), Y9, Y9
+
+qgemmAVX2_5x16_nolshift:
+	MOVQ         args+0(FP), R10
+	VMOVDQU      448(R10), Y12
+	MOVQ         args+0(FP), AX
+	MOVQ         80(AX), AX
+	MOVQ         args+0(FP), BX
+	MOVQ         96(BX), BX
+	MOVQ         args+0(FP), CX
+	MOVQ         104(CX), CX
+	MOVQ         args+0(FP), DX
+	MOVQ         112(DX), DX
+	VPMULDQ      (AX), Y0, Y10
+	VPSRLQ       $0x20, Y0, Y11
+	VPMULDQ      4(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y0
+	VPSRAVD      (BX), Y0, Y10
+	VPAND        (CX), Y0, Y11
+	VPSRLD       $0x1f, Y0, Y0
+	VPADDD       (DX), Y0, Y0
+	VPCMPGTD     Y0, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y0
+	VPMULDQ      32(AX), Y1, Y10
+	VPSRLQ       $0x20, Y1, Y11
+	VPMULDQ      36(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y1
+	VPSRAVD      32(BX), Y1, Y10
+	VPAND        32(CX), Y1, Y11
+	VPSRLD       $0x1f, Y1, Y1
+	VPADDD       32(DX), Y1, Y1
+	VPCMPGTD     Y1, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y1
+	VPMULDQ      (AX), Y2, Y10
+	VPSRLQ       $0x20, Y2, Y11
+	VPMULDQ      4(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y2
+	VPSRAVD      (BX), Y2, Y10
+	VPAND        (CX), Y2, Y11
+	VPSRLD       $0x1f, Y2, Y2
+	VPADDD       (DX), Y2, Y2
+	VPCMPGTD     Y2, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y2
+	VPMULDQ      32(AX), Y3, Y10
+	VPSRLQ       $0x20, Y3, Y11
+	VPMULDQ      36(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y3
+	VPSRAVD      32(BX), Y3, Y10
+	VPAND        32(CX), Y3, Y11
+	VPSRLD       $0x1f, Y3, Y3
+	VPADDD       32(DX), Y3, Y3
+	VPCMPGTD     Y3, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y3
+	VPMULDQ      (AX), Y4, Y10
+	VPSRLQ       $0x20, Y4, Y11
+	VPMULDQ      4(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y4
+	VPSRAVD      (BX), Y4, Y10
+	VPAND        (CX), Y4, Y11
+	VPSRLD       $0x1f, Y4, Y4
+	VPADDD       (DX), Y4, Y4
+	VPCMPGTD     Y4, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y4
+	VPMULDQ      32(AX), Y5, Y10
+	VPSRLQ       $0x20, Y5, Y11
+	VPMULDQ      36(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y5
+	VPSRAVD      32(BX), Y5, Y10
+	VPAND        32(CX), Y5, Y11
+	VPSRLD       $0x1f, Y5, Y5
+	VPADDD       32(DX), Y5, Y5
+	VPCMPGTD     Y5, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y5
+	VPMULDQ      (AX), Y6, Y10
+	VPSRLQ       $0x20, Y6, Y11
+	VPMULDQ      4(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y6
+	VPSRAVD      (BX), Y6, Y10
+	VPAND        (CX), Y6, Y11
+	VPSRLD       $0x1f, Y6, Y6
+	VPADDD       (DX), Y6, Y6
+	VPCMPGTD     Y6, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y6
+	VPMULDQ      32(AX), Y7, Y10
+	VPSRLQ       $0x20, Y7, Y11
+	VPMULDQ      36(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y7
+	VPSRAVD      32(BX), Y7, Y10
+	VPAND        32(CX), Y7, Y11
+	VPSRLD       $0x1f, Y7, Y7
+	VPADDD       32(DX), Y7, Y7
+	VPCMPGTD     Y7, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y7
+	VPMULDQ      (AX), Y8, Y10
+	VPSRLQ       $0x20, Y8, Y11
+	VPMULDQ      4(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y8
+	VPSRAVD      (BX), Y8, Y10
+	VPAND        (CX), Y8, Y11
+	VPSRLD       $0x1f, Y8, Y8
+	VPADDD       (DX), Y8, Y8
+	VPCMPGTD     Y8, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y8
+	VPMULDQ      32(AX), Y9, Y10
+	VPSRLQ       $0x20, Y9, Y11
+	VPMULDQ      36(AX), Y11, Y11
+	VPADDQ       Y12, Y10, Y10
+	VPADDQ       Y12, Y11, Y11
+	VPSRLQ       $0x1f, Y10, Y10
+	VPSLLQ       $0x01, Y11, Y11
+	VPBLENDD     $0xaa, Y11, Y10, Y9
+	VPSRAVD      32(BX), Y9, Y10
+	VPAND        32(CX), Y9, Y11
+	VPSRLD       $0x1f, Y9, Y9
+	VPADDD       32(DX), Y9, Y9
+	VPCMPGTD     Y9, Y11, Y11
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       192(R10), Y10, Y10
+	VPMAXSD      256(R10), Y10, Y10
+	VPMINSD      320(R10), Y10, Y9
+	MOVQ         args+0(FP), R12
+	MOVQ         48(R12), R12
+	VPACKSSDW    Y1, Y0, Y10
+	VPERMQ       $0xd8, Y10, Y10
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKUSWB    X11, X10, X10
+	VMOVDQU      X10, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y3, Y2, Y10
+	VPERMQ       $0xd8, Y10, Y10
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKUSWB    X11, X10, X10
+	VMOVDQU      X10, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y5, Y4, Y10
+	VPERMQ       $0xd8, Y10, Y10
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKUSWB    X11, X10, X10
+	VMOVDQU      X10, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y7, Y6, Y10
+	VPERMQ       $0xd8, Y10, Y10
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKUSWB    X11, X10, X10
+	VMOVDQU      X10, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y9, Y8, Y10
+	VPERMQ       $0xd8, Y10, Y10
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKUSWB    X11, X10, X10
+	VMOVDQU      X10, (R13)
+	ADDQ         R12, R13
+	DECQ         SI
+	JNZ          qgemmAVX2_5x16_block
+
+qgemmAVX2_5x16_ret:
+	VZEROUPPER
+	RET
+
+// func qgemmAVX2_6x16(args *byte)
+// Requires: AVX, AVX2
+TEXT ·qgemmAVX2_6x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  40(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  56(SI), SI
+	TESTQ SI, SI
+	JZ    qgemmAVX2_6x16_ret
+
+qgemmAVX2_6x16_block:
+	MOVQ    args+0(FP), DI
+	MOVQ    64(DI), DI
+	VMOVDQU (DI), Y0
+	VMOVDQU 32(DI), Y1
+	VMOVDQA Y0, Y2
+	VMOVDQA Y1, Y3
+	VMOVDQA Y0, Y4
+	VMOVDQA Y1, Y5
+	VMOVDQA Y0, Y6
+	VMOVDQA Y1, Y7
+	VMOVDQA Y0, Y8
+	VMOVDQA Y1, Y9
+	VMOVDQA Y0, Y10
+	VMOVDQA Y1, Y11
+	MOVQ    R8, AX
+	LEAQ    (AX)(R9*2), BX
+	ADDQ    R9, BX
+	LEAQ    (BX)(R9*2), R8
+	ADDQ    R9, R8
+	MOVQ    args+0(FP), R10
+	MOVQ    16(R10), R10
+	MOVQ    args+0(FP), R12
+	MOVQ    32(R12), R12
+	SHRQ    $0x02, R12
+	JZ      qgemmAVX2_6x16_ktail
+
+qgemmAVX2_6x16_kloop:
+	VMOVDQU      (R10), Y12
+	VMOVDQU      32(R10), Y13
+	VPBROADCASTD (AX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y0, Y0
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y2, Y2
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y3, Y3
+	VPBROADCASTD (AX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y4, Y4
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y5, Y5
+	VPBROADCASTD (BX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y6, Y6
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y7, Y7
+	VPBROADCASTD (BX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y8, Y8
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y9, Y9
+	VPBROADCASTD (BX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y11, Y11
+	VMOVDQU      64(R10), Y12
+	VMOVDQU      96(R10), Y13
+	VPBROADCASTD 4(AX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y0, Y0
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y1, Y1
+	VPBROADCASTD 4(AX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y2, Y2
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y3, Y3
+	VPBROADCASTD 4(AX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y4, Y4
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y5, Y5
+	VPBROADCASTD 4(BX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y6, Y6
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y7, Y7
+	VPBROADCASTD 4(BX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y8, Y8
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y9, Y9
+	VPBROADCASTD 4(BX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y11, Y11
+	VMOVDQU      128(R10), Y12
+	VMOVDQU      160(R10), Y13
+	VPBROADCASTD 8(AX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y0, Y0
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y1, Y1
+	VPBROADCASTD 8(AX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y2, Y2
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y3, Y3
+	VPBROADCASTD 8(AX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y4, Y4
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y5, Y5
+	VPBROADCASTD 8(BX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y6, Y6
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y7, Y7
+	VPBROADCASTD 8(BX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y8, Y8
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y9, Y9
+	VPBROADCASTD 8(BX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y11, Y11
+	VMOVDQU      192(R10), Y12
+	VMOVDQU      224(R10), Y13
+	VPBROADCASTD 12(AX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y0, Y0
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y1, Y1
+	VPBROADCASTD 12(AX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y2, Y2
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y3, Y3
+	VPBROADCASTD 12(AX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y4, Y4
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y5, Y5
+	VPBROADCASTD 12(BX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y6, Y6
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y7, Y7
+	VPBROADCASTD 12(BX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y8, Y8
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y9, Y9
+	VPBROADCASTD 12(BX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y11, Y11
+	ADDQ         $0x00000010, AX
+	ADDQ         $0x00000010, BX
+	ADDQ         $0x00000100, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_6x16_kloop
+
+qgemmAVX2_6x16_ktail:
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
+	ANDQ $0x03, R12
+	JZ   qgemmAVX2_6x16_kdone
+
+qgemmAVX2_6x16_kloop1:
+	VMOVDQU      (R10), Y12
+	VMOVDQU      32(R10), Y13
+	VPBROADCASTD (AX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y0, Y0
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y1, Y1
+	VPBROADCASTD (AX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y2, Y2
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y3, Y3
+	VPBROADCASTD (AX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y4, Y4
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y5, Y5
+	VPBROADCASTD (BX), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y6, Y6
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y7, Y7
+	VPBROADCASTD (BX)(R9*1), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y8, Y8
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y9, Y9
+	VPBROADCASTD (BX)(R9*2), Y14
+	VPMADDWD     Y12, Y14, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDWD     Y13, Y14, Y15
+	VPADDD       Y15, Y11, Y11
+	ADDQ         $0x00000004, AX
+	ADDQ         $0x00000004, BX
+	ADDQ         $0x00000040, R10
+	DECQ         R12
+	JNZ          qgemmAVX2_6x16_kloop1
+
+qgemmAVX2_6x16_kdone:
+	MOVQ    args+0(FP), DI
+	MOVQ    120(DI), DI
+	TESTQ   $0x00000002, DI
+	JZ      qgemmAVX2_6x16_nolshift
+	MOVQ    args+0(FP), R12
+	MOVQ    88(R12), R12
+	VPSLLVD (R12), Y0, Y0
+	VPSLLVD 32(R12), Y1, Y1
+	VPSLLVD (R12), Y2, Y2
+	VPSLLVD 32(R12), Y3, Y3
+	VPSLLVD (R12), Y4, Y4
+	VPSLLVD 32(R12), Y5, Y5
+	VPSLLVD (R12), Y6, Y6
+	VPSLLVD 32(R12), Y7, Y7
+	VPSLLVD (R12), Y8, Y8
+	VPSLLVD 32(R12), Y9, Y9
+	VPSLLVD (R12), Y10, Y10
+	VPSLLVD 32(R12), Y11, Y11
+
+qgemmAVX2_6x16_nolshift:
+	MOVQ         args+0(FP), R10
+	VMOVDQU      448(R10), Y14
+	MOVQ         args+0(FP), AX
+	MOVQ         80(AX), AX
+	MOVQ         args+0(FP), BX
+	MOVQ         96(BX), BX
+	MOVQ         args+0(FP), CX
+	MOVQ         104(CX), CX
+	MOVQ         args+0(FP), DX
+	MOVQ         112(DX), DX
+	VPMULDQ      (AX), Y0, Y12
+	VPSRLQ       $0x20, Y0, Y13
+	VPMULDQ      4(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y0
+	VPSRAVD      (BX), Y0, Y12
+	VPAND        (CX), Y0, Y13
+	VPSRLD       $0x1f, Y0, Y0
+	VPADDD       (DX), Y0, Y0
+	VPCMPGTD     Y0, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y0
+	VPMULDQ      32(AX), Y1, Y12
+	VPSRLQ       $0x20, Y1, Y13
+	VPMULDQ      36(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y1
+	VPSRAVD      32(BX), Y1, Y12
+	VPAND        32(CX), Y1, Y13
+	VPSRLD       $0x1f, Y1, Y1
+	VPADDD       32(DX), Y1, Y1
+	VPCMPGTD     Y1, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y1
+	VPMULDQ      (AX), Y2, Y12
+	VPSRLQ       $0x20, Y2, Y13
+	VPMULDQ      4(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y2
+	VPSRAVD      (BX), Y2, Y12
+	VPAND        (CX), Y2, Y13
+	VPSRLD       $0x1f, Y2, Y2
+	VPADDD       (DX), Y2, Y2
+	VPCMPGTD     Y2, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y2
+	VPMULDQ      32(AX), Y3, Y12
+	VPSRLQ       $0x20, Y3, Y13
+	VPMULDQ      36(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y3
+	VPSRAVD      32(BX), Y3, Y12
+	VPAND        32(CX), Y3, Y13
+	VPSRLD       $0x1f, Y3, Y3
+	VPADDD       32(DX), Y3, Y3
+	VPCMPGTD     Y3, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y3
+	VPMULDQ      (AX), Y4, Y12
+	VPSRLQ       $0x20, Y4, Y13
+	VPMULDQ      4(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y4
+	VPSRAVD      (BX), Y4, Y12
+	VPAND        (CX), Y4, Y13
+	VPSRLD       $0x1f, Y4, Y4
+	VPADDD       (DX), Y4, Y4
+	VPCMPGTD     Y4, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y4
+	VPMULDQ      32(AX), Y5, Y12
+	VPSRLQ       $0x20, Y5, Y13
+	VPMULDQ      36(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y5
+	VPSRAVD      32(BX), Y5, Y12
+	VPAND        32(CX), Y5, Y13
+	VPSRLD       $0x1f, Y5, Y5
+	VPADDD       32(DX), Y5, Y5
+	VPCMPGTD     Y5, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y5
+	VPMULDQ      (AX), Y6, Y12
+	VPSRLQ       $0x20, Y6, Y13
+	VPMULDQ      4(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y6
+	VPSRAVD      (BX), Y6, Y12
+	VPAND        (CX), Y6, Y13
+	VPSRLD       $0x1f, Y6, Y6
+	VPADDD       (DX), Y6, Y6
+	VPCMPGTD     Y6, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y6
+	VPMULDQ      32(AX), Y7, Y12
+	VPSRLQ       $0x20, Y7, Y13
+	VPMULDQ      36(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y7
+	VPSRAVD      32(BX), Y7, Y12
+	VPAND        32(CX), Y7, Y13
+	VPSRLD       $0x1f, Y7, Y7
+	VPADDD       32(DX), Y7, Y7
+	VPCMPGTD     Y7, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y7
+	VPMULDQ      (AX), Y8, Y12
+	VPSRLQ       $0x20, Y8, Y13
+	VPMULDQ      4(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y8
+	VPSRAVD      (BX), Y8, Y12
+	VPAND        (CX), Y8, Y13
+	VPSRLD       $0x1f, Y8, Y8
+	VPADDD       (DX), Y8, Y8
+	VPCMPGTD     Y8, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y8
+	VPMULDQ      32(AX), Y9, Y12
+	VPSRLQ       $0x20, Y9, Y13
+	VPMULDQ      36(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y9
+	VPSRAVD      32(BX), Y9, Y12
+	VPAND        32(CX), Y9, Y13
+	VPSRLD       $0x1f, Y9, Y9
+	VPADDD       32(DX), Y9, Y9
+	VPCMPGTD     Y9, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y9
+	VPMULDQ      (AX), Y10, Y12
+	VPSRLQ       $0x20, Y10, Y13
+	VPMULDQ      4(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y10
+	VPSRAVD      (BX), Y10, Y12
+	VPAND        (CX), Y10, Y13
+	VPSRLD       $0x1f, Y10, Y10
+	VPADDD       (DX), Y10, Y10
+	VPCMPGTD     Y10, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y10
+	VPMULDQ      32(AX), Y11, Y12
+	VPSRLQ       $0x20, Y11, Y13
+	VPMULDQ      36(AX), Y13, Y13
+	VPADDQ       Y14, Y12, Y12
+	VPADDQ       Y14, Y13, Y13
+	VPSRLQ       $0x1f, Y12, Y12
+	VPSLLQ       $0x01, Y13, Y13
+	VPBLENDD     $0xaa, Y13, Y12, Y11
+	VPSRAVD      32(BX), Y11, Y12
+	VPAND        32(CX), Y11, Y13
+	VPSRLD       $0x1f, Y11, Y11
+	VPADDD       32(DX), Y11, Y11
+	VPCMPGTD     Y11, Y13, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPADDD       192(R10), Y12, Y12
+	VPMAXSD      256(R10), Y12, Y12
+	VPMINSD      320(R10), Y12, Y11
+	MOVQ         args+0(FP), R12
+	MOVQ         48(R12), R12
+	VPACKSSDW    Y1, Y0, Y12
+	VPERMQ       $0xd8, Y12, Y12
+	VEXTRACTI128 $0x01, Y12, X13
+	VPACKUSWB    X13, X12, X12
+	VMOVDQU      X12, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y3, Y2, Y12
+	VPERMQ       $0xd8, Y12, Y12
+	VEXTRACTI128 $0x01, Y12, X13
+	VPACKUSWB    X13, X12, X12
+	VMOVDQU      X12, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y5, Y4, Y12
+	VPERMQ       $0xd8, Y12, Y12
+	VEXTRACTI128 $0x01, Y12, X13
+	VPACKUSWB    X13, X12, X12
+	VMOVDQU      X12, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y7, Y6, Y12
+	VPERMQ       $0xd8, Y12, Y12
+	VEXTRACTI128 $0x01, Y12, X13
+	VPACKUSWB    X13, X12, X12
+	VMOVDQU      X12, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y9, Y8, Y12
+	VPERMQ       $0xd8, Y12, Y12
+	VEXTRACTI128 $0x01, Y12, X13
+	VPACKUSWB    X13, X12, X12
+	VMOVDQU      X12, (R13)
+	ADDQ         R12, R13
+	VPACKSSDW    Y11, Y10, Y12
+	VPERMQ       $0xd8, Y12, Y12
+	VEXTRACTI128 $0x01, Y12, X13
+	VPACKUSWB    X13, X12, X12
+	VMOVDQU      X12, (R13)
+	ADDQ         R12, R13
+	DECQ         SI
+	JNZ          qgemmAVX2_6x16_block
+
+qgemmAVX2_6x16_ret:
+	VZEROUPPER
+	RET
+
+// func qdwAVX2(args *byte)
+// Requires: AVX, AVX2
+TEXT ·qdwAVX2(SB), NOSPLIT, $0-8
+	MOVQ    args+0(FP), AX
+	VMOVDQU 512(AX), Y0
+	VMOVDQU 448(AX), Y1
+	MOVQ    (AX), CX
+	MOVQ    CX, 576(AX)
+	MOVQ    24(AX), CX
+	MOVQ    CX, 584(AX)
+	MOVQ    96(AX), CX
+	MOVQ    CX, 592(AX)
+
+qdwAVX2_pixel:
+	XORQ CX, CX
+	MOVQ 80(AX), DX
+
+qdwAVX2_vec:
+	MOVQ    16(AX), BX
+	VMOVDQU (BX)(CX*4), Y2
+	MOVQ    576(AX), BX
+	ADDQ    CX, BX
+	MOVQ    8(AX), SI
+	LEAQ    (SI)(CX*4), SI
+	MOVQ    32(AX), DI
+	MOVQ    48(AX), R8
+	MOVQ    64(AX), R9
+
+qdwAVX2_kh:
+	MOVQ 72(AX), R10
+
+qdwAVX2_kw:
+	VPMOVZXBD (BX), Y3
+	VPSUBD    Y0, Y3, Y3
+	VPMADDWD  (SI), Y3, Y3
+	VPADDD    Y3, Y2, Y2
+	ADDQ      DI, BX
+	ADDQ      R8, SI
+	DECQ      R10
+	JNZ       qdwAVX2_kw
+	ADDQ      40(AX), BX
+	ADDQ      56(AX), SI
+	DECQ      R9
+	JNZ       qdwAVX2_kh
+	TESTQ     $0x00000002, 160(AX)
+	JZ        qdwAVX2_nolshift
+	MOVQ      128(AX), BX
+	VPSLLVD   (BX)(CX*4), Y2, Y2
+
+qdwAVX2_nolshift:
+	MOVQ      120(AX), BX
+	MOVQ      136(AX), SI
+	MOVQ      144(AX), DI
+	MOVQ      152(AX), R8
+	VPMULDQ   (BX)(CX*4), Y2, Y3
+	VPSRLQ    $0x20, Y2, Y4
+	VPMULDQ   4(BX)(CX*4), Y4, Y4
+	VPADDQ    Y1, Y3, Y3
+	VPADDQ    Y1, Y4, Y4
+	VPSRLQ    $0x1f, Y3, Y3
+	VPSLLQ    $0x01, Y4, Y4
+	VPBLENDD  $0xaa, Y4, Y3, Y2
+	VPSRAVD   (SI)(CX*4), Y2, Y3
+	VPAND     (DI)(CX*4), Y2, Y4
+	VPSRLD    $0x1f, Y2, Y2
+	VPADDD    (R8)(CX*4), Y2, Y2
+	VPCMPGTD  Y2, Y4, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPADDD    192(AX), Y3, Y3
+	VPMAXSD   256(AX), Y3, Y3
+	VPMINSD   320(AX), Y3, Y2
+	VPACKUSDW Y2, Y2, Y2
+	VPERMQ    $0x08, Y2, Y2
+	VPACKUSWB X2, X2, X2
+	MOVQ      584(AX), BX
+	VMOVQ     X2, (BX)(CX*1)
+	ADDQ      $0x00000008, CX
+	DECQ      DX
+	JNZ       qdwAVX2_vec
+	MOVQ      576(AX), CX
+	ADDQ      104(AX), CX
+	MOVQ      CX, 576(AX)
+	MOVQ      584(AX), CX
+	ADDQ      112(AX), CX
+	MOVQ      CX, 584(AX)
+	MOVQ      592(AX), CX
+	DECQ      CX
+	MOVQ      CX, 592(AX)
+	JNZ       qdwAVX2_pixel
+	VZEROUPPER
+	RET
+
+// func peakQAVX2(args *byte)
+// Requires: AVX, AVX2
+TEXT ·peakQAVX2(SB), NOSPLIT, $0-8
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+	VPXOR Y12, Y12, Y12
+	VPXOR Y13, Y13, Y13
+	MOVQ  args+0(FP), R12
+	MOVQ  (R12), R12
+	TESTQ R12, R12
+	JZ    peakQAVX2_done
+
+peakQAVX2_loop:
+	VPMADDWD Y12, Y13, Y6
+	VPADDD   Y6, Y0, Y0
+	VPMADDWD Y12, Y13, Y7
+	VPADDD   Y7, Y1, Y1
+	VPMADDWD Y12, Y13, Y8
+	VPADDD   Y8, Y2, Y2
+	VPMADDWD Y12, Y13, Y9
+	VPADDD   Y9, Y3, Y3
+	VPMADDWD Y12, Y13, Y10
+	VPADDD   Y10, Y4, Y4
+	VPMADDWD Y12, Y13, Y11
+	VPADDD   Y11, Y5, Y5
+	DECQ     R12
+	JNZ      peakQAVX2_loop
+
+peakQAVX2_done:
+	VZEROUPPER
+	RET

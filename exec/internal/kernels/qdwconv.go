@@ -67,7 +67,7 @@ func QDepthwise(ks *Set, ws *Workspace, s *DWShape, in []uint8, inStride int, zI
 		return
 	}
 	dkCheckView("depthwise output", o, oy1*s.OutW, cm, outStride)
-	if t := ks.int8(); t != nil && t.dw.ok() && w.padded != nil && bias != nil {
+	if t := ks.int8(); t != nil && t.dw.ok() && w.padded != nil && bias != nil && s.C%t.dwMult == 0 {
 		t.qdepthwise(workspace(ws), s, in, inStride, zIn, w, bias, out, o, outStride, oy0, oy1)
 		return
 	}

@@ -48,9 +48,10 @@ func (t *q8Table) qdepthwise(ws *Workspace, s *DWShape, in []uint8, inStride int
 	}
 	a.cs = inStride
 	a.wstep = 4 * c
-	a.nvec, a.tail = c/16, 0
-	if c%16 != 0 {
-		a.tail, a.kmask = 1, 1<<(c%16)-1
+	l := t.dwLane
+	a.nvec, a.tail = c/l, 0
+	if c%l != 0 {
+		a.tail, a.kmask = 1, 1<<(c%l)-1
 	}
 	a.flags = 0
 	if out.anyLShift {

@@ -25,58 +25,126 @@ import (
 // compute it. Every kernel set gives identical bytes: integer arithmetic is
 // exact, and the requantization is the same function everywhere.
 
-// PackedQB is a K x N matrix of int8 weights packed for the int8 GEMM:
-// panels of 16 columns, each holding per k quad (4 consecutive k) the four
-// weights of every column (64 bytes, one AVX-512 vector: the operand layout
-// of vpdpbusd), K padded with zeros to a multiple of 4 and N to whole
-// panels. The generic kernel reads the same layout.
+// qLayout is how a set's int8 GEMM wants its weights.
+type qLayout uint8
+
+const (
+	// qPair16: int16 pairs of w - zw, per k pair 16 columns x 2 weights
+	// (64 bytes, two AVX2 vectors: the operand layout of vpmaddwd). The
+	// weight zero point is inside the weights: no row corrections.
+	qPair16 qLayout = iota
+	// qQuad8: the s8 weights themselves, per k quad 16 columns x 4 weights
+	// (64 bytes, one AVX-512 vector: the operand layout of vpdpbusd). A
+	// weight zero point needs row corrections (RowFactor).
+	qQuad8
+)
+
+// PackedQB is a K x N matrix of int8 weights packed for one set's int8
+// GEMM: panels of 16 columns, K padded with zeros (to a multiple of 4 in
+// A's bytes) and N to whole panels, in the set's layout (qLayout). It also
+// knows how the weights' zero point is handled, so the caller folds the
+// zero points with FoldBias and asks RowFactor whether row corrections are
+// needed.
 type PackedQB struct {
 	K, N   int
-	kq     int // K rounded up to 4, over 4
+	layout qLayout
+	kg     int // k groups per panel: quads (qQuad8) or pairs (qPair16)
 	panels int
-	data   []int8
+	zw     int32
+	q8     []int8  // qQuad8
+	p16    []int16 // qPair16
+	colSum []int32 // per column: sum over k of the stored weights
 }
 
 // PackQB packs w, a row-major K x N int8 matrix with leading dimension
-// ldw >= n.
-func PackQB(k, n int, w []int8, ldw int) *PackedQB {
+// ldw >= n and zero point zw (as int8 values: a uint8 model's weights and
+// zero point minus 128), for the int8 GEMM of ks.
+func PackQB(ks *Set, k, n int, w []int8, zw int32, ldw int) *PackedQB {
 	if k < 0 || n < 0 || ldw < n {
 		panic(fmt.Sprintf("kernels.PackQB: bad shape k=%d n=%d ldw=%d", k, n, ldw))
 	}
 	if k > 0 && n > 0 && len(w) < (k-1)*ldw+n {
 		panic(fmt.Sprintf("kernels.PackQB: len(w)=%d < %d", len(w), (k-1)*ldw+n))
 	}
-	p := &PackedQB{K: k, N: n, kq: (k + 3) / 4, panels: (n + panelW - 1) / panelW}
-	p.data = alignedBytes(p.panels * p.kq * 64)
+	if zw < -128 || zw > 127 {
+		panic(fmt.Sprintf("kernels.PackQB: weight zero point %d outside [-128, 127]", zw))
+	}
+	p := &PackedQB{K: k, N: n, panels: (n + panelW - 1) / panelW, zw: zw, colSum: make([]int32, n)}
+	kp := (k + 3) / 4 * 4
+	if t := ks.int8(); t != nil && t.layout == qQuad8 {
+		p.layout, p.kg = qQuad8, kp/4
+		p.q8 = alignedBytes(p.panels * p.kg * 64)
+	} else {
+		p.layout, p.kg = qPair16, kp/2
+		p.p16 = make([]int16, p.panels*p.kg*32)
+	}
 	for kk := range k {
 		for j := range n {
-			p.data[p.index(kk, j)] = w[kk*ldw+j]
+			v := int32(w[kk*ldw+j])
+			if p.layout == qPair16 {
+				v -= zw
+				p.p16[p.index(kk, j)] = int16(v)
+			} else {
+				p.q8[p.index(kk, j)] = int8(v)
+			}
+			p.colSum[j] += v
 		}
 	}
 	return p
 }
 
-// index is where weight (k, j) lies in the packed data.
+// index is where weight (k, j) lies in the packed data (elements).
 func (p *PackedQB) index(k, j int) int {
-	return (j/panelW*p.kq+k/4)*64 + (j%panelW)*4 + k%4
+	if p.layout == qPair16 {
+		return (j/panelW*p.kg+k/2)*32 + (j%panelW)*2 + k%2
+	}
+	return (j/panelW*p.kg+k/4)*64 + (j%panelW)*4 + k%4
+}
+
+// weight returns the stored weight (k, j).
+func (p *PackedQB) weight(k, j int) int32 {
+	if p.layout == qPair16 {
+		return int32(p.p16[p.index(k, j)])
+	}
+	return int32(p.q8[p.index(k, j)])
 }
 
 // KPadded is K rounded up to 4: the bytes of each A row the kernels read.
-func (p *PackedQB) KPadded() int { return 4 * p.kq }
+func (p *PackedQB) KPadded() int { return (p.K + 3) / 4 * 4 }
 
 // Bytes returns the size of the packed data.
-func (p *PackedQB) Bytes() int { return len(p.data) }
+func (p *PackedQB) Bytes() int { return len(p.q8) + 2*len(p.p16) }
 
-// ColumnSums returns sum_k B[k][j] for every column (the zero-point terms of
-// QFoldZeroPoints need them).
-func (p *PackedQB) ColumnSums() []int32 {
-	s := make([]int32, p.N)
-	for j := range p.N {
-		for kk := range p.K {
-			s[j] += int32(p.data[p.index(kk, j)])
-		}
+// FoldBias returns the GEMM bias (per column, padded to whole panels) of a
+// layer whose activations have zero point za, with both zero points folded
+// in: sum_k (a-za)(w-zw) + bias = sum_k a*s + [bias - za*sum_k s + K*za*zs]
+// + [-zs*sum_k a], where s is the stored weight (w - zw, or w) and zs its
+// zero point (0, or zw); the last term is the row correction (RowFactor).
+// bias may be nil.
+func (p *PackedQB) FoldBias(bias []int32, za int32) []int32 {
+	zs := int32(0)
+	if p.layout == qQuad8 {
+		zs = p.zw
 	}
-	return s
+	out := make([]int32, p.panels*panelW)
+	for j := range p.N {
+		var b int32
+		if bias != nil {
+			b = bias[j]
+		}
+		out[j] = b - za*p.colSum[j] + int32(p.K)*za*zs
+	}
+	return out
+}
+
+// RowFactor is the factor of the row corrections the layer needs (QRowSums
+// with it gives QGemm's rowCorr), or 0 when it needs none: the weights'
+// zero point when the layout keeps it out of the stored weights.
+func (p *PackedQB) RowFactor() int32 {
+	if p.layout == qQuad8 {
+		return -p.zw
+	}
+	return 0
 }
 
 // alignedBytes returns n zeroed bytes starting on a 64-byte boundary.
@@ -223,28 +291,38 @@ func QGemm(ks *Set, ws *Workspace, m int, a []uint8, lda int, b *PackedQB, n0, n
 	case rowCorr != nil && len(rowCorr) < m:
 		panic(fmt.Sprintf("kernels.QGemm: %d row corrections for %d rows", len(rowCorr), m))
 	}
-	if t := ks.int8(); t != nil && t.gemm != nil {
-		t.gemm.qgemm(workspace(ws), m, a, lda, b, n0, n1, bias, rowCorr, out, c, ldc)
+	if t := ks.int8(); t != nil && t.gemm != nil && t.layout == b.layout {
+		if t.gemm.pack.ok() {
+			t.gemm.qgemmPacked(workspace(ws), m, a, lda, b, n0, n1, bias, rowCorr, out, c, ldc)
+		} else {
+			t.gemm.qgemm(workspace(ws), m, a, lda, b, n0, n1, bias, rowCorr, out, c, ldc)
+		}
 		return
 	}
 	qgemmGeneric(m, a, lda, b, n0, n1, bias, rowCorr, out, c, ldc)
 }
 
-// qgemmGeneric is the portable int8 GEMM: one row and column at a time.
+// qgemmGeneric is the portable int8 GEMM: one column and row at a time,
+// over either layout.
 func qgemmGeneric(m int, a []uint8, lda int, b *PackedQB, n0, n1 int, bias, rowCorr []int32, out *QOut, c []uint8, ldc int) {
-	kp := b.KPadded()
 	for j := n0; j < n1; j++ {
-		panel := b.data[j/panelW*b.kq*64+(j%panelW)*4:]
+		base, step, group := b.index(0, j), 32, 2
+		if b.layout == qQuad8 {
+			step, group = 64, 4
+		}
 		for i := range m {
-			row := a[i*lda : i*lda+kp]
+			row := a[i*lda : i*lda+b.K]
 			acc := bias[j]
 			if rowCorr != nil {
 				acc += rowCorr[i]
 			}
-			for q := range b.kq {
-				w := panel[q*64 : q*64+4]
-				x := row[4*q : 4*q+4]
-				acc += int32(x[0])*int32(w[0]) + int32(x[1])*int32(w[1]) + int32(x[2])*int32(w[2]) + int32(x[3])*int32(w[3])
+			for kk, x := range row {
+				off := base + kk/group*step + kk%group
+				if b.layout == qQuad8 {
+					acc += int32(x) * int32(b.q8[off])
+				} else {
+					acc += int32(x) * int32(b.p16[off])
+				}
 			}
 			c[i*ldc+j] = out.store(acc, j)
 		}
@@ -261,21 +339,4 @@ func QRowSums(m int, a []uint8, lda, k int, factor int32, out []int32) {
 		}
 		out[i] = factor * s
 	}
-}
-
-// QFoldZeroPoints returns the bias of an int8 GEMM layer with the
-// activations' zero point za and the weights' zw folded in, padded to
-// whole panels: bias[j] - za*colSum[j] + k*za*zw. The remaining term,
-// -zw*sum_k A[i][k] per row, is the row correction (QRowSums with factor
-// -zw), needed only when zw is not 0.
-func QFoldZeroPoints(bias []int32, colSum []int32, k int, za, zw int32) []int32 {
-	out := make([]int32, (len(colSum)+panelW-1)/panelW*panelW)
-	for j := range colSum {
-		var b int32
-		if bias != nil {
-			b = bias[j]
-		}
-		out[j] = b - za*colSum[j] + int32(k)*za*zw
-	}
-	return out
 }

@@ -7,9 +7,12 @@ import "unsafe"
 
 // q8Table is a set's int8 kernels.
 type q8Table struct {
-	gemm *qgemmTable
-	dw   Kernel     // depthwise, any window, one pixel at a time
-	peak *peakTable // int8 multiply-accumulate peak: MACs (not FLOPs) per iteration
+	layout qLayout // how the GEMM wants its weights
+	gemm   *qgemmTable
+	dw     Kernel     // depthwise, any window, one pixel at a time
+	dwLane int        // channels per vector of the depthwise kernel
+	dwMult int        // channel counts the depthwise kernel needs a multiple of (1: any, with a masked tail)
+	peak   *peakTable // int8 multiply-accumulate peak: MACs (not FLOPs) per iteration
 }
 
 // qgemmTable is a set's int8 GEMM micro-kernels: kern[np-1][mr] computes
@@ -18,6 +21,10 @@ type qgemmTable struct {
 	mr      int // rows of the main kernel
 	pairMax int // the two-panel kernels serve blocks of up to pairMax rows
 	kern    [2][maxMR + 1]Kernel
+	// pack, when set, widens each chunk of A rows to int16 (qPair16) before
+	// the micro-kernels run over it; the kernels then have no masked
+	// stores, and a partial last panel goes through a scratch.
+	pack Kernel
 }
 
 // Flag bits of the int8 GEMM kernels (keep in sync with _asm/int8).
@@ -70,10 +77,10 @@ func (t *qgemmTable) qgemm(ws *Workspace, m int, a []uint8, lda int, b *PackedQB
 		r.round[i] = 1 << 30
 	}
 	r.lda, r.ldc = lda, ldc
-	r.bstride = b.kq * 64
-	r.kq = b.kq
+	r.bstride = b.kg * 64
+	r.kq = b.kg
 	aBase := unsafe.Pointer(&a[0])
-	bBase := unsafe.Pointer(&b.data[0])
+	bBase := unsafe.Pointer(&b.q8[0])
 	cBase := unsafe.Pointer(&c[0])
 	var flags uint
 	if rowCorr != nil {

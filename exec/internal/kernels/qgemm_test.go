@@ -103,21 +103,38 @@ func (c qCase) String() string {
 // qData holds a case's operands and TFLite's result, computed literally:
 // acc = bias + sum_k (a-za)(w-zw), out = clamp(MBQM(acc) + zo).
 type qData struct {
-	a      []uint8
-	w      []int8
-	bias   []int32
-	mult   []int32
-	shift  []int
-	want   []uint8 // m x n, dense
+	c     qCase
+	a     []uint8
+	w     []int8
+	bias  []int32
+	mult  []int32
+	shift []int
+	want  []uint8 // m x n, dense
+	out   *QOut
+}
+
+// qPacked is a case's weights packed for one set, with the zero points
+// folded as the layout needs.
+type qPacked struct {
 	b      *PackedQB
-	out    *QOut
-	fbias  []int32 // the folded bias
+	fbias  []int32
 	rowCor []int32
+}
+
+func (d *qData) pack(ks *Set) *qPacked {
+	c := d.c
+	p := &qPacked{b: PackQB(ks, c.k, c.n, d.w, c.zw, c.n)}
+	p.fbias = p.b.FoldBias(d.bias, c.za)
+	if f := p.b.RowFactor(); f != 0 {
+		p.rowCor = make([]int32, c.m)
+		QRowSums(c.m, d.a, c.lda, c.k, f, p.rowCor)
+	}
+	return p
 }
 
 func newQData(t *testing.T, rng *rand.Rand, c qCase, extreme bool) *qData {
 	t.Helper()
-	d := &qData{}
+	d := &qData{c: c}
 	kp := (c.k + 3) / 4 * 4
 	d.a = make([]uint8, max((c.m-1)*c.lda+kp, 0))
 	for i := range d.a {
@@ -165,15 +182,9 @@ func newQData(t *testing.T, rng *rand.Rand, c qCase, extreme bool) *qData {
 			d.want[i*c.n+j] = uint8(min(max(v, c.lo), c.hi))
 		}
 	}
-	d.b = PackQB(c.k, c.n, d.w, c.n)
 	var err error
 	if d.out, err = NewQOut(c.n, d.mult, d.shift, c.zo, c.lo, c.hi); err != nil {
 		t.Fatal(err)
-	}
-	d.fbias = QFoldZeroPoints(d.bias, d.b.ColumnSums(), c.k, c.za, c.zw)
-	if c.zw != 0 {
-		d.rowCor = make([]int32, c.m)
-		QRowSums(c.m, d.a, c.lda, c.k, -c.zw, d.rowCor)
 	}
 	return d
 }
@@ -192,7 +203,8 @@ func runQCase(t *testing.T, ks *Set, c qCase, d *qData) {
 		buf[i] = guard
 	}
 	out := buf[guardLen : guardLen+clen]
-	QGemm(ks, nil, c.m, d.a, c.lda, d.b, c.n0, c.n1, d.fbias, d.rowCor, d.out, out, c.ldc)
+	p := d.pack(ks)
+	QGemm(ks, nil, c.m, d.a, c.lda, p.b, c.n0, c.n1, p.fbias, p.rowCor, d.out, out, c.ldc)
 	for i := range guardLen {
 		if buf[i] != guard || buf[guardLen+clen+i] != guard {
 			t.Fatalf("%v %v: guard overwritten", ks, c)
@@ -291,8 +303,9 @@ func TestQGemmSplits(t *testing.T) {
 			c.lda, c.ldc, c.n0, c.n1 = (c.k+3)/4*4, c.n, 0, c.n
 			c.za, c.zw, c.perCh, c.bias, c.lo, c.hi, c.zo, c.shiftMin, c.shiftMax = 3, 5, true, true, 0, 255, 7, -15, 0
 			d := newQData(t, rng, c, false)
+			p := d.pack(ks)
 			whole := make([]uint8, c.m*c.n)
-			QGemm(ks, nil, c.m, d.a, c.lda, d.b, 0, c.n, d.fbias, d.rowCor, d.out, whole, c.n)
+			QGemm(ks, nil, c.m, d.a, c.lda, p.b, 0, c.n, p.fbias, p.rowCor, d.out, whole, c.n)
 			panels := (c.n + 15) / 16
 			for trial := range 5 {
 				parts := make([]uint8, c.m*c.n)
@@ -302,7 +315,11 @@ func TestQGemmSplits(t *testing.T) {
 					i0, i1 := rows[ri], rows[ri+1]
 					for ci := 0; ci+1 < len(cols); ci++ {
 						n0, n1 := cols[ci]*16, min(cols[ci+1]*16, c.n)
-						QGemm(ks, nil, i1-i0, d.a[i0*c.lda:], c.lda, d.b, n0, n1, d.fbias, d.rowCor[i0:], d.out, parts[i0*c.n:], c.n)
+						var rc []int32
+						if p.rowCor != nil {
+							rc = p.rowCor[i0:]
+						}
+						QGemm(ks, nil, i1-i0, d.a[i0*c.lda:], c.lda, p.b, n0, n1, p.fbias, rc, d.out, parts[i0*c.n:], c.n)
 					}
 				}
 				for i := range whole {
@@ -322,8 +339,9 @@ func TestQGemmNoAllocs(t *testing.T) {
 	out := make([]uint8, c.m*c.n)
 	ws := new(Workspace)
 	for _, ks := range Available() {
+		p := d.pack(ks)
 		if n := testing.AllocsPerRun(20, func() {
-			QGemm(ks, ws, c.m, d.a, c.lda, d.b, 0, c.n, d.fbias, d.rowCor, d.out, out, c.n)
+			QGemm(ks, ws, c.m, d.a, c.lda, p.b, 0, c.n, p.fbias, p.rowCor, d.out, out, c.n)
 		}); n != 0 {
 			t.Errorf("%v: %v allocations per QGemm", ks, n)
 		}
@@ -350,12 +368,12 @@ func BenchmarkQGemm(b *testing.B) {
 				for i := range w {
 					w[i] = int8(rng.IntN(256) - 128)
 				}
-				p := PackQB(sh.k, sh.n, w, sh.n)
+				p := PackQB(ks, sh.k, sh.n, w, 0, sh.n)
 				out, err := NewQOut(sh.n, []int32{1 << 30}, []int{-12}, 3, 3, 255)
 				if err != nil {
 					b.Fatal(err)
 				}
-				bias := QFoldZeroPoints(nil, p.ColumnSums(), sh.k, 3, 0)
+				bias := p.FoldBias(nil, 3)
 				c := make([]uint8, sh.m*sh.n)
 				ws := new(Workspace)
 				for b.Loop() {

@@ -92,6 +92,9 @@ func (s *Set) each(f func(k *Kernel)) {
 	if t := s.q8; t != nil && t.peak != nil {
 		f(&t.peak.k)
 	}
+	if t := s.q8; t != nil && t.gemm != nil && t.gemm.pack.ok() {
+		f(&t.gemm.pack)
+	}
 	if t := s.q8; t != nil && t.gemm != nil {
 		for np := range t.gemm.kern {
 			for mr := range t.gemm.kern[np] {
@@ -113,12 +116,15 @@ func (s *Set) int8() *q8Table {
 }
 
 // Int8Kernels names what runs the set's int8 layers: "vnni" for the AVX-512
-// VNNI kernels, or "generic".
+// VNNI kernels, "avx2" for the AVX2 ones (int16 pairs), or "generic".
 func (s *Set) Int8Kernels() string {
-	if s.int8() != nil {
+	switch t := s.int8(); {
+	case t == nil:
+		return "generic"
+	case t.layout == qQuad8:
 		return "vnni"
 	}
-	return "generic"
+	return "avx2"
 }
 
 // Bind returns a copy of the set, named name+"-"+suffix, whose entry points
@@ -217,7 +223,10 @@ type Workspace struct {
 	pool  poolArgs
 	q8    qgemmArgs
 	qdw   qdwArgs
-	ready bool // the records' constants are set
+	qpack qpackArgs
+	qa    []int16 // widened A (AVX2 int8 GEMM)
+	qc    []uint8 // a partial panel's output (AVX2 int8 GEMM)
+	ready bool    // the records' constants are set
 }
 
 // init sets the records' constant vectors once.

@@ -34,7 +34,19 @@ func avx2Set() *Set {
 	}}
 	s.pool = avx2Pool()
 	s.peak = &peakTable{Kernel{"peakAVX2", peakAVX2}, 12 * 8 * 2}
+	s.q8, s.q8native = avx2Int8(), s.native
 	return s
+}
+
+// avx2Int8 is the AVX2 int8 table (int16 pairs), also the AVX-512 set's on
+// machines without VNNI.
+func avx2Int8() *q8Table {
+	q := &qgemmTable{mr: 6, pairMax: 0, pack: Kernel{"qpackAVX2", qpackAVX2}}
+	for mr, f := range []func(*byte){nil, qgemmAVX2_1x16, qgemmAVX2_2x16, qgemmAVX2_3x16, qgemmAVX2_4x16, qgemmAVX2_5x16, qgemmAVX2_6x16} {
+		q.kern[0][mr] = kernel(f, "qgemmAVX2_%dx16", mr)
+	}
+	return &q8Table{layout: qPair16, gemm: q, dw: Kernel{"qdwAVX2", qdwAVX2}, dwLane: 8, dwMult: 8,
+		peak: &peakTable{Kernel{"peakQAVX2", peakQAVX2}, 6 * 16}}
 }
 
 func avx512Set() *Set {
@@ -70,10 +82,14 @@ func avx512Set() *Set {
 		qgemmVNNI_7x32, qgemmVNNI_8x32, qgemmVNNI_9x32, qgemmVNNI_10x32, qgemmVNNI_11x32, qgemmVNNI_12x32} {
 		q.kern[1][mr] = kernel(f, "qgemmVNNI_%dx32", mr)
 	}
-	s.q8 = &q8Table{gemm: q, dw: Kernel{"qdwAVX512", qdwAVX512}, peak: &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}}
-	// The int8 kernels need VNNI (vpdpbusd) and BW (byte and word lanes);
-	// AVX-512 machines without them run the generic int8 kernels.
-	s.q8native = s.native && cpu.X86.HasAVX512VNNI && cpu.X86.HasAVX512BW
+	s.q8 = &q8Table{layout: qQuad8, gemm: q, dw: Kernel{"qdwAVX512", qdwAVX512}, dwLane: 16, dwMult: 1,
+		peak: &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}}
+	s.q8native = s.native
+	// The VNNI int8 kernels need VNNI (vpdpbusd) and BW (byte and word
+	// lanes); AVX-512 machines without them run the AVX2 int8 kernels.
+	if s.native && !(cpu.X86.HasAVX512VNNI && cpu.X86.HasAVX512BW) {
+		s.q8 = avx2Int8()
+	}
 	s.features = append(s.features, "AVX512BW", "AVX512VNNI")
 	return s
 }

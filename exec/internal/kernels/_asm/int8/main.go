@@ -1,7 +1,8 @@
 // Command int8 generates mnet's int8 kernels (u8 activations, s8 weights,
 // int32 accumulation, TFLite's integer requantization to u8) as Go assembly
-// (avo): the AVX-512 VNNI GEMM micro-kernels, built on vpdpbusd, and the
-// AVX-512 depthwise kernel (qdw.go).
+// (avo): the AVX-512 VNNI GEMM micro-kernels, built on vpdpbusd, the
+// AVX-512 depthwise kernel (qdw.go), and the AVX2 GEMM and depthwise
+// kernels on int16 pairs (avx2.go).
 //
 // Usage (from exec/internal/kernels, see qgemm.go):
 //
@@ -80,6 +81,12 @@ func main() {
 	}
 	dwPixelKernel(ctx)
 	peakKernel(ctx, 24)
+	packKernel(ctx)
+	for mr := 1; mr <= 6; mr++ {
+		gemmAVX2Kernel(ctx, mr)
+	}
+	dwAVX2Kernel(ctx)
+	peakAVX2Kernel(ctx, 6)
 	f, err := ctx.Result()
 	if err != nil {
 		log.Fatal(err)
