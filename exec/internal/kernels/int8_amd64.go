@@ -178,3 +178,43 @@ func qdwAVX2(args *byte)
 //
 //go:noescape
 func peakQAVX2(args *byte)
+
+// qdwBlock3x3S1VNNI computes a.n blocks of 8 output pixels of a 3x3 stride-1 int8 depthwise convolution (VNNI, 16 channels per vector).
+//
+//go:noescape
+func qdwBlock3x3S1VNNI(args *byte)
+
+// qdwBlock3x3S2VNNI computes a.n blocks of 8 output pixels of a 3x3 stride-2 int8 depthwise convolution (VNNI, 16 channels per vector).
+//
+//go:noescape
+func qdwBlock3x3S2VNNI(args *byte)
+
+// qdwBlock5x5S1VNNI computes a.n blocks of 8 output pixels of a 5x5 stride-1 int8 depthwise convolution (VNNI, 16 channels per vector).
+//
+//go:noescape
+func qdwBlock5x5S1VNNI(args *byte)
+
+// qdwBlock5x5S2VNNI computes a.n blocks of 8 output pixels of a 5x5 stride-2 int8 depthwise convolution (VNNI, 16 channels per vector).
+//
+//go:noescape
+func qdwBlock5x5S2VNNI(args *byte)
+
+// qdwBlock3x3S1AVX2 computes a.n blocks of 4 output pixels of a 3x3 stride-1 int8 depthwise convolution (AVX2, 8 channels per vector).
+//
+//go:noescape
+func qdwBlock3x3S1AVX2(args *byte)
+
+// qdwBlock3x3S2AVX2 computes a.n blocks of 4 output pixels of a 3x3 stride-2 int8 depthwise convolution (AVX2, 8 channels per vector).
+//
+//go:noescape
+func qdwBlock3x3S2AVX2(args *byte)
+
+// qdwBlock5x5S1AVX2 computes a.n blocks of 4 output pixels of a 5x5 stride-1 int8 depthwise convolution (AVX2, 8 channels per vector).
+//
+//go:noescape
+func qdwBlock5x5S1AVX2(args *byte)
+
+// qdwBlock5x5S2AVX2 computes a.n blocks of 4 output pixels of a 5x5 stride-2 int8 depthwise convolution (AVX2, 8 channels per vector).
+//
+//go:noescape
+func qdwBlock5x5S2AVX2(args *byte)

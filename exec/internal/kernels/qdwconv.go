@@ -9,6 +9,7 @@ type PackedQDW struct {
 	kh, kw, c, mult int
 	w               []int32
 	padded          []int32 // Mult 1: w's values with zero high halves (the vector kernel's vpmaddwd operand), 16 more at the end
+	rowSum          []int32 // Mult 1: per kernel row and channel, the sum of the row's weights
 }
 
 // PackQDW packs weights (already minus their zero point, laid out
@@ -30,6 +31,14 @@ func PackQDW(s DWShape, w []int32) *PackedQDW {
 		p.padded = make([]int32, len(w)+16)
 		for i, v := range w {
 			p.padded[i] = v & 0xffff
+		}
+		p.rowSum = make([]int32, s.KH*s.C)
+		for kh := range s.KH {
+			for kw := range s.KW {
+				for c := range s.C {
+					p.rowSum[kh*s.C+c] += w[(kh*s.KW+kw)*s.C+c]
+				}
+			}
 		}
 	}
 	return p

@@ -25,8 +25,10 @@ type qdwArgs struct {
 	ones             [16]int32
 	round            [8]int64
 	zx               [16]int32
-	curIn, curOut    uintptr // scratch
-	count            int     // scratch
+	curIn, curOut    uintptr        // scratch
+	count            int            // scratch
+	ocs              int            // block kernels: output step between a block's pixels
+	biasI            unsafe.Pointer // block kernels: bias - zx * sum of the rows' weights
 }
 
 // qdepthwise runs a Mult-1 int8 depthwise convolution on the set's pixel
@@ -71,12 +73,51 @@ func (t *q8Table) qdepthwise(ws *Workspace, s *DWShape, in []uint8, inStride int
 		a.wrsAdj = (s.KW - a.nkw) * 4 * c
 		t.dw.call(ap)
 	}
+	blk := t.dwBlockFor(s)
+	if blk != nil {
+		if len(ws.qbias) < c {
+			ws.qbias = make([]int32, c+16)
+		}
+		a.ocs = outStride
+		a.biasI = unsafe.Pointer(&ws.qbias[0])
+	}
+	block := func(oy, ox, n, kh0, kh1 int) {
+		iy, ix := oy*s.SH-s.PadTop+kh0, ox*s.SW-s.PadLeft
+		a.in = unsafe.Pointer(&in[(iy*s.InW+ix)*inStride])
+		a.out = unsafe.Pointer(&o[(oy*s.OutW+ox)*outStride])
+		a.w = unsafe.Pointer(&w.padded[kh0*s.KW*c])
+		a.nkh, a.n = kh1-kh0, n
+		a.rsAdj = s.InW*inStride - ((blk.nb-1)*s.SW+s.KW-1)*inStride
+		a.pstep, a.ostep = blk.nb*s.SW*inStride, blk.nb*outStride
+		blk.k.call(ap)
+		a.pstep, a.ostep = s.SW*inStride, outStride
+	}
+	bk0, bk1 := -1, -1 // the kernel rows ws.qbias is for
 	ox0, ox1 := dwInterior(s.PadLeft, s.SW, s.KW, s.InW, s.OutW)
 	for oy := oy0; oy < oy1; oy++ {
 		kh0, kh1 := dwTapRange(oy*s.SH-s.PadTop, s.KH, s.InH)
 		for ox := 0; ox < s.OutW; ox++ {
 			if ox == ox0 && ox0 < ox1 && kh0 < kh1 {
-				run(oy, ox, ox1-ox0, kh0, kh1, 0, s.KW)
+				n := ox1 - ox0
+				if blk == nil || n < blk.nb {
+					run(oy, ox, n, kh0, kh1, 0, s.KW)
+				} else {
+					if kh0 != bk0 || kh1 != bk1 {
+						// The zero point's share of the rows' taps.
+						for ch := range c {
+							v := bias[ch]
+							for kh := kh0; kh < kh1; kh++ {
+								v -= zIn * w.rowSum[kh*c+ch]
+							}
+							ws.qbias[ch] = v
+						}
+						bk0, bk1 = kh0, kh1
+					}
+					block(oy, ox, n/blk.nb, kh0, kh1)
+					if n%blk.nb != 0 {
+						block(oy, ox1-blk.nb, 1, kh0, kh1)
+					}
+				}
 				ox = ox1 - 1
 				continue
 			}
@@ -96,6 +137,20 @@ func (t *q8Table) qdepthwise(ws *Workspace, s *DWShape, in []uint8, inStride int
 			run(oy, ox, 1, kh0, kh1, kw0, kw1)
 		}
 	}
-	a.in, a.w, a.bias, a.out = nil, nil, nil, nil
+	a.in, a.w, a.bias, a.out, a.biasI = nil, nil, nil, nil, nil
 	a.mult, a.lsh, a.rsh, a.rm, a.rh = nil, nil, nil, nil, nil
+}
+
+// dwBlockFor returns the interior block kernel for a KxK stride-S
+// convolution, or nil.
+func (t *q8Table) dwBlockFor(s *DWShape) *dwBlock {
+	if s.KH != s.KW || s.SH != s.SW {
+		return nil
+	}
+	for i := range t.dwBlock {
+		if b := &t.dwBlock[i]; b.kh == s.KH && b.stride == s.SW {
+			return b
+		}
+	}
+	return nil
 }

@@ -17,7 +17,37 @@ func TestQDepthwise(t *testing.T) {
 	sets := testSets(t)
 	rng := rand.New(rand.NewPCG(31, 1))
 	for it := range 400 {
-		c := randDWCase(rng)
+		runQDWCase(t, rng, randDWCase(rng), it, sets)
+	}
+	// The interior block kernels: both kernel sizes and strides, runs
+	// shorter than, equal to and longer than a block (with the overlapping
+	// last one), channel counts with and without a partial vector, top and
+	// bottom borders (fewer kernel rows).
+	it := 0
+	for _, k := range []int{3, 5} {
+		for _, st := range []int{1, 2} {
+			for _, inW := range []int{k + 3*st, k + 7*st, k + 8*st, 2*k + 19*st} {
+				for _, ch := range []int{8, 16, 24, 29, 64} {
+					var c dwCase
+					c.s = DWShape{InH: 3 + rng.IntN(4), InW: inW, C: ch, Mult: 1, KH: k, KW: k, SH: st, SW: st}
+					c.s.OutH, c.s.PadTop, _ = tPadChoice(rng, c.s.InH, k, st)
+					c.s.OutW, c.s.PadLeft, _ = tPadChoice(rng, c.s.InW, k, st)
+					c.inStride, c.outStride = ch+rng.IntN(2)*3, ch
+					c.oy0, c.oy1 = 0, c.s.OutH
+					c.desc = fmt.Sprintf("block k%d s%d in %dx%dx%d pad %d,%d", k, st, c.s.InH, inW, ch, c.s.PadTop, c.s.PadLeft)
+					runQDWCase(t, rng, c, it, sets)
+					it++
+				}
+			}
+		}
+	}
+}
+
+// runQDWCase runs one int8 depthwise case on every set against TFLite's
+// literal arithmetic.
+func runQDWCase(t *testing.T, rng *rand.Rand, c dwCase, it int, sets []*Set) {
+	t.Helper()
+	{
 		s := &c.s
 		cm := s.OutC()
 		zx := []int32{0, 128, 255, int32(rng.IntN(256))}[rng.IntN(4)]

@@ -7,12 +7,13 @@ import "unsafe"
 
 // q8Table is a set's int8 kernels.
 type q8Table struct {
-	layout qLayout // how the GEMM wants its weights
-	gemm   *qgemmTable
-	dw     Kernel     // depthwise, any window, one pixel at a time
-	dwLane int        // channels per vector of the depthwise kernel
-	dwMult int        // channel counts the depthwise kernel needs a multiple of (1: any, with a masked tail)
-	peak   *peakTable // int8 multiply-accumulate peak: MACs (not FLOPs) per iteration
+	layout  qLayout // how the GEMM wants its weights
+	gemm    *qgemmTable
+	dw      Kernel     // depthwise, any window, one pixel at a time
+	dwLane  int        // channels per vector of the depthwise kernel
+	dwMult  int        // channel counts the depthwise kernels need a multiple of (1: any, with a masked tail)
+	dwBlock []dwBlock  // interior kernels (nb pixels per block)
+	peak    *peakTable // int8 multiply-accumulate peak: MACs (not FLOPs) per iteration
 }
 
 // qgemmTable is a set's int8 GEMM micro-kernels: kern[np-1][mr] computes

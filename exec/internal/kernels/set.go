@@ -89,6 +89,11 @@ func (s *Set) each(f func(k *Kernel)) {
 	if t := s.q8; t != nil && t.dw.ok() {
 		f(&t.dw)
 	}
+	if t := s.q8; t != nil {
+		for i := range t.dwBlock {
+			f(&t.dwBlock[i].k)
+		}
+	}
 	if t := s.q8; t != nil && t.peak != nil {
 		f(&t.peak.k)
 	}
@@ -163,6 +168,7 @@ func (s *Set) Bind(suffix string, call func(name string, native func(args *byte)
 			pk := *q.peak
 			q.peak = &pk
 		}
+		q.dwBlock = append([]dwBlock(nil), q.dwBlock...)
 		c.q8 = &q
 		c.q8native = true
 	}
@@ -225,6 +231,7 @@ type Workspace struct {
 	qdw   qdwArgs
 	qpack qpackArgs
 	qa    []int16 // widened A (AVX2 int8 GEMM)
+	qbias []int32 // the int8 depthwise block kernels' interior bias
 	qc    []uint8 // a partial panel's output (AVX2 int8 GEMM)
 	ready bool    // the records' constants are set
 }

@@ -46,7 +46,12 @@ func avx2Int8() *q8Table {
 		q.kern[0][mr] = kernel(f, "qgemmAVX2_%dx16", mr)
 	}
 	return &q8Table{layout: qPair16, gemm: q, dw: Kernel{"qdwAVX2", qdwAVX2}, dwLane: 8, dwMult: 8,
-		peak: &peakTable{Kernel{"peakQAVX2", peakQAVX2}, 6 * 16}}
+		peak: &peakTable{Kernel{"peakQAVX2", peakQAVX2}, 6 * 16}, dwBlock: []dwBlock{
+			{3, 1, 4, Kernel{"qdwBlock3x3S1AVX2", qdwBlock3x3S1AVX2}},
+			{3, 2, 4, Kernel{"qdwBlock3x3S2AVX2", qdwBlock3x3S2AVX2}},
+			{5, 1, 4, Kernel{"qdwBlock5x5S1AVX2", qdwBlock5x5S1AVX2}},
+			{5, 2, 4, Kernel{"qdwBlock5x5S2AVX2", qdwBlock5x5S2AVX2}},
+		}}
 }
 
 func avx512Set() *Set {
@@ -83,7 +88,12 @@ func avx512Set() *Set {
 		q.kern[1][mr] = kernel(f, "qgemmVNNI_%dx32", mr)
 	}
 	s.q8 = &q8Table{layout: qQuad8, gemm: q, dw: Kernel{"qdwAVX512", qdwAVX512}, dwLane: 16, dwMult: 1,
-		peak: &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}}
+		peak: &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}, dwBlock: []dwBlock{
+			{3, 1, 8, Kernel{"qdwBlock3x3S1VNNI", qdwBlock3x3S1VNNI}},
+			{3, 2, 8, Kernel{"qdwBlock3x3S2VNNI", qdwBlock3x3S2VNNI}},
+			{5, 1, 8, Kernel{"qdwBlock5x5S1VNNI", qdwBlock5x5S1VNNI}},
+			{5, 2, 8, Kernel{"qdwBlock5x5S2VNNI", qdwBlock5x5S2VNNI}},
+		}}
 	s.q8native = s.native
 	// The VNNI int8 kernels need VNNI (vpdpbusd) and BW (byte and word
 	// lanes); AVX-512 machines without them run the AVX2 int8 kernels.

@@ -87,6 +87,13 @@ func main() {
 	}
 	dwAVX2Kernel(ctx)
 	peakAVX2Kernel(ctx, 6)
+	for _, avx2 := range []bool{false, true} {
+		for _, k := range []int{3, 5} {
+			for _, s := range []int{1, 2} {
+				dwBlockKernel(ctx, k, s, avx2)
+			}
+		}
+	}
 	f, err := ctx.Result()
 	if err != nil {
 		log.Fatal(err)
