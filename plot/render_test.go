@@ -2,7 +2,6 @@ package plot
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -24,7 +23,7 @@ var goldenSize = Size{DPI: DefaultDPI / 2}
 // renderPNG builds the request and renders it at size.
 func renderPNG(t *testing.T, req Request, size Size) []byte {
 	t.Helper()
-	fig, err := Build(context.Background(), req)
+	fig, err := Build(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +134,7 @@ func TestSizes(t *testing.T) {
 	if err := (&Request{Kind: KindParams, DPI: 1200}).Check(); err == nil {
 		t.Error("9600 x 6400 pixels accepted")
 	}
-	fig, _ := Build(context.Background(), req)
+	fig, _ := Build(req)
 	if err := fig.Write(&bytes.Buffer{}, "png", Size{Width: 8000, DPI: 1200}); err == nil {
 		t.Error("8000 x 6400 pixels accepted")
 	}
@@ -149,7 +148,7 @@ func TestSizes(t *testing.T) {
 
 // TestVectorFormats: SVG and PDF by name.
 func TestVectorFormats(t *testing.T) {
-	fig, err := Build(context.Background(), Request{Kind: KindTradeoff})
+	fig, err := Build(Request{Kind: KindTradeoff})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -139,7 +139,7 @@ func (m Model) body(w, h int) []string {
 			b: m.budget, alphas: m.book.alphas, res: m.book.res, pts: m.grid,
 			measured: m.measuredAt(m.cur.cfg.entry), cur: m.cur,
 			curMeas: m.meas.result(measureKey{m.cur.cfg.entry, m.cur.cfg.alpha, m.cur.cfg.res}),
-			hasAcc:  m.entries[m.cur.cfg.entry].Checkpoints,
+			hasAcc:  m.isMobileNet(m.cur.cfg.entry),
 		}, w-1))
 	default:
 		return m.overview(w, h)

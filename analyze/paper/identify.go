@@ -53,6 +53,16 @@ func ModelOf(f Family) string {
 	return ""
 }
 
+// FamilyOf returns the family an example spec defines ("" for none).
+func FamilyOf(model string) Family {
+	for _, fam := range families() {
+		if fam.model == examples.Canonical(model) {
+			return fam.name
+		}
+	}
+	return ""
+}
+
 // Identity is what a network is, recognised from its architecture: its
 // family, and the width multiplier, resolution and class count at which the
 // family's defining spec has exactly its layers.
