@@ -5,8 +5,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -64,34 +62,15 @@ func checkImage(t *testing.T, b []byte, w, h int) image.Image {
 	return img
 }
 
-// checkGolden compares a PNG with testdata/<Test>/<name> within a small
+// checkGolden compares a PNG with its golden file within a small
 // tolerance (font rasterisation may differ in the last bit across
-// platforms); MNET_UPDATE_GOLDEN=1 rewrites it.
-func checkGolden(t *testing.T, p string, got []byte) {
+// platforms); go test -update rewrites it.
+func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	name := filepath.Base(p)
-	if os.Getenv("MNET_UPDATE_GOLDEN") == "1" {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("golden image: %v (run with MNET_UPDATE_GOLDEN=1 to create it)", err)
-	}
-	ok, err := cmpimg.EqualApprox("png", got, want, 0.001)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !ok {
-		out := filepath.Join(t.TempDir(), name)
-		_ = os.WriteFile(out, got, 0o644)
-		t.Errorf("image differs from %s (got written to %s; MNET_UPDATE_GOLDEN=1 rewrites it)", p, out)
-	}
+	golden.CheckWith(t, path, got, func(got, want []byte) (bool, string, error) {
+		ok, err := cmpimg.EqualApprox("png", got, want, 0.001)
+		return ok, "", err
+	})
 }
 
 // TestChartsGolden renders every deterministic chart, checks the image and

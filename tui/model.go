@@ -347,7 +347,7 @@ func (m *Model) goBest() {
 // measuredAt returns the lookup of an entry's measurements.
 func (m Model) measuredAt(entry int) func(alpha float64, res int) *Measurement {
 	return func(alpha float64, res int) *Measurement {
-		return m.meas.result(measureKey{entry, alpha, res})
+		return m.meas.result(config{entry: entry, alpha: alpha, res: res})
 	}
 }
 
@@ -364,14 +364,14 @@ func (m Model) measure(all bool) (tea.Model, tea.Cmd) {
 			m.setError(errors.New("a measurement is running: esc cancels it"))
 			return m, nil
 		}
-		tasks = append(tasks, measureTask{key: measureKey{c.entry, c.alpha, c.res}, label: m.label(c), report: m.cur.report})
+		tasks = append(tasks, measureTask{key: c, label: m.label(c), report: m.cur.report})
 	} else {
 		if m.meas.running() {
 			m.setError(errors.New("a measurement is running: esc cancels it"))
 			return m, nil
 		}
 		for _, p := range m.grid {
-			k := measureKey{c.entry, p.alpha, p.res}
+			k := config{entry: c.entry, alpha: p.alpha, res: p.res}
 			if p.err != nil || m.meas.result(k) != nil {
 				continue
 			}

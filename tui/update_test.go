@@ -349,7 +349,7 @@ func TestMeasure(t *testing.T) {
 	if m.meas.running() {
 		t.Fatal("still running after the fake finished")
 	}
-	r := m.meas.result(measureKey{m.cur.cfg.entry, 0.5, 160})
+	r := m.meas.result(config{entry: m.cur.cfg.entry, alpha: 0.5, res: 160})
 	if r == nil || r.Median != time.Duration(m.cur.report.Totals.MultAdds/100) {
 		t.Fatalf("result %+v", r)
 	}

@@ -91,7 +91,7 @@ func typeUsageErrors(cmd *cobra.Command) {
 // Run executes cmd with args and returns the process exit code, printing
 // any error to the error stream.
 func Run(ctx context.Context, cmd *cobra.Command, f *cmdutil.Factory, args []string) int {
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra would read os.Args
 	c, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return cmdutil.ExitOK
