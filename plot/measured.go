@@ -30,10 +30,12 @@ type Machine struct {
 // amd64, avx512 kernels), 2 threads, median of 20 runs, ...".
 func (m Machine) String() string {
 	var where []string
-	if m.CPU != "" {
-		where = append(where, m.CPU)
+	for _, w := range []string{m.CPU, m.GOARCH} {
+		if w != "" {
+			where = append(where, w)
+		}
 	}
-	where = append(where, m.GOARCH, m.Kernels+" kernels")
+	where = append(where, m.Kernels+" kernels")
 	thr := "threads"
 	if m.Threads == 1 {
 		thr = "thread"
