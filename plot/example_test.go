@@ -123,6 +123,66 @@ func ExampleRequest_Reports() {
 	// Output: measured 4 configurations in 3 rounds
 }
 
+// The points of the trade-off charts: analyze's exact cost and the
+// accuracy paper's policy gives, with where it comes from.
+func ExampleTradeoffData() {
+	d, err := plot.TradeoffData(plot.AccuracyPaper, []plot.Config{{Alpha: 0.6, Resolution: 200}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range d.Points {
+		if p.Alpha == 0.5 && p.Resolution == 160 || p.Highlight {
+			fmt.Printf("%s: %d mult-adds, top-1 %.1f%% (%s)\n", p.Config, p.MultAdds, p.Top1, p.Source)
+		}
+	}
+	fmt.Println(d.Baselines[1].Name, d.Baselines[1].MultAdds, d.Baselines[1].Top1)
+	// Output:
+	// 0.5 MobileNet-160: 76524800 mult-adds, top-1 60.2% (paper)
+	// 0.6 MobileNet-200: 180346569 mult-adds, top-1 63.6% (estimated)
+	// VGG16 15470264320 71.5
+}
+
+// Every layer's costs along the depth, for the layers chart.
+func ExampleLayersData() {
+	n, err := examples.Load("vgg16")
+	if err != nil {
+		log.Fatal(err)
+	}
+	r, err := analyze.Spec(n, spec.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	d := plot.LayersData(r, nil)
+	fmt.Println(len(d.Layers), "layers of", len(d.Types), "types")
+	l := d.Layers[len(d.Layers)-4]
+	fmt.Printf("%s: %d parameters\n", l.Name, l.Params)
+	// Output:
+	// 22 layers of 4 types
+	// fc6: 102760448 parameters
+}
+
+// The frontier of measured points: none of them is both faster and more
+// accurate than another on it.
+func ExampleParetoFrontier() {
+	ms := time.Millisecond
+	pts := []plot.Point{{Top1: 70, Latency: 10 * ms}, {Top1: 68, Latency: 12 * ms}, {Top1: 65, Latency: 5 * ms}, {Top1: 50, Latency: ms}}
+	fmt.Println(plot.ParetoFrontier(pts))
+	// Output: [3 2 0]
+}
+
+// The output format follows the file's extension.
+func ExampleFormatOf() {
+	for _, p := range []string{"chart.svg", "chart", "chart.PDF", "chart.gif"} {
+		f, err := plot.FormatOf(p)
+		fmt.Printf("%q %v\n", f, err)
+	}
+	// Output:
+	// "svg" <nil>
+	// "png" <nil>
+	// "pdf" <nil>
+	// "" chart.gif: unknown image format ".gif" (want .png, .svg or .pdf)
+}
+
 // TestExamplesGolden runs the examples that draw deterministic charts, as
 // gonum/plot's do, and compares the images they write with their golden
 // files, within the tolerance of the other chart goldens
