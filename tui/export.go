@@ -90,7 +90,7 @@ func exportPath(dir string, e Entry, a *analysis, r plot.Request) string {
 	var name string
 	switch r.Kind {
 	case plot.KindTradeoff, plot.KindParams:
-		name = "mobilenet_v1-" + r.Kind
+		name = paper.ModelOf(paper.MobileNetV1) + "-" + r.Kind
 		if len(r.Highlight) > 0 {
 			name += "-" + cfg
 		}
