@@ -230,7 +230,7 @@ func Run(o *Options) error {
 		}
 		results = append(results, res)
 	}
-	head := fmt.Sprintf("%s, %dx%d input, preprocessing %s, kernels %s", m.Network.Name, c.W, c.H, c.Pre.Name, c.Plan.ISA)
+	head := fmt.Sprintf("%s, %dx%d input, preprocessing %s, kernels %s", m.Network.Name, c.W, c.H, c.Pre.Name, c.Plan.Kernels)
 	return cmdutil.Print(o.IO, o.Format, data(head, results))
 }
 
