@@ -9,10 +9,10 @@ all: build test
 build:
 	$(GO) build -o . ./cmd/...
 
-## test: vet, gofmt check, staticcheck, all unit tests, the pure-Go kernel
-## path, the AVX-512 kernels in the instruction simulator, and the race
-## detector on the packages where it is cheap.
-test: vet fmt-check staticcheck unit purego sim race
+## test: vet, gofmt check, all unit tests, the pure-Go kernel
+## path, the AVX-512 kernels in the instruction simulator, the race
+## detector on the packages where it is cheap, and staticcheck (last).
+test: vet fmt-check unit purego sim race staticcheck
 
 vet:
 	$(GO) vet ./...
