@@ -101,14 +101,6 @@ func (p *PackedQB) index(k, j int) int {
 	return (j/panelW*p.kg+k/4)*64 + (j%panelW)*4 + k%4
 }
 
-// weight returns the stored weight (k, j).
-func (p *PackedQB) weight(k, j int) int32 {
-	if p.layout == qPair16 {
-		return int32(p.p16[p.index(k, j)])
-	}
-	return int32(p.q8[p.index(k, j)])
-}
-
 // KPadded is K rounded up to 4: the bytes of each A row the kernels read.
 func (p *PackedQB) KPadded() int { return (p.K + 3) / 4 * 4 }
 
@@ -172,7 +164,6 @@ type QOut struct {
 	anyLShift              bool
 	zero, lo, hi           int32
 	zeroV, loV, hiV, onesV [16]int32
-	multOne                bool
 }
 
 // NewQOut builds an output stage for n channels from TFLite's per-channel
