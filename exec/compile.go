@@ -65,7 +65,7 @@ func (c *compiler) packGroups(kernel []float32, groups, k, coutTotal int) []*ker
 				tmp[i*cout+j] = v
 			}
 		}
-		bs[g] = kernels.PackBFrom(&c.slab, c.isa, k, cout, tmp, cout)
+		bs[g] = kernels.PackBFrom(&c.slab, k, cout, tmp, cout)
 	}
 	return bs
 }
@@ -82,7 +82,7 @@ func (c *compiler) packGroups(kernel []float32, groups, k, coutTotal int) []*ker
 // the 14x14 ones (196 x 512) 7-9%; 0.25-128's 8x8 ones 6%. The whole
 // network: 10.4 -> 9.6 ms.
 func (c *compiler) gemmSplit(o *gemmOp) {
-	o.rowBlock = kernels.RowBlock(c.isa)
+	o.rowBlock = c.ks.RowBlock()
 	o.panelWidth = o.b[0].PanelWidth()
 	o.byRows = o.cout < 2*c.threads*o.panelWidth || (o.m >= 4*c.threads*o.rowBlock && o.cout <= o.m)
 }
@@ -93,7 +93,7 @@ func (c *compiler) pointwise(n *spec.Node) (op, error) {
 		return nil, err
 	}
 	cin := n.In.C / n.Groups
-	o := &gemmOp{isa: c.isa, m: c.batch * n.Out.H * n.Out.W, in: c.in(n.Inputs[0]), out: c.view(n.Index),
+	o := &gemmOp{ks: c.ks, ws: c.ws, m: c.batch * n.Out.H * n.Out.W, in: c.in(n.Inputs[0]), out: c.view(n.Index),
 		lda: c.strideOf(n.Inputs[0]), ldc: c.stride[n.Index], cin: cin, cout: n.Out.C / n.Groups,
 		b: c.packGroups(k, n.Groups, cin, n.Out.C), bias: b, act: act(n.Act)}
 	c.gemmSplit(o)
@@ -106,7 +106,7 @@ func (c *compiler) fc(n *spec.Node) (op, error) {
 		return nil, err
 	}
 	in := int(n.In.Elems())
-	o := &gemmOp{isa: c.isa, m: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
+	o := &gemmOp{ks: c.ks, ws: c.ws, m: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
 		lda: in, ldc: n.Out.C, cin: in, cout: n.Out.C,
 		b: c.packGroups(k, 1, in, n.Out.C), bias: b, act: act(n.Act)}
 	c.gemmSplit(o)
@@ -129,15 +129,15 @@ func (c *compiler) conv(n *spec.Node) (op, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	rb := kernels.RowBlock(c.isa)
+	rb := c.ks.RowBlock()
 	pixels := n.Out.H * n.Out.W
 	tile := max(imTileValues/kk/rb*rb, 4*rb)
 	tile = min(tile, pixels)
-	o := &convOp{isa: c.isa, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
+	o := &convOp{ks: c.ks, ws: c.ws, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
 		inImg: c.elemsOf(n.Inputs[0]), outImg: c.elems[n.Index], k: kk, cout: n.Out.C / n.Groups,
 		b: c.packGroups(k, n.Groups, kk, n.Out.C), bias: b, act: act(n.Act), tile: tile,
 		tilesImg: (pixels + tile - 1) / tile, inStride: c.strideOf(n.Inputs[0]), outStride: c.stride[n.Index]}
-	o.direct = convDirect(c.isa, &s, o.inStride)
+	o.direct = convDirect(c.ks, &s, o.inStride)
 	o.scratch = make([][]float32, c.threads)
 	for t := range o.scratch {
 		o.scratch[t] = make([]float32, tile*kk)
@@ -156,13 +156,13 @@ func (c *compiler) depthwise(n *spec.Node) (op, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return &dwOp{isa: c.isa, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
+	return &dwOp{ks: c.ks, ws: c.ws, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
 		inImg: c.elemsOf(n.Inputs[0]), outImg: c.elems[n.Index], inStride: c.strideOf(n.Inputs[0]),
-		outStride: c.stride[n.Index], w: kernels.PackDW(c.isa, s, k), bias: b, act: act(n.Act)}, nil
+		outStride: c.stride[n.Index], w: kernels.PackDW(c.ks, s, k), bias: b, act: act(n.Act)}, nil
 }
 
 func (c *compiler) pool(n *spec.Node) op {
-	return &poolOp{isa: c.isa,
+	return &poolOp{ks: c.ks, ws: c.ws,
 		shape: kernels.PoolShape{InH: n.In.H, InW: n.In.W, C: n.In.C, KH: n.KH, KW: n.KW, SH: n.SH, SW: n.SW,
 			PadTop: n.Pad.Top, PadLeft: n.Pad.Left, OutH: n.Out.H, OutW: n.Out.W, PadBottom: n.Pad.Bottom, PadRight: n.Pad.Right},
 		max: n.Op == spec.OpMaxPool, global: n.Global, countPad: n.CountPad, batch: c.batch,

@@ -168,7 +168,7 @@ func (p *Plan) Measure(ctx context.Context, o MeasureOptions) (*Result, error) {
 		}
 	}
 	res := &Result{Latency: NewStats(times), MultAdds: p.Report.Totals.MultAdds * int64(p.Batch),
-		Kernels: p.ISA.String(), Threads: p.Threads, Batch: p.Batch, ArenaBytes: p.ArenaBytes(), WeightBytes: p.WeightBytes()}
+		Kernels: p.Kernels, Threads: p.Threads, Batch: p.Batch, ArenaBytes: p.ArenaBytes(), WeightBytes: p.WeightBytes()}
 	med := res.Latency.Median.Seconds()
 	if med > 0 {
 		res.GFLOPS = 2 * float64(res.MultAdds) / med / 1e9

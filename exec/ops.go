@@ -31,8 +31,9 @@ func act(a spec.Activation) kernels.Act {
 // It splits either rows (in blocks of the micro-kernel's height) or, when
 // there are few rows, column panels.
 type gemmOp struct {
-	isa        kernels.ISA
-	m          int // rows: batch * H * W (batch for fc)
+	ks         *kernels.Set
+	ws         []kernels.Workspace // per thread
+	m          int                 // rows: batch * H * W (batch for fc)
 	in, out    []float32
 	lda, ldc   int
 	cin, cout  int // per group
@@ -55,7 +56,7 @@ func (o *gemmOp) multAdds() int64 {
 	return int64(o.m) * int64(o.cin) * int64(o.cout) * int64(len(o.b))
 }
 
-func (o *gemmOp) run(lo, hi, _ int) {
+func (o *gemmOp) run(lo, hi, tid int) {
 	m0, m1, n0, n1 := 0, o.m, 0, o.cout
 	if o.byRows {
 		m0, m1 = lo*o.rowBlock, min(hi*o.rowBlock, o.m)
@@ -70,13 +71,14 @@ func (o *gemmOp) run(lo, hi, _ int) {
 		if o.bias != nil {
 			bias = o.bias[g*o.cout : (g+1)*o.cout]
 		}
-		kernels.Gemm(o.isa, m1-m0, o.in[m0*o.lda+g*o.cin:], o.lda, b, n0, n1, bias, o.act, o.out[m0*o.ldc+g*o.cout:], o.ldc)
+		kernels.Gemm(o.ks, &o.ws[tid], m1-m0, o.in[m0*o.lda+g*o.cin:], o.lda, b, n0, n1, bias, o.act, o.out[m0*o.ldc+g*o.cout:], o.ldc)
 	}
 }
 
 // dwOp is a depthwise convolution, split over output rows of all images.
 type dwOp struct {
-	isa                 kernels.ISA
+	ks                  *kernels.Set
+	ws                  []kernels.Workspace // per thread
 	shape               kernels.DWShape
 	batch               int
 	in, out             []float32
@@ -95,12 +97,12 @@ func (o *dwOp) multAdds() int64 {
 	return int64(o.batch) * int64(s.OutH*s.OutW) * int64(s.KH*s.KW) * int64(s.C*s.Mult)
 }
 
-func (o *dwOp) run(lo, hi, _ int) {
+func (o *dwOp) run(lo, hi, tid int) {
 	oh := o.shape.OutH
 	for lo < hi {
 		img, y0 := lo/oh, lo%oh
 		y1 := min(oh, y0+hi-lo)
-		kernels.Depthwise(o.isa, &o.shape, o.in[img*o.inImg:(img+1)*o.inImg], o.inStride, o.w, o.bias, o.act,
+		kernels.Depthwise(o.ks, &o.ws[tid], &o.shape, o.in[img*o.inImg:(img+1)*o.inImg], o.inStride, o.w, o.bias, o.act,
 			o.out[img*o.outImg:(img+1)*o.outImg], o.outStride, y0, y1)
 		lo += y1 - y0
 	}
@@ -108,7 +110,8 @@ func (o *dwOp) run(lo, hi, _ int) {
 
 // poolOp is max or average pooling (global when the window is the input).
 type poolOp struct {
-	isa      kernels.ISA
+	ks       *kernels.Set
+	ws       []kernels.Workspace // per thread
 	shape    kernels.PoolShape
 	max      bool
 	global   bool
@@ -128,15 +131,16 @@ func (o *poolOp) items() int {
 
 func (o *poolOp) multAdds() int64 { return 0 }
 
-func (o *poolOp) run(lo, hi, _ int) {
+func (o *poolOp) run(lo, hi, tid int) {
 	s := &o.shape
+	ws := &o.ws[tid]
 	if o.global {
 		for img := lo; img < hi; img++ {
 			in, out := o.in[img*o.inImg:(img+1)*o.inImg], o.out[img*o.outImg:(img+1)*o.outImg]
 			if o.max {
-				kernels.GlobalMaxPool(o.isa, in, s.InH, s.InW, s.C, s.C, out)
+				kernels.GlobalMaxPool(o.ks, ws, in, s.InH, s.InW, s.C, s.C, out)
 			} else {
-				kernels.GlobalAvgPool(o.isa, in, s.InH, s.InW, s.C, s.C, out)
+				kernels.GlobalAvgPool(o.ks, ws, in, s.InH, s.InW, s.C, s.C, out)
 			}
 		}
 		return
@@ -146,9 +150,9 @@ func (o *poolOp) run(lo, hi, _ int) {
 		y1 := min(s.OutH, y0+hi-lo)
 		in, out := o.in[img*o.inImg:(img+1)*o.inImg], o.out[img*o.outImg:(img+1)*o.outImg]
 		if o.max {
-			kernels.MaxPool(o.isa, s, in, s.C, out, s.C, y0, y1)
+			kernels.MaxPool(o.ks, ws, s, in, s.C, out, s.C, y0, y1)
 		} else {
-			kernels.AvgPool(o.isa, s, o.countPad, in, s.C, out, s.C, y0, y1)
+			kernels.AvgPool(o.ks, ws, s, o.countPad, in, s.C, out, s.C, y0, y1)
 		}
 		lo += y1 - y0
 	}

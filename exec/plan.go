@@ -25,6 +25,10 @@ type Options struct {
 	// MaxMemory refuses plans needing more bytes (arena, packed weights and
 	// scratch); 0 means DefaultMaxMemory().
 	MaxMemory int64
+
+	// kernelSet, when set, overrides Kernels: the tests' way to compile
+	// with a set whose kernels run in the instruction simulator.
+	kernelSet *kernels.Set
 }
 
 // ErrTooLarge is returned (wrapped) when a plan would exceed MaxMemory.
@@ -41,8 +45,10 @@ type Layer struct {
 
 // Plan is a compiled network, ready to run.
 type Plan struct {
-	Report  *analyze.Report
-	ISA     kernels.ISA
+	Report *analyze.Report
+	// Kernels names the kernel set the plan runs ("avx512", "avx2",
+	// "generic").
+	Kernels string
 	Threads int
 	Batch   int
 
@@ -53,7 +59,6 @@ type Plan struct {
 	arena       []float32
 	input       []float32
 	output      []float32
-	outElems    int
 	weightBytes int64
 	pool        *pool
 }
@@ -107,7 +112,8 @@ type compiler struct {
 	r       *analyze.Report
 	g       *spec.Graph
 	o       Options
-	isa     kernels.ISA
+	ks      *kernels.Set
+	ws      []kernels.Workspace // one per thread: the kernels' argument records
 	threads int
 	batch   int
 	tensor  []int // node -> tensor index (analyze.Live numbering)
@@ -124,8 +130,10 @@ type compiler struct {
 func Compile(r *analyze.Report, o Options) (*Plan, error) {
 	c := &compiler{r: r, g: r.Graph, o: o}
 	var err error
-	if c.isa, err = kernels.Parse(o.Kernels); err != nil {
-		return nil, err
+	if c.ks = o.kernelSet; c.ks == nil {
+		if c.ks, err = kernels.Parse(o.Kernels); err != nil {
+			return nil, err
+		}
 	}
 	c.threads = o.Threads
 	if c.threads <= 0 {
@@ -150,7 +158,8 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 		return nil, err
 	}
 	c.layout()
-	p := &Plan{Report: r, ISA: c.isa, Threads: c.threads, Batch: c.batch, arena: c.arena}
+	c.ws = make([]kernels.Workspace, c.threads)
+	p := &Plan{Report: r, Kernels: c.ks.String(), Threads: c.threads, Batch: c.batch, arena: c.arena}
 	for i := range c.g.Nodes {
 		n := &c.g.Nodes[i]
 		o, err := c.op(n)
