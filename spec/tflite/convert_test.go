@@ -1,6 +1,7 @@
 package tflite
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"mnet.dev/mnet/examples"
 	"mnet.dev/mnet/internal/testdata"
 	"mnet.dev/mnet/spec"
+	"mnet.dev/mnet/tensor"
 )
 
 // TestConvertMatchesSpec: each real model converts to a network whose
@@ -39,8 +41,11 @@ func TestConvertMatchesSpec(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cv.Quantized != c.quant {
-				t.Errorf("quantized = %v", cv.Quantized)
+			if cv.Format != "TensorFlow Lite" || len(cv.Labels) != 0 && len(cv.Labels) != 1001 {
+				t.Errorf("format %q, %d labels", cv.Format, len(cv.Labels))
+			}
+			if q := cv.Input.Quant(); (q != nil) != c.quant || q != nil && (q.Scale[0] != 1.0/128 || q.ZeroPoint[0] != 128) {
+				t.Errorf("input %v, quantized model %v", cv.Input.Type, c.quant)
 			}
 			got, err := analyze.Spec(cv.Network, spec.Options{})
 			if err != nil {
@@ -91,17 +96,39 @@ func TestConvertMatchesSpec(t *testing.T) {
 					t.Errorf("by type %d: %+v vs %+v", i, got.ByType[i], w)
 				}
 			}
-			// Every weighted node has its parameters, of the right length.
+			// Every weighted node has its parameters, attached by
+			// reference, of the right size and of the file's type: uint8
+			// kernels and int32 biases in the quantized models.
+			wantK, wantB := tensor.Float32, tensor.Float32
+			if c.quant {
+				wantK, wantB = tensor.Uint8, tensor.Int32
+			}
 			for _, n := range got.Graph.Nodes {
-				if n.Op != spec.OpConv && n.Op != spec.OpDepthwise && n.Op != spec.OpFC {
+				p := n.Op.Params(&n)
+				if p.Rank == 0 {
+					if n.Weights != nil {
+						t.Errorf("%s: weights on a layer without parameters", n.Name)
+					}
 					continue
 				}
-				p, ok := cv.Params[n.Name]
-				if !ok || int64(len(p.Kernel)) != analyze.Weights(&n) || len(p.Bias) != n.Out.C {
-					t.Errorf("%s: params %v, kernel %d bias %d", n.Name, ok, len(p.Kernel), len(p.Bias))
+				w := n.Weights
+				if w == nil || w.Check(&n) != nil || w.Bias == nil || w.Kernel.Type.DType != wantK || w.Bias.Type.DType != wantB {
+					t.Fatalf("%s: weights %+v", n.Name, w)
 				}
-				if n.Act != spec.ActReLU6 && n.Op != spec.OpFC {
-					t.Errorf("%s: activation %s, want relu6", n.Name, n.Act)
+				if !slices.Equal(w.Kernel.Shape, p.Kernel()) {
+					t.Errorf("%s: kernel shape %v, layout %s %v", n.Name, w.Kernel.Shape, p.Layout, p.Kernel())
+				}
+				var act spec.Activation
+				switch op := n.Op.(type) {
+				case *spec.Conv:
+					act = op.Act
+				case *spec.Depthwise:
+					act = op.Act
+				case *spec.FC:
+					act = spec.ActReLU6 // the classifier is linear
+				}
+				if act != spec.ActReLU6 {
+					t.Errorf("%s: activation %s, want relu6", n.Name, act)
 				}
 			}
 			if got.Graph.Nodes[0].Name != "Conv2d_0" || !strings.HasPrefix(got.Graph.Nodes[1].Name, "Conv2d_1_depthwise") {
