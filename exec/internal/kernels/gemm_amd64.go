@@ -4,17 +4,17 @@
 
 package kernels
 
-// gemmAVX2_1x16 computes blocks x 1 rows by 16 columns of C (sets=4); see the generator.
+// gemmAVX2_1x16 computes blocks x 1 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX2_1x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 
-// gemmAVX2_2x16 computes blocks x 2 rows by 16 columns of C (sets=2); see the generator.
+// gemmAVX2_2x16 computes blocks x 2 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX2_2x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 
-// gemmAVX2_3x16 computes blocks x 3 rows by 16 columns of C (sets=2); see the generator.
+// gemmAVX2_3x16 computes blocks x 3 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX2_3x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
@@ -34,7 +34,7 @@ func gemmAVX2_5x16(a *float32, lda int, b *float32, bstride int, k int, segs int
 //go:noescape
 func gemmAVX2_6x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 
-// gemmAVX2_1x32 computes blocks x 1 rows by 32 columns of C (sets=2); see the generator.
+// gemmAVX2_1x32 computes blocks x 1 rows by 32 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX2_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
@@ -44,17 +44,17 @@ func gemmAVX2_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int
 //go:noescape
 func gemmAVX2_2x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
 
-// gemmAVX512_1x32 computes blocks x 1 rows by 32 columns of C (sets=4); see the generator.
+// gemmAVX512_1x32 computes blocks x 1 rows by 32 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_2x32 computes blocks x 2 rows by 32 columns of C (sets=2); see the generator.
+// gemmAVX512_2x32 computes blocks x 2 rows by 32 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_2x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_3x32 computes blocks x 3 rows by 32 columns of C (sets=2); see the generator.
+// gemmAVX512_3x32 computes blocks x 3 rows by 32 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_3x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
@@ -104,37 +104,37 @@ func gemmAVX512_11x32(a *float32, lda int, b *float32, bstride int, k int, segs 
 //go:noescape
 func gemmAVX512_12x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_1x16 computes blocks x 1 rows by 16 columns of C (sets=4); see the generator.
+// gemmAVX512_1x16 computes blocks x 1 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_1x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_2x16 computes blocks x 2 rows by 16 columns of C (sets=4); see the generator.
+// gemmAVX512_2x16 computes blocks x 2 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_2x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_3x16 computes blocks x 3 rows by 16 columns of C (sets=4); see the generator.
+// gemmAVX512_3x16 computes blocks x 3 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_3x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_4x16 computes blocks x 4 rows by 16 columns of C (sets=2); see the generator.
+// gemmAVX512_4x16 computes blocks x 4 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_4x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_5x16 computes blocks x 5 rows by 16 columns of C (sets=2); see the generator.
+// gemmAVX512_5x16 computes blocks x 5 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_5x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_6x16 computes blocks x 6 rows by 16 columns of C (sets=2); see the generator.
+// gemmAVX512_6x16 computes blocks x 6 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_6x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
 
-// gemmAVX512_7x16 computes blocks x 7 rows by 16 columns of C (sets=2); see the generator.
+// gemmAVX512_7x16 computes blocks x 7 rows by 16 columns of C (sets=1); see the generator.
 //
 //go:noescape
 func gemmAVX512_7x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)

@@ -263,13 +263,19 @@ var (
 	rPf     = rA      // prefetch cursor (k loop of a prefetching block; rA is restored after)
 )
 
-func chooseSets(accs int) int {
-	s := 1
-	for s < 4 && s*accs < 8 {
-		s *= 2
-	}
-	return s
-}
+// chooseSets returns the number of accumulator copies over k. It is 1 for
+// every kernel: each C element is one chain of FMAs in k order, started from
+// the bias (or from C for a K block after the first), so any kernel computes
+// any element with the same operations in the same order and the result does
+// not depend on how the driver cut the rows and columns into calls (the
+// thread split of a layer). Splitting k over 2 or 4 copies in the kernels
+// with fewer than 8 accumulators (mr <= 3 on AVX2, the odd-panel ones on
+// AVX-512) hid FMA latency but summed the copies in another order, so a row
+// computed in a 1-row block differed in the last bit from the same row in
+// a 12-row block. Those kernels serve the fully connected layer (m = 1: a
+// GEMV bound by streaming B, 64 bytes per FMA, not by FMA latency) and the
+// last rows of a thread's chunk.
+func chooseSets(int) int { return 1 }
 
 func gemmKernel(ctx *build.Context, a arch, mr, np int) {
 	k := &kernel{ctx: ctx, a: a, mr: mr, np: np, nvec: np * panelW / a.lanes}
