@@ -101,15 +101,22 @@ type Window struct {
 	Pad            Pad
 }
 
-// size names the kernel for layer classes: "3x3", "1x7".
-func (w *Window) size() string {
-	if w.KH == w.KW && w.KH < len(squareKernels) {
-		return squareKernels[w.KH]
+// class names a windowed layer class: prefix and the kernel size, "Conv
+// 3x3", "Conv DW 1x7". The common square sizes come from a table (an
+// analysis names every layer; no string is built for them).
+func (w *Window) class(prefix string, square *[12]string) string {
+	if w.KH == w.KW && w.KH < len(square) {
+		return square[w.KH]
 	}
-	return strconv.Itoa(w.KH) + "x" + strconv.Itoa(w.KW)
+	return prefix + strconv.Itoa(w.KH) + "x" + strconv.Itoa(w.KW)
 }
 
-var squareKernels = [...]string{"0x0", "1x1", "2x2", "3x3", "4x4", "5x5", "6x6", "7x7", "8x8", "9x9", "10x10", "11x11"}
+var (
+	convClasses = [12]string{"Conv 0x0", "Conv 1x1", "Conv 2x2", "Conv 3x3", "Conv 4x4", "Conv 5x5", "Conv 6x6",
+		"Conv 7x7", "Conv 8x8", "Conv 9x9", "Conv 10x10", "Conv 11x11"}
+	dwClasses = [12]string{"Conv DW 0x0", "Conv DW 1x1", "Conv DW 2x2", "Conv DW 3x3", "Conv DW 4x4", "Conv DW 5x5",
+		"Conv DW 6x6", "Conv DW 7x7", "Conv DW 8x8", "Conv DW 9x9", "Conv DW 10x10", "Conv DW 11x11"}
+)
 
 // Epilogue is what a weighted layer applies to its sums, in order: its
 // bias, batch norm (folded into kernel and bias at inference), then the

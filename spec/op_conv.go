@@ -17,7 +17,7 @@ type Conv struct {
 func (*Conv) Kind() OpKind { return OpConv }
 
 // Class is "Conv KxK".
-func (c *Conv) Class() string { return "Conv " + c.size() }
+func (c *Conv) Class() string { return c.class("Conv ", &convClasses) }
 
 // MultAdds is K·K·(M/g)·N·H_out·W_out.
 func (c *Conv) MultAdds(n *Node) int64 {

@@ -17,7 +17,7 @@ type Depthwise struct {
 func (*Depthwise) Kind() OpKind { return OpDepthwise }
 
 // Class is "Conv DW KxK".
-func (d *Depthwise) Class() string { return "Conv DW " + d.size() }
+func (d *Depthwise) Class() string { return d.class("Conv DW ", &dwClasses) }
 
 // MultAdds is K·K·M·mult·H_out·W_out.
 func (d *Depthwise) MultAdds(n *Node) int64 {
