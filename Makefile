@@ -2,16 +2,17 @@
 GO      ?= go
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: all build test vet fmt-check unit race purego bench fuzz clean test-e2e plots generate-check
+.PHONY: all build test vet fmt-check unit race purego sim bench fuzz clean test-e2e plots generate-check
 
 all: build test
 
 build:
 	$(GO) build -o . ./cmd/...
 
-## test: vet, gofmt check, all unit tests, the pure-Go kernel path, and the
-## race detector on the packages where it is cheap.
-test: vet fmt-check unit purego race
+## test: vet, gofmt check, all unit tests, the pure-Go kernel path, the
+## AVX-512 kernels in the instruction simulator, and the race detector on
+## the packages where it is cheap.
+test: vet fmt-check unit purego sim race
 
 vet:
 	$(GO) vet ./...
@@ -24,6 +25,13 @@ unit:
 
 purego:
 	$(GO) test -tags purego ./exec/...
+
+## sim: the kernel and executor tests with the AVX-512 set in the
+## instruction simulator even where the CPU has AVX-512, so an AVX-512
+## machine also checks the path an AVX2-only machine takes (which simulates
+## it anyway).
+sim:
+	MNET_SIMULATE=avx512 $(GO) test ./exec/...
 
 race:
 	$(GO) test -race ./spec/... ./analyze/... ./cmd/... ./tui/...

@@ -17,7 +17,8 @@ type compiler struct {
 	r       *analyze.Report
 	g       *spec.Graph
 	o       Options
-	isa     kernels.ISA
+	ks      *kernels.Set
+	ws      []kernels.Workspace // one per thread: the kernels' argument records
 	threads int
 	batch   int
 	tensor  []int // node -> tensor index (analyze.Live numbering)
@@ -35,8 +36,10 @@ type compiler struct {
 func Compile(r *analyze.Report, o Options) (*Plan, error) {
 	c := &compiler{r: r, g: r.Graph, o: o}
 	var err error
-	if c.isa, err = kernels.Parse(o.Kernels); err != nil {
-		return nil, err
+	if c.ks = o.kernelSet; c.ks == nil {
+		if c.ks, err = kernels.Parse(o.Kernels); err != nil {
+			return nil, err
+		}
 	}
 	c.threads = o.Threads
 	if c.threads <= 0 {
@@ -63,7 +66,8 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 		return nil, err
 	}
 	c.layout()
-	p := &Plan{Report: r, Kernels: c.isa.String(), Threads: c.threads, Batch: c.batch, arena: c.arena}
+	c.ws = make([]kernels.Workspace, c.threads)
+	p := &Plan{Report: r, Kernels: c.ks.String(), Threads: c.threads, Batch: c.batch, arena: c.arena}
 	for i := range c.g.Nodes {
 		n := &c.g.Nodes[i]
 		o, err := c.op(n)

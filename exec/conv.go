@@ -24,7 +24,8 @@ import "mnet.dev/mnet/exec/internal/kernels"
 // 0.29 / 0.37 direct. What remains is the GEMM's K = 27 (short k loops:
 // 74 GFLOP/s) and a kernel call per output row and row-block height.
 type convOp struct {
-	isa       kernels.ISA
+	ks        *kernels.Set
+	ws        []kernels.Workspace // per thread
 	shape     kernels.ConvShape
 	batch     int
 	in, out   []float32
@@ -48,8 +49,8 @@ type convOp struct {
 // every row has at least one kernel row to multiply). The generic kernels
 // keep im2col: their GEMM pays a call per segment and 4 columns (MobileNet's
 // first layer: 1.5 GFLOP/s direct, 1.9 with im2col).
-func convDirect(isa kernels.ISA, s *kernels.ConvShape, inStride int) bool {
-	return isa != kernels.Generic && s.Groups == 1 && inStride == s.C && s.PadTop < s.KH && (s.OutH-1)*s.SH-s.PadTop < s.InH
+func convDirect(ks *kernels.Set, s *kernels.ConvShape, inStride int) bool {
+	return ks.SegmentedGemm() && s.Groups == 1 && inStride == s.C && s.PadTop < s.KH && (s.OutH-1)*s.SH-s.PadTop < s.InH
 }
 
 func (o *convOp) items() int {
@@ -83,7 +84,7 @@ func (o *convOp) Run(lo, hi, tid int) {
 			if o.bias != nil {
 				bias = o.bias[g*o.cout : (g+1)*o.cout]
 			}
-			kernels.Gemm(o.isa, r1-r0, scratch, o.k, b, 0, o.cout, bias, o.act, out[r0*o.outStride+g*o.cout:], o.outStride)
+			kernels.Gemm(o.ks, &o.ws[tid], r1-r0, scratch, o.k, b, 0, o.cout, bias, o.act, out[r0*o.outStride+g*o.cout:], o.outStride)
 		}
 	}
 }
@@ -107,7 +108,7 @@ func (o *convOp) runDirect(lo, hi, tid int) {
 				kh0, kh1 := max(0, -iy0), min(s.KH, s.InH-iy0)
 				a := in[((iy0+kh0)*s.InW+ox0*s.SW-s.PadLeft)*c:]
 				sg := kernels.Segs{N: kh1 - kh0, Len: seg, Stride: s.InW * c, K0: kh0 * seg}
-				kernels.GemmSegs(o.isa, ox1-ox0, a, s.SW*c, sg, b, 0, o.cout, o.bias, o.act,
+				kernels.GemmSegs(o.ks, &o.ws[tid], ox1-ox0, a, s.SW*c, sg, b, 0, o.cout, o.bias, o.act,
 					out[(oy*s.OutW+ox0)*o.outStride:], o.outStride)
 			}
 		}
@@ -133,7 +134,7 @@ func (o *convOp) borderColumn(in, out []float32, ox, y0, y1, tid int) {
 			p := oy*s.OutW + ox
 			kernels.Im2col(s, 0, in, o.inStride, scratch[(oy-r0)*o.k:], o.k, p, p+1)
 		}
-		kernels.Gemm(o.isa, r1-r0, scratch, o.k, o.b[0], 0, o.cout, o.bias, o.act,
+		kernels.Gemm(o.ks, &o.ws[tid], r1-r0, scratch, o.k, o.b[0], 0, o.cout, o.bias, o.act,
 			out[(r0*s.OutW+ox)*o.outStride:], s.OutW*o.outStride)
 	}
 }

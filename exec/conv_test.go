@@ -40,10 +40,10 @@ layers:
 `, h, w, c, convs[rng.IntN(3)], f, kh, kw, sh, sw, pads[rng.IntN(len(pads))], groups)
 		r := parseReport(t, src)
 		ws := RandomWeights{Seed: uint64(i)}
-		for _, isa := range kernels.Available() {
+		for _, ks := range testSets(t) {
 			for _, threads := range []int{1, 2} {
 				for _, forceIm2col := range []bool{false, true} {
-					p, err := Compile(r, Options{Kernels: isa.String(), Threads: threads, Batch: 2, Weights: ws})
+					p, err := Compile(r, Options{kernelSet: ks, Threads: threads, Batch: 2, Weights: ws})
 					if err != nil {
 						t.Fatalf("%s: %v", src, err)
 					}
@@ -61,7 +61,7 @@ layers:
 					case o.direct:
 						direct++
 					}
-					t.Run(fmt.Sprintf("%d/%v/%d/im2col=%v", i, isa, threads, !o.direct), func(t *testing.T) {
+					t.Run(fmt.Sprintf("%d/%v/%d/im2col=%v", i, ks, threads, !o.direct), func(t *testing.T) {
 						compareWithReference(t, p, ws, 1e-5)
 						if t.Failed() {
 							t.Log(src)

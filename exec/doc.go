@@ -48,14 +48,27 @@
 // # Threads
 //
 // A Plan owns a team of threads-1 worker goroutines (exec/internal/workers)
-// that live as long as the Plan; the calling goroutine is the last worker. Each layer is split into
-// chunks of rows, or of GEMM column panels when a GEMM has at least as many
+// that live as long as the Plan; the calling goroutine is the last worker.
+// Each layer is split into chunks of rows, or of GEMM column panels when a GEMM has at least as many
 // output columns as rows (a chunk re-reads the whole other operand: the
 // 7x7x1024 layers' weights, 2-4 MiB, once per chunk of rows; see
 // gemmSplit); a layer too small to pay for the hand-off runs on the caller
 // alone. Threads claim chunks from a shared counter. Workers spin briefly
 // between layers before parking, so consecutive layers do not pay a
-// goroutine wake-up.
+// goroutine wake-up. Each thread has its own kernels.Workspace (the
+// kernels' argument records).
+//
+// # Same bits for any thread count
+//
+// A plan's output, and every layer's, has the same bits whatever Threads
+// is: the kernels compute each value with the same operations in the same
+// order however a layer is split into chunks (see the kernels package), and
+// no layer reduces across chunks. Tested for 1 to 4 threads on every
+// example network and every real model, on every kernel set. The kernel
+// sets differ from each other only where their arithmetic does: AVX2 and
+// AVX-512 give identical bits; the generic kernels differ from them by at
+// most a few parts in a million of a network's output scale (measured: up
+// to 3e-6 on the examples, 7.8e-6 on the real models).
 //
 // # Memory
 //

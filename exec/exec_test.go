@@ -7,7 +7,6 @@ import (
 
 	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/examples"
-	"mnet.dev/mnet/exec/internal/kernels"
 	"mnet.dev/mnet/spec"
 )
 
@@ -82,13 +81,13 @@ func compareWithReference(t *testing.T, p *Plan, ws WeightSource, tol float64) {
 func TestMobileNetMatchesReference(t *testing.T) {
 	r := reportFor(t, "mobilenet_v1", spec.Options{Alpha: 0.25, Resolution: 64})
 	ws := RandomWeights{Seed: 5}
-	for _, isa := range kernels.Available() {
+	for _, ks := range testSets(t) {
 		for _, threads := range []int{1, 2} {
-			p, err := Compile(r, Options{Kernels: isa.String(), Threads: threads, Batch: 2, Weights: ws})
+			p, err := Compile(r, Options{kernelSet: ks, Threads: threads, Batch: 2, Weights: ws})
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Run(isa.String()+"/"+string(rune('0'+threads)), func(t *testing.T) {
+			t.Run(ks.String()+"/"+string(rune('0'+threads)), func(t *testing.T) {
 				compareWithReference(t, p, ws, 1e-4)
 			})
 			p.Close()

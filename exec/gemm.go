@@ -7,8 +7,9 @@ import "mnet.dev/mnet/exec/internal/kernels"
 // It splits either rows (in blocks of the micro-kernel's height) or, when
 // there are few rows, column panels.
 type gemmOp struct {
-	isa        kernels.ISA
-	m          int // rows: batch * H * W (batch for fc)
+	ks         *kernels.Set
+	ws         []kernels.Workspace // per thread
+	m          int                 // rows: batch * H * W (batch for fc)
 	in, out    []float32
 	lda, ldc   int
 	cin, cout  int // per group
@@ -31,7 +32,7 @@ func (o *gemmOp) multAdds() int64 {
 	return int64(o.m) * int64(o.cin) * int64(o.cout) * int64(len(o.b))
 }
 
-func (o *gemmOp) Run(lo, hi, _ int) {
+func (o *gemmOp) Run(lo, hi, tid int) {
 	m0, m1, n0, n1 := 0, o.m, 0, o.cout
 	if o.byRows {
 		m0, m1 = lo*o.rowBlock, min(hi*o.rowBlock, o.m)
@@ -46,7 +47,7 @@ func (o *gemmOp) Run(lo, hi, _ int) {
 		if o.bias != nil {
 			bias = o.bias[g*o.cout : (g+1)*o.cout]
 		}
-		kernels.Gemm(o.isa, m1-m0, o.in[m0*o.lda+g*o.cin:], o.lda, b, n0, n1, bias, o.act, o.out[m0*o.ldc+g*o.cout:], o.ldc)
+		kernels.Gemm(o.ks, &o.ws[tid], m1-m0, o.in[m0*o.lda+g*o.cin:], o.lda, b, n0, n1, bias, o.act, o.out[m0*o.ldc+g*o.cout:], o.ldc)
 	}
 }
 
@@ -63,7 +64,7 @@ func (c *compiler) packGroups(kernel []float32, groups, k, coutTotal int) []*ker
 				tmp[i*cout+j] = v
 			}
 		}
-		bs[g] = kernels.PackBFrom(&c.slab, c.isa, k, cout, tmp, cout)
+		bs[g] = kernels.PackBFrom(&c.slab, k, cout, tmp, cout)
 	}
 	return bs
 }
@@ -80,7 +81,7 @@ func (c *compiler) packGroups(kernel []float32, groups, k, coutTotal int) []*ker
 // the 14x14 ones (196 x 512) 7-9%; 0.25-128's 8x8 ones 6%. The whole
 // network: 10.4 -> 9.6 ms.
 func (c *compiler) gemmSplit(o *gemmOp) {
-	o.rowBlock = kernels.RowBlock(c.isa)
+	o.rowBlock = c.ks.RowBlock()
 	o.panelWidth = o.b[0].PanelWidth()
 	o.byRows = o.cout < 2*c.threads*o.panelWidth || (o.m >= 4*c.threads*o.rowBlock && o.cout <= o.m)
 }

@@ -24,9 +24,9 @@ func BestKernelSet() string { return kernels.Best().String() }
 // kernels of that set can reach now (the machine's load and clock
 // included). It counts 2 FLOPs per fused multiply-add.
 func PeakGFLOPS(kernelSet string, d time.Duration) (float64, error) {
-	isa, err := kernels.Parse(kernelSet)
+	ks, err := kernels.Parse(kernelSet)
 	if err != nil {
 		return 0, err
 	}
-	return kernels.PeakGFLOPS(isa, d), nil
+	return ks.PeakGFLOPS(d), nil
 }

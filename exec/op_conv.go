@@ -22,7 +22,7 @@ func compileConv(c *compiler, n *spec.Node) (op, error) {
 	}
 	if cv.KH == 1 && cv.KW == 1 && cv.SH == 1 && cv.SW == 1 && cv.Pad == (spec.Pad{}) {
 		cin := n.In.C / cv.Groups
-		o := &gemmOp{isa: c.isa, m: c.batch * n.Out.H * n.Out.W, in: c.in(n.Inputs[0]), out: c.out(n),
+		o := &gemmOp{ks: c.ks, ws: c.ws, m: c.batch * n.Out.H * n.Out.W, in: c.in(n.Inputs[0]), out: c.out(n),
 			lda: c.strideOf(n.Inputs[0]), ldc: c.stride[n.Index], cin: cin, cout: n.Out.C / cv.Groups,
 			b: c.packGroups(k, cv.Groups, cin, n.Out.C), bias: b, act: a}
 		c.gemmSplit(o)
@@ -34,15 +34,15 @@ func compileConv(c *compiler, n *spec.Node) (op, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	rb := kernels.RowBlock(c.isa)
+	rb := c.ks.RowBlock()
 	pixels := n.Out.H * n.Out.W
 	tile := max(imTileValues/kk/rb*rb, 4*rb)
 	tile = min(tile, pixels)
-	o := &convOp{isa: c.isa, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.out(n),
+	o := &convOp{ks: c.ks, ws: c.ws, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.out(n),
 		inImg: c.elemsOf(n.Inputs[0]), outImg: c.elems[n.Index], k: kk, cout: n.Out.C / cv.Groups,
 		b: c.packGroups(k, cv.Groups, kk, n.Out.C), bias: b, act: a, tile: tile,
 		tilesImg: (pixels + tile - 1) / tile, inStride: c.strideOf(n.Inputs[0]), outStride: c.stride[n.Index]}
-	o.direct = convDirect(c.isa, &s, o.inStride)
+	o.direct = convDirect(c.ks, &s, o.inStride)
 	o.scratch = make([][]float32, c.threads)
 	for t := range o.scratch {
 		o.scratch[t] = make([]float32, tile*kk)

@@ -24,14 +24,15 @@ func compileDepthwise(c *compiler, n *spec.Node) (op, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return &dwOp{isa: c.isa, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.out(n),
+	return &dwOp{ks: c.ks, ws: c.ws, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.out(n),
 		inImg: c.elemsOf(n.Inputs[0]), outImg: c.elems[n.Index], inStride: c.strideOf(n.Inputs[0]),
-		outStride: c.stride[n.Index], w: kernels.PackDW(c.isa, s, k), bias: b, act: a}, nil
+		outStride: c.stride[n.Index], w: kernels.PackDW(c.ks, s, k), bias: b, act: a}, nil
 }
 
 // dwOp is a depthwise convolution, split over output rows of all images.
 type dwOp struct {
-	isa                 kernels.ISA
+	ks                  *kernels.Set
+	ws                  []kernels.Workspace // per thread
 	shape               kernels.DWShape
 	batch               int
 	in, out             []float32
@@ -50,12 +51,12 @@ func (o *dwOp) multAdds() int64 {
 	return int64(o.batch) * int64(s.OutH*s.OutW) * int64(s.KH*s.KW) * int64(s.C*s.Mult)
 }
 
-func (o *dwOp) Run(lo, hi, _ int) {
+func (o *dwOp) Run(lo, hi, tid int) {
 	oh := o.shape.OutH
 	for lo < hi {
 		img, y0 := lo/oh, lo%oh
 		y1 := min(oh, y0+hi-lo)
-		kernels.Depthwise(o.isa, &o.shape, o.in[img*o.inImg:(img+1)*o.inImg], o.inStride, o.w, o.bias, o.act,
+		kernels.Depthwise(o.ks, &o.ws[tid], &o.shape, o.in[img*o.inImg:(img+1)*o.inImg], o.inStride, o.w, o.bias, o.act,
 			o.out[img*o.outImg:(img+1)*o.outImg], o.outStride, y0, y1)
 		lo += y1 - y0
 	}

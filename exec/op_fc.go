@@ -16,7 +16,7 @@ func compileFC(c *compiler, n *spec.Node) (op, error) {
 		return nil, err
 	}
 	in := int(n.In.Elems())
-	o := &gemmOp{isa: c.isa, m: c.batch, in: c.in(n.Inputs[0]), out: c.out(n),
+	o := &gemmOp{ks: c.ks, ws: c.ws, m: c.batch, in: c.in(n.Inputs[0]), out: c.out(n),
 		lda: in, ldc: n.Out.C, cin: in, cout: n.Out.C,
 		b: c.packGroups(k, 1, in, n.Out.C), bias: b, act: a}
 	c.gemmSplit(o)

@@ -12,7 +12,7 @@ var poolImpl = opImpl{compile: compilePool, reference: refPool}
 
 func compilePool(c *compiler, n *spec.Node) (op, error) {
 	p := n.Op.(*spec.Pool)
-	return &poolOp{isa: c.isa,
+	return &poolOp{ks: c.ks, ws: c.ws,
 		shape: kernels.PoolShape{InH: n.In.H, InW: n.In.W, C: n.In.C, KH: p.KH, KW: p.KW, SH: p.SH, SW: p.SW,
 			PadTop: p.Pad.Top, PadLeft: p.Pad.Left, OutH: n.Out.H, OutW: n.Out.W, PadBottom: p.Pad.Bottom, PadRight: p.Pad.Right},
 		max: p.Max, global: p.Global, countPad: p.CountPad, batch: c.batch,
@@ -21,7 +21,8 @@ func compilePool(c *compiler, n *spec.Node) (op, error) {
 
 // poolOp is max or average pooling (global when the window is the input).
 type poolOp struct {
-	isa      kernels.ISA
+	ks       *kernels.Set
+	ws       []kernels.Workspace // per thread
 	shape    kernels.PoolShape
 	max      bool
 	global   bool
@@ -41,15 +42,16 @@ func (o *poolOp) items() int {
 
 func (o *poolOp) multAdds() int64 { return 0 }
 
-func (o *poolOp) Run(lo, hi, _ int) {
+func (o *poolOp) Run(lo, hi, tid int) {
 	s := &o.shape
+	ws := &o.ws[tid]
 	if o.global {
 		for img := lo; img < hi; img++ {
 			in, out := o.in[img*o.inImg:(img+1)*o.inImg], o.out[img*o.outImg:(img+1)*o.outImg]
 			if o.max {
-				kernels.GlobalMaxPool(o.isa, in, s.InH, s.InW, s.C, s.C, out)
+				kernels.GlobalMaxPool(o.ks, ws, in, s.InH, s.InW, s.C, s.C, out)
 			} else {
-				kernels.GlobalAvgPool(o.isa, in, s.InH, s.InW, s.C, s.C, out)
+				kernels.GlobalAvgPool(o.ks, ws, in, s.InH, s.InW, s.C, s.C, out)
 			}
 		}
 		return
@@ -59,9 +61,9 @@ func (o *poolOp) Run(lo, hi, _ int) {
 		y1 := min(s.OutH, y0+hi-lo)
 		in, out := o.in[img*o.inImg:(img+1)*o.inImg], o.out[img*o.outImg:(img+1)*o.outImg]
 		if o.max {
-			kernels.MaxPool(o.isa, s, in, s.C, out, s.C, y0, y1)
+			kernels.MaxPool(o.ks, ws, s, in, s.C, out, s.C, y0, y1)
 		} else {
-			kernels.AvgPool(o.isa, s, o.countPad, in, s.C, out, s.C, y0, y1)
+			kernels.AvgPool(o.ks, ws, s, o.countPad, in, s.C, out, s.C, y0, y1)
 		}
 		lo += y1 - y0
 	}

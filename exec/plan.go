@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/exec/internal/kernels"
 	"mnet.dev/mnet/exec/internal/workers"
 	"mnet.dev/mnet/tensor"
 )
@@ -24,6 +25,10 @@ type Options struct {
 	// MaxMemory refuses plans needing more bytes (arena, packed weights and
 	// scratch); 0 means DefaultMaxMemory().
 	MaxMemory int64
+
+	// kernelSet, when set, overrides Kernels: the tests' way to compile
+	// with a set whose kernels run in the instruction simulator.
+	kernelSet *kernels.Set
 }
 
 // ErrTooLarge is returned (wrapped) when a plan would exceed MaxMemory.

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"mnet.dev/mnet/examples"
-	"mnet.dev/mnet/exec/internal/kernels"
 	"mnet.dev/mnet/spec"
 )
 
@@ -34,13 +33,13 @@ func TestExamplesMatchReference(t *testing.T) {
 	for _, cfg := range smallConfigs {
 		r := reportFor(t, cfg.name, cfg.o)
 		ws := RandomWeights{Seed: 11}
-		for _, isa := range kernels.Available() {
+		for _, ks := range testSets(t) {
 			for _, threads := range []int{1, 2} {
-				p, err := Compile(r, Options{Kernels: isa.String(), Threads: threads, Weights: ws})
+				p, err := Compile(r, Options{kernelSet: ks, Threads: threads, Weights: ws})
 				if err != nil {
 					t.Fatalf("%s: %v", cfg.name, err)
 				}
-				t.Run(cfg.name+"/"+isa.String()+"/"+string(rune('0'+threads)), func(t *testing.T) {
+				t.Run(cfg.name+"/"+ks.String()+"/"+string(rune('0'+threads)), func(t *testing.T) {
 					compareWithReference(t, p, ws, 2e-5)
 				})
 				p.Close()
@@ -74,13 +73,13 @@ layers:
   - {type: softmax}
 `)
 	ws := RandomWeights{Seed: 2}
-	for _, isa := range kernels.Available() {
+	for _, ks := range testSets(t) {
 		for _, threads := range []int{1, 2} {
-			p, err := Compile(r, Options{Kernels: isa.String(), Threads: threads, Batch: 3, Weights: ws})
+			p, err := Compile(r, Options{kernelSet: ks, Threads: threads, Batch: 3, Weights: ws})
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Run(isa.String(), func(t *testing.T) { compareWithReference(t, p, ws, 1e-5) })
+			t.Run(ks.String(), func(t *testing.T) { compareWithReference(t, p, ws, 1e-5) })
 			p.Close()
 		}
 	}
@@ -249,13 +248,13 @@ layers:
   - {type: fc, units: 4}
 `)
 	ws := RandomWeights{Seed: 8}
-	for _, isa := range kernels.Available() {
+	for _, ks := range testSets(t) {
 		for _, threads := range []int{1, 2} {
-			p, err := Compile(r, Options{Kernels: isa.String(), Threads: threads, Batch: 2, Weights: ws})
+			p, err := Compile(r, Options{kernelSet: ks, Threads: threads, Batch: 2, Weights: ws})
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Run(isa.String(), func(t *testing.T) { compareWithReference(t, p, ws, 1e-5) })
+			t.Run(ks.String(), func(t *testing.T) { compareWithReference(t, p, ws, 1e-5) })
 			p.Close()
 		}
 	}

@@ -30,8 +30,8 @@ func TestTFLiteLayersAgreeAcrossKernelSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws := Attached{}
-	run := func(isa kernels.ISA) ([][]float32, []float32) {
-		p, err := Compile(r, Options{Kernels: isa.String(), Threads: 2, Weights: ws})
+	run := func(ks *kernels.Set) ([][]float32, []float32) {
+		p, err := Compile(r, Options{kernelSet: ks, Threads: 2, Weights: ws})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,9 +42,9 @@ func TestTFLiteLayersAgreeAcrossKernelSets(t *testing.T) {
 		p.RunEach(func(_ Layer, out *tensor.Tensor) { outs = append(outs, append([]float32(nil), out.Float32()...)) })
 		return outs, in
 	}
-	ref, input := run(kernels.Generic)
-	for _, isa := range kernels.Available()[1:] {
-		got, _ := run(isa)
+	ref, input := run(kernels.Generic())
+	for _, ks := range testSets(t)[1:] {
+		got, _ := run(ks)
 		for l := range ref {
 			scale, worst := 0.0, 0.0
 			for i, v := range ref[l] {
@@ -52,7 +52,7 @@ func TestTFLiteLayersAgreeAcrossKernelSets(t *testing.T) {
 				worst = math.Max(worst, math.Abs(float64(v)-float64(got[l][i])))
 			}
 			if worst > 1e-4*scale {
-				t.Errorf("%s layer %d: max difference %.3g against scale %.3g", isa, l, worst, scale)
+				t.Errorf("%s layer %d: max difference %.3g against scale %.3g", ks, l, worst, scale)
 			}
 		}
 	}

@@ -4,37 +4,31 @@ package kernels
 
 // Shared machinery of the simulator tests (dwconv_sim_test.go,
 // gemm_sim_test.go): the generated assembly runs in the instruction-level
-// simulator of ./asmsim, driven by exact copies of the production Go drivers
-// (dwSIMD, gemmAsmBlocked) whose kernel calls go to the simulator instead
-// of the hardware. See asmsim's package comment for the machine model.
-//
-// Why copies and not one driver taking the kernel calls as parameters: a
-// call through a function value lets the argument record escape, and the
-// production drivers would allocate on every call (tried: the depthwise
-// driver then fails TestDepthwiseNoAlloc). The copies cost nothing at run
-// time and TestSimDriverCopies keeps them exact.
+// simulator of ./asmsim, driven by the production drivers themselves: a
+// set's entry points are bound (Set.Bind) to a checking runner that, for
+// every kernel call the driver makes, maps the call's argument record,
+// runs the call natively too where the CPU has the set, and compares. See
+// asmsim's package comment for the machine model.
 //
 // How the pieces prove what they prove:
 //
-//   - TestSimDriverCopies checks that the copies' bodies are token for
-//     token the production bodies (the copies take the kernel-call
-//     functions as parameters named like the package functions they
-//     shadow), up to the listed fixes of production bugs (driverPatches),
-//     and TestSimCallTables that the production dispatch
-//     (dwCallBlock, dwCallPixel, callAVX2, callAVX512) sends every shape to
-//     the kernel of that shape's name. So the simulated runs receive
-//     exactly the argument records and frames production code passes.
-//   - Every AVX2 kernel call (and every AVX-512 call on a machine that has
-//     AVX-512) runs natively and simulated from the same memory state, and
-//     all writable memory must come out bit-identical: the simulator is
-//     validated on silicon, per call.
-//   - AVX-512 calls are then checked bit for bit against exact scalar
-//     models of what the kernels compute (the FMA order of the depthwise
-//     kernels, the accumulator sets of the GEMM kernels), the same models
-//     that agree bit for bit with the AVX2 hardware; against the float64
-//     references within the kernel tests' tolerance; and against the
-//     guards (the simulator's memory map makes any access outside the
-//     views an error; NaN guards in the gaps catch writes inside them).
+//   - TestSetTables checks every set's table against the assembly: each
+//     entry names a function of the program whose shape (rows and panels,
+//     kernel size and stride) is the entry's, and every function of the
+//     program is in a table. The simulator runs the function the entry
+//     names, so a crossed wire in a table would be caught here.
+//   - Every kernel call of a set the CPU runs (AVX2 here; AVX-512 on a
+//     machine that has it) runs natively and simulated from the same
+//     memory state, and all writable memory must come out bit-identical:
+//     the simulator is validated on silicon, per call.
+//   - Every call is then checked bit for bit against an exact scalar model
+//     of what the kernel computes (the FMA order of the depthwise kernels,
+//     the one accumulator chain of the GEMM kernels, the epilogues), the
+//     same models that agree bit for bit with the AVX2 hardware; against
+//     the float64 references within the kernel tests' tolerance; and
+//     against the guards (the simulator's memory map makes any access
+//     outside the views an error; NaN guards in the gaps catch writes
+//     inside them).
 //   - Each test requires every instruction of the kernels it targets to
 //     have executed at least once.
 //   - TestSimEncoding (encoding_sim_test.go) checks that the machine code
@@ -45,11 +39,9 @@ package kernels
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/printer"
-	"go/token"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -71,7 +63,7 @@ var (
 func simProgram(t testing.TB) *asmsim.Program {
 	t.Helper()
 	simOnce.Do(func() {
-		simProg, simErr = asmsim.ParseFiles("dwconv_amd64.s", "gemm_amd64.s", "peak_amd64.s")
+		simProg, simErr = asmsim.KernelProgram()
 	})
 	if simErr != nil {
 		t.Fatalf("parsing the generated assembly: %v", simErr)
@@ -87,22 +79,26 @@ func logSimFiles(t *testing.T, p *asmsim.Program) {
 	}
 }
 
-func isaName(isa ISA) string {
-	if isa == AVX512 {
-		return "AVX512"
+// archSet returns the set of this build named name ("avx2", "avx512").
+func archSet(t testing.TB, name string) *Set {
+	t.Helper()
+	for _, s := range AllSets() {
+		if s.String() == name {
+			return s
+		}
 	}
-	return "AVX2"
+	t.Fatalf("no kernel set %s in this build", name)
+	return nil
 }
 
-func simFeatures(isa ISA) map[string]bool {
-	if isa == AVX512 {
-		return asmsim.FeaturesAVX512
+// featureMap is a set's features as asmsim.New wants them.
+func featureMap(s *Set) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range s.Features() {
+		m[f] = true
 	}
-	return asmsim.FeaturesAVX2
+	return m
 }
-
-// nativeOK reports whether isa's kernels can run on this machine.
-func nativeOK(isa ISA) bool { return isa.Supported() }
 
 func ptrAddr[T any](p *T) uint64 { return uint64(uintptr(unsafe.Pointer(p))) }
 
@@ -186,251 +182,190 @@ func checkCoverage(t *testing.T, p *asmsim.Program, prefix, suffix string) {
 	t.Logf("coverage: all %d instructions of %d %s*%s functions executed", ni, nf, prefix, suffix)
 }
 
-// funcDecl finds a top-level function in a Go file of this package.
-func funcDecl(t *testing.T, file, name string) (*token.FileSet, *ast.FuncDecl) {
+// simCall is what a checking runner knows of one kernel call.
+type simCall struct {
+	set    *Set   // the production set the call belongs to
+	name   string // the assembly function
+	args   *byte  // its argument record
+	native bool   // also run on the hardware
+}
+
+// simRunner runs the kernel calls of bound sets in the simulator over the
+// current case's memory map (mem, set by the test before each driver
+// call), plus each call's argument record: read-only, except the words
+// scratch(name) says the kernel may write. With native set, calls of sets
+// the CPU runs also run on the hardware from the same memory state, and
+// all writable memory must come out the same. check, if set, sees every
+// call just after it ran simulated (before: the writable memory before the
+// call) and may fail the test.
+type simRunner struct {
+	t      *testing.T
+	prog   *asmsim.Program
+	mem    *asmsim.Memory
+	desc   string
+	native bool
+
+	record  func(name string) (size, scratch uintptr) // record size and start of its writable part
+	machine func(c *simCall, m *asmsim.Machine)       // prepares the machine (e.g. a prefetch hook)
+	check   func(c *simCall, m *asmsim.Machine, before [][]byte)
+
+	calls, nativeCalls map[string]int
+	steps              int64
+}
+
+func newSimRunner(t *testing.T, record func(name string) (size, scratch uintptr)) *simRunner {
+	return &simRunner{t: t, prog: simProgram(t), record: record, calls: map[string]int{}, nativeCalls: map[string]int{}}
+}
+
+// bind returns set s with every entry point run by r.
+func (r *simRunner) bind(s *Set) *Set {
+	return s.Bind("checked", func(name string, native func(*byte)) func(*byte) {
+		return func(a *byte) { r.run(s, name, native, a) }
+	})
+}
+
+func (r *simRunner) run(s *Set, name string, native func(*byte), a *byte) {
+	t := r.t
 	t.Helper()
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, file, nil, 0) // comments dropped
-	if err != nil {
-		t.Fatal(err)
+	size, scratch := r.record(name)
+	rec := unsafe.Slice(a, size)
+	base := ptrAddr(a)
+	ro := r.mem.Map(name+" args", base, rec[:scratch], false)
+	rw := r.mem.Map(name+" args scratch", base+uint64(scratch), rec[scratch:], true)
+	defer r.mem.Unmap(ro, rw)
+	c := &simCall{set: s, name: name, args: a, native: r.native && s.Native()}
+	before := snapshot(r.mem)
+	var hw [][]byte
+	if c.native {
+		native(a)
+		hw = snapshot(r.mem)
+		restore(r.mem, before)
 	}
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == name && fd.Recv == nil {
-			return fset, fd
-		}
+	m := asmsim.New(r.mem, featureMap(s))
+	if r.machine != nil {
+		r.machine(c, m)
 	}
-	t.Fatalf("%s: no function %s", file, name)
-	return nil, nil
-}
-
-func nodeText(fset *token.FileSet, n any) string {
-	var b bytes.Buffer
-	if err := printer.Fprint(&b, fset, n); err != nil {
-		panic(err)
+	if _, err := m.Call(r.prog.Func(name), base); err != nil {
+		t.Fatalf("%s: %v", r.desc, err)
 	}
-	return b.String()
-}
-
-func fieldText(fset *token.FileSet, f *ast.Field) string {
-	var names []string
-	for _, n := range f.Names {
-		names = append(names, n.Name)
+	r.steps += m.Steps
+	r.calls[name]++
+	if hw != nil {
+		if diff := diffRegions(r.mem, hw); diff != "" {
+			t.Fatalf("%s: %s: simulator and hardware differ: %s", r.desc, name, diff)
+		}
+		r.nativeCalls[name]++
 	}
-	return strings.Join(names, ", ") + " " + nodeText(fset, f.Type)
-}
-
-// driverPatches are the deliberate differences between a driver copy and
-// the production driver: fixes of production bugs the simulator found, so
-// that the rest of the kernels can be tested before the fix lands. Each is
-// a replacement applied to the production body before the comparison.
-var driverPatches = map[string][][2]string{}
-
-// TestSimDriverCopies pins the drivers the simulator tests use to the
-// production ones: same body token for token, same parameters after the
-// kernel-call parameters. If this fails, the production driver changed:
-// copy its new body into the *Via function verbatim.
-func TestSimDriverCopies(t *testing.T) {
-	for _, c := range []struct {
-		file, name, simFile, simName string
-		extra                        int // leading kernel-call parameters of the copy
-	}{
-		{"dwsimd_amd64.go", "dwSIMD", "dwconv_sim_test.go", "dwSIMDVia", 2},
-		{"gemm_asm.go", "gemmAsmBlocked", "gemm_sim_test.go", "gemmAsmBlockedVia", 2},
-	} {
-		fs1, orig := funcDecl(t, c.file, c.name)
-		fs2, cp := funcDecl(t, c.simFile, c.simName)
-		a, b := nodeText(fs1, orig.Body), nodeText(fs2, cp.Body)
-		for _, p := range driverPatches[c.name] {
-			if !strings.Contains(a, p[0]) {
-				t.Errorf("%s no longer contains %q (fixed?): drop the patch from driverPatches and re-copy the body into %s", c.name, p[0], c.simName)
-			}
-			a = strings.Replace(a, p[0], p[1], 1)
-		}
-		if a != b {
-			t.Errorf("%s in %s differs from %s in %s (after driverPatches): re-copy the body", c.simName, c.simFile, c.name, c.file)
-			continue
-		}
-		p1 := orig.Type.Params.List
-		p2 := cp.Type.Params.List
-		if len(p2) != len(p1)+c.extra {
-			t.Errorf("%s: %d parameter groups, want %d + %d", c.simName, len(p2), len(p1), c.extra)
-			continue
-		}
-		for i := range p1 {
-			if a, b := fieldText(fs1, p1[i]), fieldText(fs2, p2[i+c.extra]); a != b {
-				t.Errorf("%s: parameter %q, %s has %q", c.simName, b, c.name, a)
-			}
-		}
-		// The shadowing parameters must carry the names of the functions
-		// the body calls.
-		for _, f := range p2[:c.extra] {
-			for _, n := range f.Names {
-				if !strings.Contains(nodeText(fs1, orig.Body), n.Name+"(") {
-					t.Errorf("%s: parameter %s is not called by %s", c.simName, n.Name, c.name)
-				}
-			}
-		}
+	if r.check != nil {
+		r.check(c, m, before)
 	}
 }
 
-// evalCond evaluates a dispatch condition built from ==, && and the
-// identifiers isa, k, s, mr, np against the given values.
-func evalCond(t *testing.T, fset *token.FileSet, e ast.Expr, env map[string]int) int {
-	t.Helper()
-	switch e := e.(type) {
-	case *ast.ParenExpr:
-		return evalCond(t, fset, e.X, env)
-	case *ast.BinaryExpr:
-		x, y := evalCond(t, fset, e.X, env), evalCond(t, fset, e.Y, env)
-		b := 0
-		switch e.Op {
-		case token.LAND:
-			if x != 0 && y != 0 {
-				b = 1
-			}
-		case token.EQL:
-			if x == y {
-				b = 1
-			}
-		default:
-			t.Fatalf("dispatch condition %s: unsupported operator", nodeText(fset, e))
-		}
-		return b
-	case *ast.Ident:
-		if v, ok := env[e.Name]; ok {
-			return v
-		}
-		switch e.Name {
-		case "AVX2":
-			return int(AVX2)
-		case "AVX512":
-			return int(AVX512)
-		}
-	case *ast.BasicLit:
-		var v int
-		if _, err := fmt.Sscan(e.Value, &v); err == nil {
-			return v
+// logCalls reports the calls per kernel.
+func (r *simRunner) logCalls(t *testing.T) (total, native int) {
+	for _, name := range r.prog.Names() {
+		if n := r.calls[name]; n > 0 {
+			total += n
+			native += r.nativeCalls[name]
+			t.Logf("%-20s %5d calls simulated, %5d also on the hardware, bit-identical", name, n, r.nativeCalls[name])
 		}
 	}
-	t.Fatalf("dispatch condition %s: unsupported expression", nodeText(fset, e))
-	return 0
+	return total, native
 }
 
-// dispatch walks a dispatch function's body (if/switch statements on the
-// given environment, one kernel call per path) and returns the name of the
-// first function called whose name starts with prefix.
-func dispatch(t *testing.T, fset *token.FileSet, stmts []ast.Stmt, env map[string]int, prefix string) string {
-	t.Helper()
-	for _, st := range stmts {
-		switch st := st.(type) {
-		case *ast.ExprStmt:
-			if call, ok := st.X.(*ast.CallExpr); ok {
-				if id, ok := call.Fun.(*ast.Ident); ok && strings.HasPrefix(id.Name, prefix) {
-					return id.Name
-				}
-				if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
-					return "panic"
-				}
-			}
-		case *ast.IfStmt:
-			if evalCond(t, fset, st.Cond, env) != 0 {
-				if r := dispatch(t, fset, st.Body.List, env, prefix); r != "" {
-					return r
-				}
-			} else if st.Else != nil {
-				if r := dispatch(t, fset, []ast.Stmt{st.Else}, env, prefix); r != "" {
-					return r
-				}
-			}
-		case *ast.BlockStmt:
-			if r := dispatch(t, fset, st.List, env, prefix); r != "" {
-				return r
-			}
-		case *ast.SwitchStmt:
-			var tag int
-			hasTag := st.Tag != nil
-			if hasTag {
-				tag = evalCond(t, fset, st.Tag, env)
-			}
-			var def *ast.CaseClause
-			matched := false
-			for _, cs := range st.Body.List {
-				cc := cs.(*ast.CaseClause)
-				if cc.List == nil {
-					def = cc
-					continue
-				}
-				for _, e := range cc.List {
-					v := evalCond(t, fset, e, env)
-					if (hasTag && v == tag) || (!hasTag && v != 0) {
-						matched = true
-					}
-				}
-				if matched {
-					return dispatch(t, fset, cc.Body, env, prefix)
-				}
-			}
-			if def != nil {
-				return dispatch(t, fset, def.Body, env, prefix)
-			}
-		case *ast.ReturnStmt:
-			return ""
-		}
-	}
-	return ""
-}
-
-// TestSimCallTables checks the production dispatch from shapes to kernels:
-// every (ISA, kernel size, stride) and (ISA, rows, panels) reaches the
-// kernel of that name, and every kernel in the assembly is reached. The
-// simulator tests call kernels by these names, so a crossed wire in the
-// dispatch (which they would not see) is caught here.
-func TestSimCallTables(t *testing.T) {
+// TestSetTables checks every set's table against the generated assembly:
+// each entry names a function of the program whose shape is the entry's
+// (GEMM rows and panels, depthwise kernel size and stride, the stubs'
+// documented block geometry), and every function of the program is an
+// entry of some set.
+func TestSetTables(t *testing.T) {
 	p := simProgram(t)
 	reached := map[string]bool{}
-	fs, blk := funcDecl(t, "dwsimd_amd64.go", "dwCallBlock")
-	_, pix := funcDecl(t, "dwsimd_amd64.go", "dwCallPixel")
-	for _, isa := range []ISA{AVX2, AVX512} {
-		for _, k := range []int{3, 5} {
-			for _, s := range []int{1, 2} {
-				got := dispatch(t, fs, blk.Body.List, map[string]int{"isa": int(isa), "k": k, "s": s}, "dw")
-				want := fmt.Sprintf("dwBlock%dx%dS%d%s", k, k, s, isaName(isa))
-				if got != want {
-					t.Errorf("dwCallBlock(%v, %d, %d) calls %s, want %s", isa, k, s, got, want)
-				}
-				reached[got] = true
-			}
+	// The kernels the simulator does not parse (pooling) must at least be
+	// the generated functions their entries name.
+	stubs := map[string]bool{}
+	for _, f := range []string{"pool_amd64.go"} {
+		for _, m := range regexp.MustCompile(`(?m)^func (\w+)\(`).FindAllStringSubmatch(readFile(t, f), -1) {
+			stubs[m[1]] = true
 		}
-		got := dispatch(t, fs, pix.Body.List, map[string]int{"isa": int(isa)}, "dw")
-		if want := "dwPixel" + isaName(isa); got != want {
-			t.Errorf("dwCallPixel(%v) calls %s, want %s", isa, got, want)
-		}
-		reached[got] = true
 	}
-	fs, c2 := funcDecl(t, "gemm_asm.go", "callAVX2")
-	_, c5 := funcDecl(t, "gemm_asm.go", "callAVX512")
-	for _, c := range []struct {
-		isa   ISA
-		fd    *ast.FuncDecl
-		maxMR []int // by np-1
-	}{{AVX2, c2, []int{6, 2}}, {AVX512, c5, []int{12, 12}}} {
-		for np := 1; np <= 2; np++ {
-			for mr := 1; mr <= 13; mr++ {
-				got := dispatch(t, fs, c.fd.Body.List, map[string]int{"mr": mr, "np": np}, "gemm")
-				want := fmt.Sprintf("gemm%s_%dx%d", isaName(c.isa), mr, 16*np)
-				if mr > c.maxMR[np-1] {
-					want = "panic"
+	for _, s := range AllSets() {
+		if s.Generic() {
+			continue
+		}
+		isa := strings.ToUpper(s.String())
+		if g := s.gemm; g != nil {
+			for np := range g.kern {
+				for mr, k := range g.kern[np] {
+					if !k.ok() {
+						if mr > 0 && mr <= g.mr && (np == 0 || mr <= g.pairMax) {
+							t.Errorf("%v: no %dx%d GEMM kernel, which the driver can ask for", s, mr, 16*(np+1))
+						}
+						continue
+					}
+					if want := fmt.Sprintf("gemm%s_%dx%d", isa, mr, 16*(np+1)); k.Name != want {
+						t.Errorf("%v: GEMM table entry %dx%d is %s, want %s", s, mr, 16*(np+1), k.Name, want)
+					}
+					reached[k.Name] = true
 				}
-				if got != want {
-					t.Errorf("%s(mr %d, np %d) calls %s, want %s", c.fd.Name.Name, mr, np, got, want)
-				}
-				reached[got] = true
 			}
+		}
+		if d := s.dw; d != nil {
+			for _, b := range d.block {
+				want := fmt.Sprintf("dwBlock%dx%dS%d%s", b.kh, b.kh, b.stride, isa)
+				if b.k.Name != want {
+					t.Errorf("%v: depthwise block entry k%d s%d is %s, want %s", s, b.kh, b.stride, b.k.Name, want)
+				}
+				reached[b.k.Name] = true
+			}
+			if want := "dwPixel" + isa; d.pixel.Name != want {
+				t.Errorf("%v: depthwise pixel entry is %s, want %s", s, d.pixel.Name, want)
+			}
+		}
+		for _, k := range s.KernelNames() {
+			if p.Funcs[k] == nil && !stubs[k] {
+				t.Errorf("%v: table entry %s is not in the assembly", s, k)
+			}
+			reached[k] = true
 		}
 	}
 	for _, name := range p.Names() {
-		if !strings.HasPrefix(name, "peak") && !reached[name] {
-			t.Errorf("kernel %s (%s) is not reached by the dispatch", name, filepath.Base(p.Funcs[name].File))
+		if !reached[name] {
+			t.Errorf("kernel %s (%s) is in no set's table", name, filepath.Base(p.Funcs[name].File))
 		}
 	}
+	// The block geometry the driver uses is the one the generator built
+	// (its stubs' doc comments state it).
+	re := regexp.MustCompile(`// (dwBlock\d+x\d+S\d+(?:AVX2|AVX512)) computes a\.n blocks of (\d+) output pixels`)
+	found := 0
+	for _, f := range []string{"dwconv_amd64.go"} {
+		src := readFile(t, f)
+		for _, m := range re.FindAllStringSubmatch(src, -1) {
+			found++
+			var nb int
+			fmt.Sscan(m[2], &nb)
+			for _, s := range AllSets() {
+				if s.dw == nil {
+					continue
+				}
+				for _, b := range s.dw.block {
+					if b.k.Name == m[1] && b.nb != nb {
+						t.Errorf("%s: generated for %d pixels per block, the %v table says %d", m[1], nb, s, b.nb)
+					}
+				}
+			}
+		}
+	}
+	if found != 8 {
+		t.Errorf("found %d block kernels in the stubs, want 8", found)
+	}
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -1,7 +1,6 @@
 package kernels
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -142,5 +141,3 @@ func tRandVal(rng *rand.Rand) func() float32 {
 
 // tChannels are channel counts around the vector widths.
 var tChannels = []int{1, 2, 3, 5, 7, 8, 9, 13, 16, 17, 24, 31, 32, 33, 40, 47, 64, 65, 77}
-
-func tISAName(isa ISA) string { return fmt.Sprint(isa) }

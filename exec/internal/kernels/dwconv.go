@@ -40,7 +40,7 @@ func (s *DWShape) FLOPs() int64 {
 
 // PackedDW holds depthwise weights ready for the kernels: always the plain
 // [KH][KW][C*Mult] copy the generic kernel reads and, when packed for a SIMD
-// ISA with Mult 1, panels of 16 channels [ceil(C/16)][KH][KW][16] (zero
+// set with Mult 1, panels of 16 channels [ceil(C/16)][KH][KW][16] (zero
 // padded) for the vector kernels, so the taps of a channel step are one
 // contiguous stream. AVX2 and AVX-512 share the panel layout. It is read-only
 // once built and may be shared by any number of goroutines.
@@ -55,8 +55,9 @@ type PackedDW struct {
 // AVX2 vectors, one 64-byte cache line.
 const dwPanel = 16
 
-// PackDW packs weights laid out [KH][KW][C*Mult] (TFLite's [1,KH,KW,C*M]).
-func PackDW(isa ISA, s DWShape, w []float32) *PackedDW {
+// PackDW packs weights laid out [KH][KW][C*Mult] (TFLite's [1,KH,KW,C*M])
+// for the kernels of ks.
+func PackDW(ks *Set, s DWShape, w []float32) *PackedDW {
 	if err := s.Validate(); err != nil {
 		panic(err)
 	}
@@ -67,7 +68,7 @@ func PackDW(isa ISA, s DWShape, w []float32) *PackedDW {
 	}
 	p := &PackedDW{kh: s.KH, kw: s.KW, c: s.C, mult: s.Mult,
 		w: append([]float32(nil), w...), zero: make([]float32, cm)}
-	if isa != Generic && s.Mult == 1 {
+	if ks.dw != nil && s.Mult == 1 {
 		np := (cm + dwPanel - 1) / dwPanel
 		p.panels = make([]float32, np*taps*dwPanel)
 		for c := range cm {
@@ -110,7 +111,9 @@ func dwInterior(pad, stride, k, in, out int) (o0, o1 int) {
 	return o0, max(o1, o0)
 }
 
-// dwClamp returns the clamp bounds of an activation.
+// dwClamp returns the clamp bounds the generic kernel's inner loops apply
+// for an activation: ReLU's and ReLU6's, or none for the activations it
+// applies in a pass of their own (Act.applyAll).
 func dwClamp(act Act) (lo, hi float32) {
 	switch act {
 	case ActReLU:
@@ -121,44 +124,38 @@ func dwClamp(act Act) (lo, hi float32) {
 	return float32(math.Inf(-1)), float32(math.Inf(1))
 }
 
-// dwApplyAct clamps o in place; NaN stays NaN, matching the vector kernels.
-func dwApplyAct(o []float32, act Act) {
-	switch act {
-	case ActReLU:
-		for i, v := range o {
-			if v < 0 {
-				o[i] = 0
-			}
-		}
-	case ActReLU6:
-		for i, v := range o {
-			if v < 0 {
-				o[i] = 0
-			} else if v > 6 {
-				o[i] = 6
-			}
-		}
+// dwLateAct is the activation the generic kernel applies after its inner
+// loops (those beyond a clamp).
+func dwLateAct(act Act) Act {
+	if act == ActHardSwish || act == ActHardSigmoid {
+		return act
 	}
+	return ActNone
 }
 
 // Depthwise computes output rows [oy0, oy1) of a depthwise convolution with
-// the bias (folded batch norm; nil for none) and activation fused. in is an
+// the kernels of ks (argument records in ws; nil: one of its own, which
+// allocates), the bias (folded batch norm; nil for none) and activation
+// fused. in is an
 // InH x InW x C view with pixel stride inStride >= C, out an OutH x OutW x
 // C*Mult view with pixel stride outStride >= C*Mult; only the C*Mult channels
-// of the rows written are touched. Distinct row ranges may run concurrently.
-// The vector kernels (AVX2, AVX-512) serve Mult 1 with weights packed for a
-// SIMD ISA (either: the panel layout is shared); Mult > 1, or weights packed
-// for Generic, take the generic kernel whatever isa says. It panics on
-// inconsistent arguments (short buffers, mismatched weights, an ISA this
-// machine cannot run) and allocates nothing.
-func Depthwise(isa ISA, s *DWShape, in []float32, inStride int, w *PackedDW, bias []float32, act Act, out []float32, outStride int, oy0, oy1 int) {
+// of the rows written are touched. Distinct row ranges may run concurrently
+// (with a Workspace each), and give the same bits however the rows are
+// split. The vector kernels serve Mult 1 with weights packed for a set with
+// depthwise kernels (any: the panel layout is shared); Mult > 1, or weights
+// packed for the generic set, take the generic kernel whatever ks says. It
+// panics on inconsistent arguments (short buffers, mismatched weights, a
+// set this machine cannot run) and allocates nothing given a Workspace.
+func Depthwise(ks *Set, ws *Workspace, s *DWShape, in []float32, inStride int, w *PackedDW, bias []float32, act Act, out []float32, outStride int, oy0, oy1 int) {
 	if err := s.Validate(); err != nil {
 		panic(err)
 	}
 	cm := s.OutC()
 	switch {
-	case !isa.Supported():
-		panic(fmt.Sprintf("depthwise: kernel set %v not supported here", isa))
+	case !ks.native:
+		panic(fmt.Sprintf("depthwise: kernel set %v not supported here", ks))
+	case act >= numActs:
+		panic(fmt.Sprintf("depthwise: bad activation %v", act))
 	case w.kh != s.KH || w.kw != s.KW || w.c != s.C || w.mult != s.Mult:
 		panic(fmt.Sprintf("depthwise: weights packed for %dx%d C=%d mult %d, shape %dx%d C=%d mult %d", w.kh, w.kw, w.c, w.mult, s.KH, s.KW, s.C, s.Mult))
 	case inStride < s.C || outStride < cm:
@@ -179,7 +176,8 @@ func Depthwise(isa ISA, s *DWShape, in []float32, inStride int, w *PackedDW, bia
 	if bias == nil {
 		bias = w.zero
 	}
-	if isa != Generic && w.panels != nil && dwSIMD(isa, s, in, inStride, w, bias, act, out, outStride, oy0, oy1) {
+	if t := ks.dw; t != nil && w.panels != nil {
+		t.depthwise(workspace(ws), s, in, inStride, w, bias, act, out, outStride, oy0, oy1)
 		return
 	}
 	dwGeneric(s, in, inStride, w, bias, act, out, outStride, oy0, oy1)
@@ -194,6 +192,7 @@ func dwGeneric(s *DWShape, in []float32, inStride int, w *PackedDW, bias []float
 	cp := cm
 	bias = bias[:cm]
 	lo, hi := dwClamp(act)
+	late := dwLateAct(act)
 	// Interior pixels of a 3x3 kernel in one pass over 19 streams (bias,
 	// 9 inputs, 9 weights); with more channels the streams sit a multiple
 	// of 4 KiB apart often enough to thrash L1 sets, and a pass per kernel
@@ -214,6 +213,7 @@ func dwGeneric(s *DWShape, in []float32, inStride int, w *PackedDW, bias []float
 					in[p1:], in[p1+inStride:], in[p1+2*inStride:],
 					in[p2:], in[p2+inStride:], in[p2+2*inStride:],
 					ws, ws[cp:], ws[2*cp:], ws[3*cp:], ws[4*cp:], ws[5*cp:], ws[6*cp:], ws[7*cp:], ws[8*cp:])
+				late.applyAll(o)
 				continue
 			}
 			copy(o, bias)
@@ -243,7 +243,7 @@ func dwGeneric(s *DWShape, in []float32, inStride int, w *PackedDW, bias []float
 					}
 				}
 			}
-			dwApplyAct(o, act)
+			act.applyAll(o)
 		}
 	}
 }
@@ -298,5 +298,5 @@ func dwMadd3(o, x0, x1, x2, w0, w1, w2 []float32) {
 // dwFillAct writes act(bias) to o (a pixel with no in-bounds taps).
 func dwFillAct(o, bias []float32, act Act) {
 	copy(o, bias[:len(o)])
-	dwApplyAct(o, act)
+	act.applyAll(o)
 }

@@ -13,11 +13,11 @@ TEXT ·dwBlock3x3S1AVX2(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         64(AX), BX
 
 dwBlock3x3S1AVX2_block:
@@ -35,7 +35,7 @@ dwBlock3x3S1AVX2_panel:
 	VMOVUPS Y3, Y5
 	VMOVUPS Y2, Y6
 	VMOVUPS Y3, Y7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -83,32 +83,111 @@ dwBlock3x3S1AVX2_p0_kh:
 	ADDQ        $0x000000c0, R10
 	DECQ        R11
 	JNZ         dwBlock3x3S1AVX2_p0_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S1AVX2_p0_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
 	VMOVUPS     Y3, 32(R9)
-	ADDQ        BX, R9
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
+	VMOVUPS     Y4, (R9)(BX*1)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMOVUPS     Y5, 32(R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y5, 32(R9)(BX*1)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMOVUPS     Y6, (R9)
+	VMOVUPS     Y6, (R10)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMOVUPS     Y7, 32(R9)
-	ADDQ        $0x00000040, SI
-	ADDQ        $0x00000240, DI
-	DECQ        R8
-	JNZ         dwBlock3x3S1AVX2_panel
+	VMOVUPS     Y7, 32(R10)
+	JMP         dwBlock3x3S1AVX2_p0_epdone
+
+dwBlock3x3S1AVX2_p0_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock3x3S1AVX2_p0_ep2
+	VADDPS  256(AX), Y2, Y8
+	VMAXPS  Y8, Y0, Y8
+	VMINPS  Y8, Y1, Y8
+	VMULPS  320(AX), Y8, Y8
+	VMULPS  Y8, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, 32(R9)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R9)(BX*1)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, 32(R9)(BX*1)
+	VADDPS  256(AX), Y6, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS Y6, (R10)
+	VADDPS  256(AX), Y7, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, 32(R10)
+	JMP     dwBlock3x3S1AVX2_p0_epdone
+
+dwBlock3x3S1AVX2_p0_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, 32(R9)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R9)(BX*1)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, 32(R9)(BX*1)
+	VADDPS  256(AX), Y6, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMOVUPS Y6, (R10)
+	VADDPS  256(AX), Y7, Y7
+	VMAXPS  Y7, Y0, Y7
+	VMINPS  Y7, Y1, Y7
+	VMULPS  320(AX), Y7, Y7
+	VMOVUPS Y7, 32(R10)
+
+dwBlock3x3S1AVX2_p0_epdone:
+	ADDQ $0x00000040, SI
+	ADDQ $0x00000240, DI
+	DECQ R8
+	JNZ  dwBlock3x3S1AVX2_panel
 
 dwBlock3x3S1AVX2_panel_end:
 	MOVQ  104(AX), R8
@@ -120,7 +199,7 @@ dwBlock3x3S1AVX2_rem:
 	VMOVUPS (R9)(SI*1), Y2
 	VMOVUPS Y2, Y3
 	VMOVUPS Y2, Y4
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -151,23 +230,69 @@ dwBlock3x3S1AVX2_r_kh:
 	ADDQ        $0x000000c0, R10
 	DECQ        R11
 	JNZ         dwBlock3x3S1AVX2_r_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S1AVX2_r_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
-	VMOVUPS     Y3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y3, (R9)(BX*1)
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
-	ADDQ        $0x00000020, SI
-	ADDQ        $0x00000020, DI
-	DECQ        R8
-	JNZ         dwBlock3x3S1AVX2_rem
+	VMOVUPS     Y4, (R10)
+	JMP         dwBlock3x3S1AVX2_r_epdone
+
+dwBlock3x3S1AVX2_r_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock3x3S1AVX2_r_ep2
+	VADDPS  256(AX), Y2, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMULPS  Y5, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R10)
+	JMP     dwBlock3x3S1AVX2_r_epdone
+
+dwBlock3x3S1AVX2_r_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R10)
+
+dwBlock3x3S1AVX2_r_epdone:
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	DECQ R8
+	JNZ  dwBlock3x3S1AVX2_rem
 
 dwBlock3x3S1AVX2_rem_end:
 	CMPQ       112(AX), $0x00
@@ -177,7 +302,7 @@ dwBlock3x3S1AVX2_rem_end:
 	VMASKMOVPS (R8)(SI*1), Y2, Y3
 	VMOVUPS    Y3, Y4
 	VMOVUPS    Y3, Y5
-	MOVQ       192(AX), R8
+	MOVQ       384(AX), R8
 	ADDQ       SI, R8
 	MOVQ       72(AX), R9
 
@@ -207,32 +332,77 @@ dwBlock3x3S1AVX2_m_kh:
 	ADDQ        $0x000000c0, DI
 	DECQ        R9
 	JNZ         dwBlock3x3S1AVX2_m_kh
-	MOVQ        200(AX), DI
+	MOVQ        392(AX), DI
 	ADDQ        SI, DI
+	MOVQ        DI, SI
+	ADDQ        BX, SI
+	ADDQ        BX, SI
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S1AVX2_m_ep1
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
 	VMASKMOVPS  Y3, Y2, (DI)
-	ADDQ        BX, DI
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMASKMOVPS  Y4, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y4, Y2, (DI)(BX*1)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMASKMOVPS  Y5, Y2, (DI)
+	VMASKMOVPS  Y5, Y2, (SI)
+	JMP         dwBlock3x3S1AVX2_m_epdone
 
+dwBlock3x3S1AVX2_m_ep1:
+	CMPQ       192(AX), $0x01
+	JNE        dwBlock3x3S1AVX2_m_ep2
+	VADDPS     256(AX), Y3, Y6
+	VMAXPS     Y6, Y0, Y6
+	VMINPS     Y6, Y1, Y6
+	VMULPS     320(AX), Y6, Y6
+	VMULPS     Y6, Y3, Y3
+	VMASKMOVPS Y3, Y2, (DI)
+	VADDPS     256(AX), Y4, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y4, Y4
+	VMASKMOVPS Y4, Y2, (DI)(BX*1)
+	VADDPS     256(AX), Y5, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y5, Y5
+	VMASKMOVPS Y5, Y2, (SI)
+	JMP        dwBlock3x3S1AVX2_m_epdone
+
+dwBlock3x3S1AVX2_m_ep2:
+	VADDPS     256(AX), Y3, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMASKMOVPS Y3, Y2, (DI)
+	VADDPS     256(AX), Y4, Y4
+	VMAXPS     Y4, Y0, Y4
+	VMINPS     Y4, Y1, Y4
+	VMULPS     320(AX), Y4, Y4
+	VMASKMOVPS Y4, Y2, (DI)(BX*1)
+	VADDPS     256(AX), Y5, Y5
+	VMAXPS     Y5, Y0, Y5
+	VMINPS     Y5, Y1, Y5
+	VMULPS     320(AX), Y5, Y5
+	VMASKMOVPS Y5, Y2, (SI)
+
+dwBlock3x3S1AVX2_m_epdone:
 dwBlock3x3S1AVX2_tail_end:
-	MOVQ 192(AX), SI
+	MOVQ 384(AX), SI
 	MOVQ 128(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 192(AX)
-	MOVQ 200(AX), SI
+	MOVQ SI, 384(AX)
+	MOVQ 392(AX), SI
 	MOVQ 136(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 200(AX)
-	MOVQ 208(AX), SI
+	MOVQ SI, 392(AX)
+	MOVQ 400(AX), SI
 	DECQ SI
-	MOVQ SI, 208(AX)
+	MOVQ SI, 400(AX)
 	JNZ  dwBlock3x3S1AVX2_block
 	VZEROUPPER
 	RET
@@ -246,11 +416,11 @@ TEXT ·dwBlock3x3S2AVX2(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         64(AX), BX
 
 dwBlock3x3S2AVX2_block:
@@ -268,7 +438,7 @@ dwBlock3x3S2AVX2_panel:
 	VMOVUPS Y3, Y5
 	VMOVUPS Y2, Y6
 	VMOVUPS Y3, Y7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -322,32 +492,111 @@ dwBlock3x3S2AVX2_p0_kh:
 	ADDQ        $0x000000c0, R10
 	DECQ        R11
 	JNZ         dwBlock3x3S2AVX2_p0_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S2AVX2_p0_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
 	VMOVUPS     Y3, 32(R9)
-	ADDQ        BX, R9
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
+	VMOVUPS     Y4, (R9)(BX*1)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMOVUPS     Y5, 32(R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y5, 32(R9)(BX*1)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMOVUPS     Y6, (R9)
+	VMOVUPS     Y6, (R10)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMOVUPS     Y7, 32(R9)
-	ADDQ        $0x00000040, SI
-	ADDQ        $0x00000240, DI
-	DECQ        R8
-	JNZ         dwBlock3x3S2AVX2_panel
+	VMOVUPS     Y7, 32(R10)
+	JMP         dwBlock3x3S2AVX2_p0_epdone
+
+dwBlock3x3S2AVX2_p0_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock3x3S2AVX2_p0_ep2
+	VADDPS  256(AX), Y2, Y8
+	VMAXPS  Y8, Y0, Y8
+	VMINPS  Y8, Y1, Y8
+	VMULPS  320(AX), Y8, Y8
+	VMULPS  Y8, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, 32(R9)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R9)(BX*1)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, 32(R9)(BX*1)
+	VADDPS  256(AX), Y6, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS Y6, (R10)
+	VADDPS  256(AX), Y7, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, 32(R10)
+	JMP     dwBlock3x3S2AVX2_p0_epdone
+
+dwBlock3x3S2AVX2_p0_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, 32(R9)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R9)(BX*1)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, 32(R9)(BX*1)
+	VADDPS  256(AX), Y6, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMOVUPS Y6, (R10)
+	VADDPS  256(AX), Y7, Y7
+	VMAXPS  Y7, Y0, Y7
+	VMINPS  Y7, Y1, Y7
+	VMULPS  320(AX), Y7, Y7
+	VMOVUPS Y7, 32(R10)
+
+dwBlock3x3S2AVX2_p0_epdone:
+	ADDQ $0x00000040, SI
+	ADDQ $0x00000240, DI
+	DECQ R8
+	JNZ  dwBlock3x3S2AVX2_panel
 
 dwBlock3x3S2AVX2_panel_end:
 	MOVQ  104(AX), R8
@@ -359,7 +608,7 @@ dwBlock3x3S2AVX2_rem:
 	VMOVUPS (R9)(SI*1), Y2
 	VMOVUPS Y2, Y3
 	VMOVUPS Y2, Y4
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -394,23 +643,69 @@ dwBlock3x3S2AVX2_r_kh:
 	ADDQ        $0x000000c0, R10
 	DECQ        R11
 	JNZ         dwBlock3x3S2AVX2_r_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S2AVX2_r_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
-	VMOVUPS     Y3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y3, (R9)(BX*1)
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
-	ADDQ        $0x00000020, SI
-	ADDQ        $0x00000020, DI
-	DECQ        R8
-	JNZ         dwBlock3x3S2AVX2_rem
+	VMOVUPS     Y4, (R10)
+	JMP         dwBlock3x3S2AVX2_r_epdone
+
+dwBlock3x3S2AVX2_r_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock3x3S2AVX2_r_ep2
+	VADDPS  256(AX), Y2, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMULPS  Y5, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R10)
+	JMP     dwBlock3x3S2AVX2_r_epdone
+
+dwBlock3x3S2AVX2_r_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R10)
+
+dwBlock3x3S2AVX2_r_epdone:
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	DECQ R8
+	JNZ  dwBlock3x3S2AVX2_rem
 
 dwBlock3x3S2AVX2_rem_end:
 	CMPQ       112(AX), $0x00
@@ -420,7 +715,7 @@ dwBlock3x3S2AVX2_rem_end:
 	VMASKMOVPS (R8)(SI*1), Y2, Y3
 	VMOVUPS    Y3, Y4
 	VMOVUPS    Y3, Y5
-	MOVQ       192(AX), R8
+	MOVQ       384(AX), R8
 	ADDQ       SI, R8
 	MOVQ       72(AX), R9
 
@@ -454,32 +749,77 @@ dwBlock3x3S2AVX2_m_kh:
 	ADDQ        $0x000000c0, DI
 	DECQ        R9
 	JNZ         dwBlock3x3S2AVX2_m_kh
-	MOVQ        200(AX), DI
+	MOVQ        392(AX), DI
 	ADDQ        SI, DI
+	MOVQ        DI, SI
+	ADDQ        BX, SI
+	ADDQ        BX, SI
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S2AVX2_m_ep1
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
 	VMASKMOVPS  Y3, Y2, (DI)
-	ADDQ        BX, DI
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMASKMOVPS  Y4, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y4, Y2, (DI)(BX*1)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMASKMOVPS  Y5, Y2, (DI)
+	VMASKMOVPS  Y5, Y2, (SI)
+	JMP         dwBlock3x3S2AVX2_m_epdone
 
+dwBlock3x3S2AVX2_m_ep1:
+	CMPQ       192(AX), $0x01
+	JNE        dwBlock3x3S2AVX2_m_ep2
+	VADDPS     256(AX), Y3, Y6
+	VMAXPS     Y6, Y0, Y6
+	VMINPS     Y6, Y1, Y6
+	VMULPS     320(AX), Y6, Y6
+	VMULPS     Y6, Y3, Y3
+	VMASKMOVPS Y3, Y2, (DI)
+	VADDPS     256(AX), Y4, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y4, Y4
+	VMASKMOVPS Y4, Y2, (DI)(BX*1)
+	VADDPS     256(AX), Y5, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y5, Y5
+	VMASKMOVPS Y5, Y2, (SI)
+	JMP        dwBlock3x3S2AVX2_m_epdone
+
+dwBlock3x3S2AVX2_m_ep2:
+	VADDPS     256(AX), Y3, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMASKMOVPS Y3, Y2, (DI)
+	VADDPS     256(AX), Y4, Y4
+	VMAXPS     Y4, Y0, Y4
+	VMINPS     Y4, Y1, Y4
+	VMULPS     320(AX), Y4, Y4
+	VMASKMOVPS Y4, Y2, (DI)(BX*1)
+	VADDPS     256(AX), Y5, Y5
+	VMAXPS     Y5, Y0, Y5
+	VMINPS     Y5, Y1, Y5
+	VMULPS     320(AX), Y5, Y5
+	VMASKMOVPS Y5, Y2, (SI)
+
+dwBlock3x3S2AVX2_m_epdone:
 dwBlock3x3S2AVX2_tail_end:
-	MOVQ 192(AX), SI
+	MOVQ 384(AX), SI
 	MOVQ 128(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 192(AX)
-	MOVQ 200(AX), SI
+	MOVQ SI, 384(AX)
+	MOVQ 392(AX), SI
 	MOVQ 136(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 200(AX)
-	MOVQ 208(AX), SI
+	MOVQ SI, 392(AX)
+	MOVQ 400(AX), SI
 	DECQ SI
-	MOVQ SI, 208(AX)
+	MOVQ SI, 400(AX)
 	JNZ  dwBlock3x3S2AVX2_block
 	VZEROUPPER
 	RET
@@ -493,11 +833,11 @@ TEXT ·dwBlock5x5S1AVX2(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         64(AX), BX
 
 dwBlock5x5S1AVX2_block:
@@ -515,7 +855,7 @@ dwBlock5x5S1AVX2_panel:
 	VMOVUPS Y2, Y5
 	VMOVUPS Y2, Y6
 	VMOVUPS Y2, Y7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -579,43 +919,122 @@ dwBlock5x5S1AVX2_p0_kh:
 	ADDQ        $0x00000140, R10
 	DECQ        R11
 	JNZ         dwBlock5x5S1AVX2_p0_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S1AVX2_p0_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
-	VMOVUPS     Y3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y3, (R9)(BX*1)
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y4, (R10)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMOVUPS     Y5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y5, (R10)(BX*1)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMOVUPS     Y6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y6, (R11)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMOVUPS     Y7, (R9)
-	ADDQ        $0x00000020, SI
-	MOVQ        16(AX), R9
-	VMOVUPS     (R9)(SI*1), Y2
-	VMOVUPS     Y2, Y3
-	VMOVUPS     Y2, Y4
-	VMOVUPS     Y2, Y5
-	VMOVUPS     Y2, Y6
-	VMOVUPS     Y2, Y7
-	MOVQ        192(AX), R9
-	ADDQ        SI, R9
-	MOVQ        DI, R10
-	MOVQ        72(AX), R11
+	VMOVUPS     Y7, (R11)(BX*1)
+	JMP         dwBlock5x5S1AVX2_p0_epdone
+
+dwBlock5x5S1AVX2_p0_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S1AVX2_p0_ep2
+	VADDPS  256(AX), Y2, Y8
+	VMAXPS  Y8, Y0, Y8
+	VMINPS  Y8, Y1, Y8
+	VMULPS  320(AX), Y8, Y8
+	VMULPS  Y8, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+	JMP     dwBlock5x5S1AVX2_p0_epdone
+
+dwBlock5x5S1AVX2_p0_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y7
+	VMAXPS  Y7, Y0, Y7
+	VMINPS  Y7, Y1, Y7
+	VMULPS  320(AX), Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+
+dwBlock5x5S1AVX2_p0_epdone:
+	ADDQ    $0x00000020, SI
+	MOVQ    16(AX), R9
+	VMOVUPS (R9)(SI*1), Y2
+	VMOVUPS Y2, Y3
+	VMOVUPS Y2, Y4
+	VMOVUPS Y2, Y5
+	VMOVUPS Y2, Y6
+	VMOVUPS Y2, Y7
+	MOVQ    384(AX), R9
+	ADDQ    SI, R9
+	MOVQ    DI, R10
+	MOVQ    72(AX), R11
 
 dwBlock5x5S1AVX2_p1_kh:
 	VMOVUPS     32(R10), Y8
@@ -676,35 +1095,114 @@ dwBlock5x5S1AVX2_p1_kh:
 	ADDQ        $0x00000140, R10
 	DECQ        R11
 	JNZ         dwBlock5x5S1AVX2_p1_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S1AVX2_p1_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
-	VMOVUPS     Y3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y3, (R9)(BX*1)
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y4, (R10)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMOVUPS     Y5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y5, (R10)(BX*1)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMOVUPS     Y6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y6, (R11)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMOVUPS     Y7, (R9)
-	ADDQ        $0x00000020, SI
-	ADDQ        $0x00000640, DI
-	DECQ        R8
-	JNZ         dwBlock5x5S1AVX2_panel
+	VMOVUPS     Y7, (R11)(BX*1)
+	JMP         dwBlock5x5S1AVX2_p1_epdone
+
+dwBlock5x5S1AVX2_p1_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S1AVX2_p1_ep2
+	VADDPS  256(AX), Y2, Y8
+	VMAXPS  Y8, Y0, Y8
+	VMINPS  Y8, Y1, Y8
+	VMULPS  320(AX), Y8, Y8
+	VMULPS  Y8, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+	JMP     dwBlock5x5S1AVX2_p1_epdone
+
+dwBlock5x5S1AVX2_p1_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y7
+	VMAXPS  Y7, Y0, Y7
+	VMINPS  Y7, Y1, Y7
+	VMULPS  320(AX), Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+
+dwBlock5x5S1AVX2_p1_epdone:
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000640, DI
+	DECQ R8
+	JNZ  dwBlock5x5S1AVX2_panel
 
 dwBlock5x5S1AVX2_panel_end:
 	MOVQ  104(AX), R8
@@ -719,7 +1217,7 @@ dwBlock5x5S1AVX2_rem:
 	VMOVUPS Y2, Y5
 	VMOVUPS Y2, Y6
 	VMOVUPS Y2, Y7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -783,35 +1281,114 @@ dwBlock5x5S1AVX2_r_kh:
 	ADDQ        $0x00000140, R10
 	DECQ        R11
 	JNZ         dwBlock5x5S1AVX2_r_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S1AVX2_r_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
-	VMOVUPS     Y3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y3, (R9)(BX*1)
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y4, (R10)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMOVUPS     Y5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y5, (R10)(BX*1)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMOVUPS     Y6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y6, (R11)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMOVUPS     Y7, (R9)
-	ADDQ        $0x00000020, SI
-	ADDQ        $0x00000020, DI
-	DECQ        R8
-	JNZ         dwBlock5x5S1AVX2_rem
+	VMOVUPS     Y7, (R11)(BX*1)
+	JMP         dwBlock5x5S1AVX2_r_epdone
+
+dwBlock5x5S1AVX2_r_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S1AVX2_r_ep2
+	VADDPS  256(AX), Y2, Y8
+	VMAXPS  Y8, Y0, Y8
+	VMINPS  Y8, Y1, Y8
+	VMULPS  320(AX), Y8, Y8
+	VMULPS  Y8, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+	JMP     dwBlock5x5S1AVX2_r_epdone
+
+dwBlock5x5S1AVX2_r_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y7
+	VMAXPS  Y7, Y0, Y7
+	VMINPS  Y7, Y1, Y7
+	VMULPS  320(AX), Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+
+dwBlock5x5S1AVX2_r_epdone:
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	DECQ R8
+	JNZ  dwBlock5x5S1AVX2_rem
 
 dwBlock5x5S1AVX2_rem_end:
 	CMPQ       112(AX), $0x00
@@ -824,7 +1401,7 @@ dwBlock5x5S1AVX2_rem_end:
 	VMOVUPS    Y3, Y6
 	VMOVUPS    Y3, Y7
 	VMOVUPS    Y3, Y8
-	MOVQ       192(AX), R8
+	MOVQ       384(AX), R8
 	ADDQ       SI, R8
 	MOVQ       72(AX), R9
 
@@ -887,44 +1464,122 @@ dwBlock5x5S1AVX2_m_kh:
 	ADDQ        $0x00000140, DI
 	DECQ        R9
 	JNZ         dwBlock5x5S1AVX2_m_kh
-	MOVQ        200(AX), DI
+	MOVQ        392(AX), DI
 	ADDQ        SI, DI
+	MOVQ        DI, SI
+	ADDQ        BX, SI
+	ADDQ        BX, SI
+	MOVQ        SI, R8
+	ADDQ        BX, R8
+	ADDQ        BX, R8
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S1AVX2_m_ep1
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
 	VMASKMOVPS  Y3, Y2, (DI)
-	ADDQ        BX, DI
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMASKMOVPS  Y4, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y4, Y2, (DI)(BX*1)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMASKMOVPS  Y5, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y5, Y2, (SI)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMASKMOVPS  Y6, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y6, Y2, (SI)(BX*1)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMASKMOVPS  Y7, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y7, Y2, (R8)
 	VMAXPS      Y8, Y0, Y8
 	VMINPS      Y8, Y1, Y8
-	VMASKMOVPS  Y8, Y2, (DI)
+	VMASKMOVPS  Y8, Y2, (R8)(BX*1)
+	JMP         dwBlock5x5S1AVX2_m_epdone
 
+dwBlock5x5S1AVX2_m_ep1:
+	CMPQ       192(AX), $0x01
+	JNE        dwBlock5x5S1AVX2_m_ep2
+	VADDPS     256(AX), Y3, Y9
+	VMAXPS     Y9, Y0, Y9
+	VMINPS     Y9, Y1, Y9
+	VMULPS     320(AX), Y9, Y9
+	VMULPS     Y9, Y3, Y3
+	VMASKMOVPS Y3, Y2, (DI)
+	VADDPS     256(AX), Y4, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y4, Y4
+	VMASKMOVPS Y4, Y2, (DI)(BX*1)
+	VADDPS     256(AX), Y5, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y5, Y5
+	VMASKMOVPS Y5, Y2, (SI)
+	VADDPS     256(AX), Y6, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y6, Y6
+	VMASKMOVPS Y6, Y2, (SI)(BX*1)
+	VADDPS     256(AX), Y7, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y7, Y7
+	VMASKMOVPS Y7, Y2, (R8)
+	VADDPS     256(AX), Y8, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y8, Y8
+	VMASKMOVPS Y8, Y2, (R8)(BX*1)
+	JMP        dwBlock5x5S1AVX2_m_epdone
+
+dwBlock5x5S1AVX2_m_ep2:
+	VADDPS     256(AX), Y3, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMASKMOVPS Y3, Y2, (DI)
+	VADDPS     256(AX), Y4, Y4
+	VMAXPS     Y4, Y0, Y4
+	VMINPS     Y4, Y1, Y4
+	VMULPS     320(AX), Y4, Y4
+	VMASKMOVPS Y4, Y2, (DI)(BX*1)
+	VADDPS     256(AX), Y5, Y5
+	VMAXPS     Y5, Y0, Y5
+	VMINPS     Y5, Y1, Y5
+	VMULPS     320(AX), Y5, Y5
+	VMASKMOVPS Y5, Y2, (SI)
+	VADDPS     256(AX), Y6, Y6
+	VMAXPS     Y6, Y0, Y6
+	VMINPS     Y6, Y1, Y6
+	VMULPS     320(AX), Y6, Y6
+	VMASKMOVPS Y6, Y2, (SI)(BX*1)
+	VADDPS     256(AX), Y7, Y7
+	VMAXPS     Y7, Y0, Y7
+	VMINPS     Y7, Y1, Y7
+	VMULPS     320(AX), Y7, Y7
+	VMASKMOVPS Y7, Y2, (R8)
+	VADDPS     256(AX), Y8, Y8
+	VMAXPS     Y8, Y0, Y8
+	VMINPS     Y8, Y1, Y8
+	VMULPS     320(AX), Y8, Y8
+	VMASKMOVPS Y8, Y2, (R8)(BX*1)
+
+dwBlock5x5S1AVX2_m_epdone:
 dwBlock5x5S1AVX2_tail_end:
-	MOVQ 192(AX), SI
+	MOVQ 384(AX), SI
 	MOVQ 128(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 192(AX)
-	MOVQ 200(AX), SI
+	MOVQ SI, 384(AX)
+	MOVQ 392(AX), SI
 	MOVQ 136(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 200(AX)
-	MOVQ 208(AX), SI
+	MOVQ SI, 392(AX)
+	MOVQ 400(AX), SI
 	DECQ SI
-	MOVQ SI, 208(AX)
+	MOVQ SI, 400(AX)
 	JNZ  dwBlock5x5S1AVX2_block
 	VZEROUPPER
 	RET
@@ -938,11 +1593,11 @@ TEXT ·dwBlock5x5S2AVX2(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         64(AX), BX
 
 dwBlock5x5S2AVX2_block:
@@ -960,7 +1615,7 @@ dwBlock5x5S2AVX2_panel:
 	VMOVUPS Y2, Y5
 	VMOVUPS Y2, Y6
 	VMOVUPS Y2, Y7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -1034,43 +1689,122 @@ dwBlock5x5S2AVX2_p0_kh:
 	ADDQ        $0x00000140, R10
 	DECQ        R11
 	JNZ         dwBlock5x5S2AVX2_p0_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S2AVX2_p0_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
-	VMOVUPS     Y3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y3, (R9)(BX*1)
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y4, (R10)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMOVUPS     Y5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y5, (R10)(BX*1)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMOVUPS     Y6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y6, (R11)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMOVUPS     Y7, (R9)
-	ADDQ        $0x00000020, SI
-	MOVQ        16(AX), R9
-	VMOVUPS     (R9)(SI*1), Y2
-	VMOVUPS     Y2, Y3
-	VMOVUPS     Y2, Y4
-	VMOVUPS     Y2, Y5
-	VMOVUPS     Y2, Y6
-	VMOVUPS     Y2, Y7
-	MOVQ        192(AX), R9
-	ADDQ        SI, R9
-	MOVQ        DI, R10
-	MOVQ        72(AX), R11
+	VMOVUPS     Y7, (R11)(BX*1)
+	JMP         dwBlock5x5S2AVX2_p0_epdone
+
+dwBlock5x5S2AVX2_p0_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S2AVX2_p0_ep2
+	VADDPS  256(AX), Y2, Y8
+	VMAXPS  Y8, Y0, Y8
+	VMINPS  Y8, Y1, Y8
+	VMULPS  320(AX), Y8, Y8
+	VMULPS  Y8, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+	JMP     dwBlock5x5S2AVX2_p0_epdone
+
+dwBlock5x5S2AVX2_p0_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y7
+	VMAXPS  Y7, Y0, Y7
+	VMINPS  Y7, Y1, Y7
+	VMULPS  320(AX), Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+
+dwBlock5x5S2AVX2_p0_epdone:
+	ADDQ    $0x00000020, SI
+	MOVQ    16(AX), R9
+	VMOVUPS (R9)(SI*1), Y2
+	VMOVUPS Y2, Y3
+	VMOVUPS Y2, Y4
+	VMOVUPS Y2, Y5
+	VMOVUPS Y2, Y6
+	VMOVUPS Y2, Y7
+	MOVQ    384(AX), R9
+	ADDQ    SI, R9
+	MOVQ    DI, R10
+	MOVQ    72(AX), R11
 
 dwBlock5x5S2AVX2_p1_kh:
 	VMOVUPS     32(R10), Y8
@@ -1141,35 +1875,114 @@ dwBlock5x5S2AVX2_p1_kh:
 	ADDQ        $0x00000140, R10
 	DECQ        R11
 	JNZ         dwBlock5x5S2AVX2_p1_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S2AVX2_p1_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
-	VMOVUPS     Y3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y3, (R9)(BX*1)
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y4, (R10)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMOVUPS     Y5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y5, (R10)(BX*1)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMOVUPS     Y6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y6, (R11)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMOVUPS     Y7, (R9)
-	ADDQ        $0x00000020, SI
-	ADDQ        $0x00000640, DI
-	DECQ        R8
-	JNZ         dwBlock5x5S2AVX2_panel
+	VMOVUPS     Y7, (R11)(BX*1)
+	JMP         dwBlock5x5S2AVX2_p1_epdone
+
+dwBlock5x5S2AVX2_p1_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S2AVX2_p1_ep2
+	VADDPS  256(AX), Y2, Y8
+	VMAXPS  Y8, Y0, Y8
+	VMINPS  Y8, Y1, Y8
+	VMULPS  320(AX), Y8, Y8
+	VMULPS  Y8, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+	JMP     dwBlock5x5S2AVX2_p1_epdone
+
+dwBlock5x5S2AVX2_p1_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y7
+	VMAXPS  Y7, Y0, Y7
+	VMINPS  Y7, Y1, Y7
+	VMULPS  320(AX), Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+
+dwBlock5x5S2AVX2_p1_epdone:
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000640, DI
+	DECQ R8
+	JNZ  dwBlock5x5S2AVX2_panel
 
 dwBlock5x5S2AVX2_panel_end:
 	MOVQ  104(AX), R8
@@ -1184,7 +1997,7 @@ dwBlock5x5S2AVX2_rem:
 	VMOVUPS Y2, Y5
 	VMOVUPS Y2, Y6
 	VMOVUPS Y2, Y7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -1258,35 +2071,114 @@ dwBlock5x5S2AVX2_r_kh:
 	ADDQ        $0x00000140, R10
 	DECQ        R11
 	JNZ         dwBlock5x5S2AVX2_r_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S2AVX2_r_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
-	VMOVUPS     Y3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y3, (R9)(BX*1)
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMOVUPS     Y4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y4, (R10)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMOVUPS     Y5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y5, (R10)(BX*1)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMOVUPS     Y6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Y6, (R11)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMOVUPS     Y7, (R9)
-	ADDQ        $0x00000020, SI
-	ADDQ        $0x00000020, DI
-	DECQ        R8
-	JNZ         dwBlock5x5S2AVX2_rem
+	VMOVUPS     Y7, (R11)(BX*1)
+	JMP         dwBlock5x5S2AVX2_r_epdone
+
+dwBlock5x5S2AVX2_r_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S2AVX2_r_ep2
+	VADDPS  256(AX), Y2, Y8
+	VMAXPS  Y8, Y0, Y8
+	VMINPS  Y8, Y1, Y8
+	VMULPS  320(AX), Y8, Y8
+	VMULPS  Y8, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+	JMP     dwBlock5x5S2AVX2_r_epdone
+
+dwBlock5x5S2AVX2_r_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, (R9)(BX*1)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, (R10)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, (R10)(BX*1)
+	VADDPS  256(AX), Y6, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMOVUPS Y6, (R11)
+	VADDPS  256(AX), Y7, Y7
+	VMAXPS  Y7, Y0, Y7
+	VMINPS  Y7, Y1, Y7
+	VMULPS  320(AX), Y7, Y7
+	VMOVUPS Y7, (R11)(BX*1)
+
+dwBlock5x5S2AVX2_r_epdone:
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	DECQ R8
+	JNZ  dwBlock5x5S2AVX2_rem
 
 dwBlock5x5S2AVX2_rem_end:
 	CMPQ       112(AX), $0x00
@@ -1299,7 +2191,7 @@ dwBlock5x5S2AVX2_rem_end:
 	VMOVUPS    Y3, Y6
 	VMOVUPS    Y3, Y7
 	VMOVUPS    Y3, Y8
-	MOVQ       192(AX), R8
+	MOVQ       384(AX), R8
 	ADDQ       SI, R8
 	MOVQ       72(AX), R9
 
@@ -1372,44 +2264,122 @@ dwBlock5x5S2AVX2_m_kh:
 	ADDQ        $0x00000140, DI
 	DECQ        R9
 	JNZ         dwBlock5x5S2AVX2_m_kh
-	MOVQ        200(AX), DI
+	MOVQ        392(AX), DI
 	ADDQ        SI, DI
+	MOVQ        DI, SI
+	ADDQ        BX, SI
+	ADDQ        BX, SI
+	MOVQ        SI, R8
+	ADDQ        BX, R8
+	ADDQ        BX, R8
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S2AVX2_m_ep1
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
 	VMASKMOVPS  Y3, Y2, (DI)
-	ADDQ        BX, DI
 	VMAXPS      Y4, Y0, Y4
 	VMINPS      Y4, Y1, Y4
-	VMASKMOVPS  Y4, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y4, Y2, (DI)(BX*1)
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
-	VMASKMOVPS  Y5, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y5, Y2, (SI)
 	VMAXPS      Y6, Y0, Y6
 	VMINPS      Y6, Y1, Y6
-	VMASKMOVPS  Y6, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y6, Y2, (SI)(BX*1)
 	VMAXPS      Y7, Y0, Y7
 	VMINPS      Y7, Y1, Y7
-	VMASKMOVPS  Y7, Y2, (DI)
-	ADDQ        BX, DI
+	VMASKMOVPS  Y7, Y2, (R8)
 	VMAXPS      Y8, Y0, Y8
 	VMINPS      Y8, Y1, Y8
-	VMASKMOVPS  Y8, Y2, (DI)
+	VMASKMOVPS  Y8, Y2, (R8)(BX*1)
+	JMP         dwBlock5x5S2AVX2_m_epdone
 
+dwBlock5x5S2AVX2_m_ep1:
+	CMPQ       192(AX), $0x01
+	JNE        dwBlock5x5S2AVX2_m_ep2
+	VADDPS     256(AX), Y3, Y9
+	VMAXPS     Y9, Y0, Y9
+	VMINPS     Y9, Y1, Y9
+	VMULPS     320(AX), Y9, Y9
+	VMULPS     Y9, Y3, Y3
+	VMASKMOVPS Y3, Y2, (DI)
+	VADDPS     256(AX), Y4, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y4, Y4
+	VMASKMOVPS Y4, Y2, (DI)(BX*1)
+	VADDPS     256(AX), Y5, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y5, Y5
+	VMASKMOVPS Y5, Y2, (SI)
+	VADDPS     256(AX), Y6, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y6, Y6
+	VMASKMOVPS Y6, Y2, (SI)(BX*1)
+	VADDPS     256(AX), Y7, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y7, Y7
+	VMASKMOVPS Y7, Y2, (R8)
+	VADDPS     256(AX), Y8, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMULPS     Y3, Y8, Y8
+	VMASKMOVPS Y8, Y2, (R8)(BX*1)
+	JMP        dwBlock5x5S2AVX2_m_epdone
+
+dwBlock5x5S2AVX2_m_ep2:
+	VADDPS     256(AX), Y3, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMASKMOVPS Y3, Y2, (DI)
+	VADDPS     256(AX), Y4, Y4
+	VMAXPS     Y4, Y0, Y4
+	VMINPS     Y4, Y1, Y4
+	VMULPS     320(AX), Y4, Y4
+	VMASKMOVPS Y4, Y2, (DI)(BX*1)
+	VADDPS     256(AX), Y5, Y5
+	VMAXPS     Y5, Y0, Y5
+	VMINPS     Y5, Y1, Y5
+	VMULPS     320(AX), Y5, Y5
+	VMASKMOVPS Y5, Y2, (SI)
+	VADDPS     256(AX), Y6, Y6
+	VMAXPS     Y6, Y0, Y6
+	VMINPS     Y6, Y1, Y6
+	VMULPS     320(AX), Y6, Y6
+	VMASKMOVPS Y6, Y2, (SI)(BX*1)
+	VADDPS     256(AX), Y7, Y7
+	VMAXPS     Y7, Y0, Y7
+	VMINPS     Y7, Y1, Y7
+	VMULPS     320(AX), Y7, Y7
+	VMASKMOVPS Y7, Y2, (R8)
+	VADDPS     256(AX), Y8, Y8
+	VMAXPS     Y8, Y0, Y8
+	VMINPS     Y8, Y1, Y8
+	VMULPS     320(AX), Y8, Y8
+	VMASKMOVPS Y8, Y2, (R8)(BX*1)
+
+dwBlock5x5S2AVX2_m_epdone:
 dwBlock5x5S2AVX2_tail_end:
-	MOVQ 192(AX), SI
+	MOVQ 384(AX), SI
 	MOVQ 128(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 192(AX)
-	MOVQ 200(AX), SI
+	MOVQ SI, 384(AX)
+	MOVQ 392(AX), SI
 	MOVQ 136(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 200(AX)
-	MOVQ 208(AX), SI
+	MOVQ SI, 392(AX)
+	MOVQ 400(AX), SI
 	DECQ SI
-	MOVQ SI, 208(AX)
+	MOVQ SI, 400(AX)
 	JNZ  dwBlock5x5S2AVX2_block
 	VZEROUPPER
 	RET
@@ -1423,11 +2393,11 @@ TEXT ·dwPixelAVX2(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         56(AX), BX
 	MOVQ         48(AX), SI
 
@@ -1444,7 +2414,7 @@ dwPixelAVX2_pair:
 	VMOVUPS 32(R10)(DI*1), Y3
 	VMOVUPS 64(R10)(DI*1), Y4
 	VMOVUPS 96(R10)(DI*1), Y5
-	MOVQ    192(AX), R10
+	MOVQ    384(AX), R10
 	ADDQ    DI, R10
 	MOVQ    R8, R11
 	MOVQ    72(AX), R12
@@ -1469,8 +2439,10 @@ dwPixelAVX2_2_kw:
 	ADDQ        BX, R11
 	DECQ        R12
 	JNZ         dwPixelAVX2_2_kh
-	MOVQ        200(AX), R10
+	MOVQ        392(AX), R10
 	ADDQ        DI, R10
+	CMPQ        192(AX), $0x00
+	JNE         dwPixelAVX2_2_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R10)
@@ -1483,11 +2455,65 @@ dwPixelAVX2_2_kw:
 	VMAXPS      Y5, Y0, Y5
 	VMINPS      Y5, Y1, Y5
 	VMOVUPS     Y5, 96(R10)
-	ADDQ        $0x00000080, DI
-	ADDQ        SI, R8
-	ADDQ        SI, R8
-	DECQ        R9
-	JNZ         dwPixelAVX2_pair
+	JMP         dwPixelAVX2_2_epdone
+
+dwPixelAVX2_2_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwPixelAVX2_2_ep2
+	VADDPS  256(AX), Y2, Y6
+	VMAXPS  Y6, Y0, Y6
+	VMINPS  Y6, Y1, Y6
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  Y6, Y2, Y2
+	VMOVUPS Y2, (R10)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, 32(R10)
+	VADDPS  256(AX), Y4, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y4, Y4
+	VMOVUPS Y4, 64(R10)
+	VADDPS  256(AX), Y5, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y5, Y5
+	VMOVUPS Y5, 96(R10)
+	JMP     dwPixelAVX2_2_epdone
+
+dwPixelAVX2_2_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R10)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, 32(R10)
+	VADDPS  256(AX), Y4, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMOVUPS Y4, 64(R10)
+	VADDPS  256(AX), Y5, Y5
+	VMAXPS  Y5, Y0, Y5
+	VMINPS  Y5, Y1, Y5
+	VMULPS  320(AX), Y5, Y5
+	VMOVUPS Y5, 96(R10)
+
+dwPixelAVX2_2_epdone:
+	ADDQ $0x00000080, DI
+	ADDQ SI, R8
+	ADDQ SI, R8
+	DECQ R9
+	JNZ  dwPixelAVX2_pair
 
 dwPixelAVX2_pair_end:
 	CMPQ    96(AX), $0x00
@@ -1495,7 +2521,7 @@ dwPixelAVX2_pair_end:
 	MOVQ    16(AX), R9
 	VMOVUPS (R9)(DI*1), Y2
 	VMOVUPS 32(R9)(DI*1), Y3
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    DI, R9
 	MOVQ    R8, R10
 	MOVQ    72(AX), R11
@@ -1516,16 +2542,50 @@ dwPixelAVX2_1_kw:
 	ADDQ        BX, R10
 	DECQ        R11
 	JNZ         dwPixelAVX2_1_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        DI, R9
+	CMPQ        192(AX), $0x00
+	JNE         dwPixelAVX2_1_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R9)
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
 	VMOVUPS     Y3, 32(R9)
-	ADDQ        $0x00000040, DI
-	ADDQ        SI, R8
+	JMP         dwPixelAVX2_1_epdone
+
+dwPixelAVX2_1_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwPixelAVX2_1_ep2
+	VADDPS  256(AX), Y2, Y4
+	VMAXPS  Y4, Y0, Y4
+	VMINPS  Y4, Y1, Y4
+	VMULPS  320(AX), Y4, Y4
+	VMULPS  Y4, Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, 32(R9)
+	JMP     dwPixelAVX2_1_epdone
+
+dwPixelAVX2_1_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R9)
+	VADDPS  256(AX), Y3, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMOVUPS Y3, 32(R9)
+
+dwPixelAVX2_1_epdone:
+	ADDQ $0x00000040, DI
+	ADDQ SI, R8
 
 dwPixelAVX2_one_end:
 	MOVQ  104(AX), R9
@@ -1535,7 +2595,7 @@ dwPixelAVX2_one_end:
 dwPixelAVX2_rem:
 	MOVQ    16(AX), R10
 	VMOVUPS (R10)(DI*1), Y2
-	MOVQ    192(AX), R10
+	MOVQ    384(AX), R10
 	ADDQ    DI, R10
 	MOVQ    R8, R11
 	MOVQ    72(AX), R12
@@ -1554,15 +2614,38 @@ dwPixelAVX2_r_kw:
 	ADDQ        BX, R11
 	DECQ        R12
 	JNZ         dwPixelAVX2_r_kh
-	MOVQ        200(AX), R10
+	MOVQ        392(AX), R10
 	ADDQ        DI, R10
+	CMPQ        192(AX), $0x00
+	JNE         dwPixelAVX2_r_ep1
 	VMAXPS      Y2, Y0, Y2
 	VMINPS      Y2, Y1, Y2
 	VMOVUPS     Y2, (R10)
-	ADDQ        $0x00000020, DI
-	ADDQ        $0x00000020, R8
-	DECQ        R9
-	JNZ         dwPixelAVX2_rem
+	JMP         dwPixelAVX2_r_epdone
+
+dwPixelAVX2_r_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwPixelAVX2_r_ep2
+	VADDPS  256(AX), Y2, Y3
+	VMAXPS  Y3, Y0, Y3
+	VMINPS  Y3, Y1, Y3
+	VMULPS  320(AX), Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VMOVUPS Y2, (R10)
+	JMP     dwPixelAVX2_r_epdone
+
+dwPixelAVX2_r_ep2:
+	VADDPS  256(AX), Y2, Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMULPS  320(AX), Y2, Y2
+	VMOVUPS Y2, (R10)
+
+dwPixelAVX2_r_epdone:
+	ADDQ $0x00000020, DI
+	ADDQ $0x00000020, R8
+	DECQ R9
+	JNZ  dwPixelAVX2_rem
 
 dwPixelAVX2_rem_end:
 	CMPQ       112(AX), $0x00
@@ -1570,7 +2653,7 @@ dwPixelAVX2_rem_end:
 	VMOVUPS    160(AX), Y2
 	MOVQ       16(AX), R9
 	VMASKMOVPS (R9)(DI*1), Y2, Y3
-	MOVQ       192(AX), R9
+	MOVQ       384(AX), R9
 	ADDQ       DI, R9
 	MOVQ       72(AX), R10
 
@@ -1588,24 +2671,46 @@ dwPixelAVX2_m_kw:
 	ADDQ        BX, R8
 	DECQ        R10
 	JNZ         dwPixelAVX2_m_kh
-	MOVQ        200(AX), R8
+	MOVQ        392(AX), R8
 	ADDQ        DI, R8
+	CMPQ        192(AX), $0x00
+	JNE         dwPixelAVX2_m_ep1
 	VMAXPS      Y3, Y0, Y3
 	VMINPS      Y3, Y1, Y3
 	VMASKMOVPS  Y3, Y2, (R8)
+	JMP         dwPixelAVX2_m_epdone
 
+dwPixelAVX2_m_ep1:
+	CMPQ       192(AX), $0x01
+	JNE        dwPixelAVX2_m_ep2
+	VADDPS     256(AX), Y3, Y4
+	VMAXPS     Y4, Y0, Y4
+	VMINPS     Y4, Y1, Y4
+	VMULPS     320(AX), Y4, Y4
+	VMULPS     Y4, Y3, Y3
+	VMASKMOVPS Y3, Y2, (R8)
+	JMP        dwPixelAVX2_m_epdone
+
+dwPixelAVX2_m_ep2:
+	VADDPS     256(AX), Y3, Y3
+	VMAXPS     Y3, Y0, Y3
+	VMINPS     Y3, Y1, Y3
+	VMULPS     320(AX), Y3, Y3
+	VMASKMOVPS Y3, Y2, (R8)
+
+dwPixelAVX2_m_epdone:
 dwPixelAVX2_tail_end:
-	MOVQ 192(AX), DI
+	MOVQ 384(AX), DI
 	MOVQ 128(AX), R8
 	ADDQ R8, DI
-	MOVQ DI, 192(AX)
-	MOVQ 200(AX), DI
+	MOVQ DI, 384(AX)
+	MOVQ 392(AX), DI
 	MOVQ 136(AX), R8
 	ADDQ R8, DI
-	MOVQ DI, 200(AX)
-	MOVQ 208(AX), DI
+	MOVQ DI, 392(AX)
+	MOVQ 400(AX), DI
 	DECQ DI
-	MOVQ DI, 208(AX)
+	MOVQ DI, 400(AX)
 	JNZ  dwPixelAVX2_pixel
 	VZEROUPPER
 	RET
@@ -1619,11 +2724,11 @@ TEXT ·dwBlock3x3S1AVX512(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         64(AX), BX
 
 dwBlock3x3S1AVX512_block:
@@ -1641,7 +2746,7 @@ dwBlock3x3S1AVX512_panel:
 	VMOVUPS Z2, Z5
 	VMOVUPS Z2, Z6
 	VMOVUPS Z2, Z7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -1687,35 +2792,114 @@ dwBlock3x3S1AVX512_p0_kh:
 	ADDQ        $0x000000c0, R10
 	DECQ        R11
 	JNZ         dwBlock3x3S1AVX512_p0_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S1AVX512_p0_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
-	VMOVUPS     Z3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z3, (R9)(BX*1)
 	VMAXPS      Z4, Z0, Z4
 	VMINPS      Z4, Z1, Z4
-	VMOVUPS     Z4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z4, (R10)
 	VMAXPS      Z5, Z0, Z5
 	VMINPS      Z5, Z1, Z5
-	VMOVUPS     Z5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z5, (R10)(BX*1)
 	VMAXPS      Z6, Z0, Z6
 	VMINPS      Z6, Z1, Z6
-	VMOVUPS     Z6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z6, (R11)
 	VMAXPS      Z7, Z0, Z7
 	VMINPS      Z7, Z1, Z7
-	VMOVUPS     Z7, (R9)
-	ADDQ        $0x00000040, SI
-	ADDQ        $0x00000240, DI
-	DECQ        R8
-	JNZ         dwBlock3x3S1AVX512_panel
+	VMOVUPS     Z7, (R11)(BX*1)
+	JMP         dwBlock3x3S1AVX512_p0_epdone
+
+dwBlock3x3S1AVX512_p0_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock3x3S1AVX512_p0_ep2
+	VADDPS  256(AX), Z2, Z8
+	VMAXPS  Z8, Z0, Z8
+	VMINPS  Z8, Z1, Z8
+	VMULPS  320(AX), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VMOVUPS Z2, (R9)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, (R9)(BX*1)
+	VADDPS  256(AX), Z4, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z4, Z4
+	VMOVUPS Z4, (R10)
+	VADDPS  256(AX), Z5, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z5, Z5
+	VMOVUPS Z5, (R10)(BX*1)
+	VADDPS  256(AX), Z6, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z6, Z6
+	VMOVUPS Z6, (R11)
+	VADDPS  256(AX), Z7, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, (R11)(BX*1)
+	JMP     dwBlock3x3S1AVX512_p0_epdone
+
+dwBlock3x3S1AVX512_p0_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, (R9)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, (R9)(BX*1)
+	VADDPS  256(AX), Z4, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMOVUPS Z4, (R10)
+	VADDPS  256(AX), Z5, Z5
+	VMAXPS  Z5, Z0, Z5
+	VMINPS  Z5, Z1, Z5
+	VMULPS  320(AX), Z5, Z5
+	VMOVUPS Z5, (R10)(BX*1)
+	VADDPS  256(AX), Z6, Z6
+	VMAXPS  Z6, Z0, Z6
+	VMINPS  Z6, Z1, Z6
+	VMULPS  320(AX), Z6, Z6
+	VMOVUPS Z6, (R11)
+	VADDPS  256(AX), Z7, Z7
+	VMAXPS  Z7, Z0, Z7
+	VMINPS  Z7, Z1, Z7
+	VMULPS  320(AX), Z7, Z7
+	VMOVUPS Z7, (R11)(BX*1)
+
+dwBlock3x3S1AVX512_p0_epdone:
+	ADDQ $0x00000040, SI
+	ADDQ $0x00000240, DI
+	DECQ R8
+	JNZ  dwBlock3x3S1AVX512_panel
 
 dwBlock3x3S1AVX512_panel_end:
 	CMPQ      112(AX), $0x00
@@ -1728,7 +2912,7 @@ dwBlock3x3S1AVX512_panel_end:
 	VMOVUPS   Z2, Z5
 	VMOVUPS   Z2, Z6
 	VMOVUPS   Z2, Z7
-	MOVQ      192(AX), R8
+	MOVQ      384(AX), R8
 	ADDQ      SI, R8
 	MOVQ      72(AX), R9
 
@@ -1773,44 +2957,122 @@ dwBlock3x3S1AVX512_m_kh:
 	ADDQ        $0x000000c0, DI
 	DECQ        R9
 	JNZ         dwBlock3x3S1AVX512_m_kh
-	MOVQ        200(AX), DI
+	MOVQ        392(AX), DI
 	ADDQ        SI, DI
+	MOVQ        DI, SI
+	ADDQ        BX, SI
+	ADDQ        BX, SI
+	MOVQ        SI, R8
+	ADDQ        BX, R8
+	ADDQ        BX, R8
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S1AVX512_m_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, K1, (DI)
-	ADDQ        BX, DI
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
-	VMOVUPS     Z3, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z3, K1, (DI)(BX*1)
 	VMAXPS      Z4, Z0, Z4
 	VMINPS      Z4, Z1, Z4
-	VMOVUPS     Z4, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z4, K1, (SI)
 	VMAXPS      Z5, Z0, Z5
 	VMINPS      Z5, Z1, Z5
-	VMOVUPS     Z5, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z5, K1, (SI)(BX*1)
 	VMAXPS      Z6, Z0, Z6
 	VMINPS      Z6, Z1, Z6
-	VMOVUPS     Z6, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z6, K1, (R8)
 	VMAXPS      Z7, Z0, Z7
 	VMINPS      Z7, Z1, Z7
-	VMOVUPS     Z7, K1, (DI)
+	VMOVUPS     Z7, K1, (R8)(BX*1)
+	JMP         dwBlock3x3S1AVX512_m_epdone
 
+dwBlock3x3S1AVX512_m_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock3x3S1AVX512_m_ep2
+	VADDPS  256(AX), Z2, Z8
+	VMAXPS  Z8, Z0, Z8
+	VMINPS  Z8, Z1, Z8
+	VMULPS  320(AX), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, K1, (DI)(BX*1)
+	VADDPS  256(AX), Z4, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z4, Z4
+	VMOVUPS Z4, K1, (SI)
+	VADDPS  256(AX), Z5, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z5, Z5
+	VMOVUPS Z5, K1, (SI)(BX*1)
+	VADDPS  256(AX), Z6, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z6, Z6
+	VMOVUPS Z6, K1, (R8)
+	VADDPS  256(AX), Z7, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, K1, (R8)(BX*1)
+	JMP     dwBlock3x3S1AVX512_m_epdone
+
+dwBlock3x3S1AVX512_m_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, K1, (DI)(BX*1)
+	VADDPS  256(AX), Z4, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMOVUPS Z4, K1, (SI)
+	VADDPS  256(AX), Z5, Z5
+	VMAXPS  Z5, Z0, Z5
+	VMINPS  Z5, Z1, Z5
+	VMULPS  320(AX), Z5, Z5
+	VMOVUPS Z5, K1, (SI)(BX*1)
+	VADDPS  256(AX), Z6, Z6
+	VMAXPS  Z6, Z0, Z6
+	VMINPS  Z6, Z1, Z6
+	VMULPS  320(AX), Z6, Z6
+	VMOVUPS Z6, K1, (R8)
+	VADDPS  256(AX), Z7, Z7
+	VMAXPS  Z7, Z0, Z7
+	VMINPS  Z7, Z1, Z7
+	VMULPS  320(AX), Z7, Z7
+	VMOVUPS Z7, K1, (R8)(BX*1)
+
+dwBlock3x3S1AVX512_m_epdone:
 dwBlock3x3S1AVX512_tail_end:
-	MOVQ 192(AX), SI
+	MOVQ 384(AX), SI
 	MOVQ 128(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 192(AX)
-	MOVQ 200(AX), SI
+	MOVQ SI, 384(AX)
+	MOVQ 392(AX), SI
 	MOVQ 136(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 200(AX)
-	MOVQ 208(AX), SI
+	MOVQ SI, 392(AX)
+	MOVQ 400(AX), SI
 	DECQ SI
-	MOVQ SI, 208(AX)
+	MOVQ SI, 400(AX)
 	JNZ  dwBlock3x3S1AVX512_block
 	VZEROUPPER
 	RET
@@ -1824,11 +3086,11 @@ TEXT ·dwBlock3x3S2AVX512(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         64(AX), BX
 
 dwBlock3x3S2AVX512_block:
@@ -1846,7 +3108,7 @@ dwBlock3x3S2AVX512_panel:
 	VMOVUPS Z2, Z5
 	VMOVUPS Z2, Z6
 	VMOVUPS Z2, Z7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -1902,35 +3164,114 @@ dwBlock3x3S2AVX512_p0_kh:
 	ADDQ        $0x000000c0, R10
 	DECQ        R11
 	JNZ         dwBlock3x3S2AVX512_p0_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S2AVX512_p0_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
-	VMOVUPS     Z3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z3, (R9)(BX*1)
 	VMAXPS      Z4, Z0, Z4
 	VMINPS      Z4, Z1, Z4
-	VMOVUPS     Z4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z4, (R10)
 	VMAXPS      Z5, Z0, Z5
 	VMINPS      Z5, Z1, Z5
-	VMOVUPS     Z5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z5, (R10)(BX*1)
 	VMAXPS      Z6, Z0, Z6
 	VMINPS      Z6, Z1, Z6
-	VMOVUPS     Z6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z6, (R11)
 	VMAXPS      Z7, Z0, Z7
 	VMINPS      Z7, Z1, Z7
-	VMOVUPS     Z7, (R9)
-	ADDQ        $0x00000040, SI
-	ADDQ        $0x00000240, DI
-	DECQ        R8
-	JNZ         dwBlock3x3S2AVX512_panel
+	VMOVUPS     Z7, (R11)(BX*1)
+	JMP         dwBlock3x3S2AVX512_p0_epdone
+
+dwBlock3x3S2AVX512_p0_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock3x3S2AVX512_p0_ep2
+	VADDPS  256(AX), Z2, Z8
+	VMAXPS  Z8, Z0, Z8
+	VMINPS  Z8, Z1, Z8
+	VMULPS  320(AX), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VMOVUPS Z2, (R9)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, (R9)(BX*1)
+	VADDPS  256(AX), Z4, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z4, Z4
+	VMOVUPS Z4, (R10)
+	VADDPS  256(AX), Z5, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z5, Z5
+	VMOVUPS Z5, (R10)(BX*1)
+	VADDPS  256(AX), Z6, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z6, Z6
+	VMOVUPS Z6, (R11)
+	VADDPS  256(AX), Z7, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, (R11)(BX*1)
+	JMP     dwBlock3x3S2AVX512_p0_epdone
+
+dwBlock3x3S2AVX512_p0_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, (R9)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, (R9)(BX*1)
+	VADDPS  256(AX), Z4, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMOVUPS Z4, (R10)
+	VADDPS  256(AX), Z5, Z5
+	VMAXPS  Z5, Z0, Z5
+	VMINPS  Z5, Z1, Z5
+	VMULPS  320(AX), Z5, Z5
+	VMOVUPS Z5, (R10)(BX*1)
+	VADDPS  256(AX), Z6, Z6
+	VMAXPS  Z6, Z0, Z6
+	VMINPS  Z6, Z1, Z6
+	VMULPS  320(AX), Z6, Z6
+	VMOVUPS Z6, (R11)
+	VADDPS  256(AX), Z7, Z7
+	VMAXPS  Z7, Z0, Z7
+	VMINPS  Z7, Z1, Z7
+	VMULPS  320(AX), Z7, Z7
+	VMOVUPS Z7, (R11)(BX*1)
+
+dwBlock3x3S2AVX512_p0_epdone:
+	ADDQ $0x00000040, SI
+	ADDQ $0x00000240, DI
+	DECQ R8
+	JNZ  dwBlock3x3S2AVX512_panel
 
 dwBlock3x3S2AVX512_panel_end:
 	CMPQ      112(AX), $0x00
@@ -1943,7 +3284,7 @@ dwBlock3x3S2AVX512_panel_end:
 	VMOVUPS   Z2, Z5
 	VMOVUPS   Z2, Z6
 	VMOVUPS   Z2, Z7
-	MOVQ      192(AX), R8
+	MOVQ      384(AX), R8
 	ADDQ      SI, R8
 	MOVQ      72(AX), R9
 
@@ -1998,44 +3339,122 @@ dwBlock3x3S2AVX512_m_kh:
 	ADDQ        $0x000000c0, DI
 	DECQ        R9
 	JNZ         dwBlock3x3S2AVX512_m_kh
-	MOVQ        200(AX), DI
+	MOVQ        392(AX), DI
 	ADDQ        SI, DI
+	MOVQ        DI, SI
+	ADDQ        BX, SI
+	ADDQ        BX, SI
+	MOVQ        SI, R8
+	ADDQ        BX, R8
+	ADDQ        BX, R8
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock3x3S2AVX512_m_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, K1, (DI)
-	ADDQ        BX, DI
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
-	VMOVUPS     Z3, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z3, K1, (DI)(BX*1)
 	VMAXPS      Z4, Z0, Z4
 	VMINPS      Z4, Z1, Z4
-	VMOVUPS     Z4, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z4, K1, (SI)
 	VMAXPS      Z5, Z0, Z5
 	VMINPS      Z5, Z1, Z5
-	VMOVUPS     Z5, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z5, K1, (SI)(BX*1)
 	VMAXPS      Z6, Z0, Z6
 	VMINPS      Z6, Z1, Z6
-	VMOVUPS     Z6, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z6, K1, (R8)
 	VMAXPS      Z7, Z0, Z7
 	VMINPS      Z7, Z1, Z7
-	VMOVUPS     Z7, K1, (DI)
+	VMOVUPS     Z7, K1, (R8)(BX*1)
+	JMP         dwBlock3x3S2AVX512_m_epdone
 
+dwBlock3x3S2AVX512_m_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock3x3S2AVX512_m_ep2
+	VADDPS  256(AX), Z2, Z8
+	VMAXPS  Z8, Z0, Z8
+	VMINPS  Z8, Z1, Z8
+	VMULPS  320(AX), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, K1, (DI)(BX*1)
+	VADDPS  256(AX), Z4, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z4, Z4
+	VMOVUPS Z4, K1, (SI)
+	VADDPS  256(AX), Z5, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z5, Z5
+	VMOVUPS Z5, K1, (SI)(BX*1)
+	VADDPS  256(AX), Z6, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z6, Z6
+	VMOVUPS Z6, K1, (R8)
+	VADDPS  256(AX), Z7, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, K1, (R8)(BX*1)
+	JMP     dwBlock3x3S2AVX512_m_epdone
+
+dwBlock3x3S2AVX512_m_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, K1, (DI)(BX*1)
+	VADDPS  256(AX), Z4, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMOVUPS Z4, K1, (SI)
+	VADDPS  256(AX), Z5, Z5
+	VMAXPS  Z5, Z0, Z5
+	VMINPS  Z5, Z1, Z5
+	VMULPS  320(AX), Z5, Z5
+	VMOVUPS Z5, K1, (SI)(BX*1)
+	VADDPS  256(AX), Z6, Z6
+	VMAXPS  Z6, Z0, Z6
+	VMINPS  Z6, Z1, Z6
+	VMULPS  320(AX), Z6, Z6
+	VMOVUPS Z6, K1, (R8)
+	VADDPS  256(AX), Z7, Z7
+	VMAXPS  Z7, Z0, Z7
+	VMINPS  Z7, Z1, Z7
+	VMULPS  320(AX), Z7, Z7
+	VMOVUPS Z7, K1, (R8)(BX*1)
+
+dwBlock3x3S2AVX512_m_epdone:
 dwBlock3x3S2AVX512_tail_end:
-	MOVQ 192(AX), SI
+	MOVQ 384(AX), SI
 	MOVQ 128(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 192(AX)
-	MOVQ 200(AX), SI
+	MOVQ SI, 384(AX)
+	MOVQ 392(AX), SI
 	MOVQ 136(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 200(AX)
-	MOVQ 208(AX), SI
+	MOVQ SI, 392(AX)
+	MOVQ 400(AX), SI
 	DECQ SI
-	MOVQ SI, 208(AX)
+	MOVQ SI, 400(AX)
 	JNZ  dwBlock3x3S2AVX512_block
 	VZEROUPPER
 	RET
@@ -2049,11 +3468,11 @@ TEXT ·dwBlock5x5S1AVX512(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         64(AX), BX
 
 dwBlock5x5S1AVX512_block:
@@ -2071,7 +3490,7 @@ dwBlock5x5S1AVX512_panel:
 	VMOVUPS Z2, Z5
 	VMOVUPS Z2, Z6
 	VMOVUPS Z2, Z7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -2135,35 +3554,114 @@ dwBlock5x5S1AVX512_p0_kh:
 	ADDQ        $0x00000140, R10
 	DECQ        R11
 	JNZ         dwBlock5x5S1AVX512_p0_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S1AVX512_p0_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
-	VMOVUPS     Z3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z3, (R9)(BX*1)
 	VMAXPS      Z4, Z0, Z4
 	VMINPS      Z4, Z1, Z4
-	VMOVUPS     Z4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z4, (R10)
 	VMAXPS      Z5, Z0, Z5
 	VMINPS      Z5, Z1, Z5
-	VMOVUPS     Z5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z5, (R10)(BX*1)
 	VMAXPS      Z6, Z0, Z6
 	VMINPS      Z6, Z1, Z6
-	VMOVUPS     Z6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z6, (R11)
 	VMAXPS      Z7, Z0, Z7
 	VMINPS      Z7, Z1, Z7
-	VMOVUPS     Z7, (R9)
-	ADDQ        $0x00000040, SI
-	ADDQ        $0x00000640, DI
-	DECQ        R8
-	JNZ         dwBlock5x5S1AVX512_panel
+	VMOVUPS     Z7, (R11)(BX*1)
+	JMP         dwBlock5x5S1AVX512_p0_epdone
+
+dwBlock5x5S1AVX512_p0_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S1AVX512_p0_ep2
+	VADDPS  256(AX), Z2, Z8
+	VMAXPS  Z8, Z0, Z8
+	VMINPS  Z8, Z1, Z8
+	VMULPS  320(AX), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VMOVUPS Z2, (R9)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, (R9)(BX*1)
+	VADDPS  256(AX), Z4, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z4, Z4
+	VMOVUPS Z4, (R10)
+	VADDPS  256(AX), Z5, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z5, Z5
+	VMOVUPS Z5, (R10)(BX*1)
+	VADDPS  256(AX), Z6, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z6, Z6
+	VMOVUPS Z6, (R11)
+	VADDPS  256(AX), Z7, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, (R11)(BX*1)
+	JMP     dwBlock5x5S1AVX512_p0_epdone
+
+dwBlock5x5S1AVX512_p0_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, (R9)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, (R9)(BX*1)
+	VADDPS  256(AX), Z4, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMOVUPS Z4, (R10)
+	VADDPS  256(AX), Z5, Z5
+	VMAXPS  Z5, Z0, Z5
+	VMINPS  Z5, Z1, Z5
+	VMULPS  320(AX), Z5, Z5
+	VMOVUPS Z5, (R10)(BX*1)
+	VADDPS  256(AX), Z6, Z6
+	VMAXPS  Z6, Z0, Z6
+	VMINPS  Z6, Z1, Z6
+	VMULPS  320(AX), Z6, Z6
+	VMOVUPS Z6, (R11)
+	VADDPS  256(AX), Z7, Z7
+	VMAXPS  Z7, Z0, Z7
+	VMINPS  Z7, Z1, Z7
+	VMULPS  320(AX), Z7, Z7
+	VMOVUPS Z7, (R11)(BX*1)
+
+dwBlock5x5S1AVX512_p0_epdone:
+	ADDQ $0x00000040, SI
+	ADDQ $0x00000640, DI
+	DECQ R8
+	JNZ  dwBlock5x5S1AVX512_panel
 
 dwBlock5x5S1AVX512_panel_end:
 	CMPQ      112(AX), $0x00
@@ -2176,7 +3674,7 @@ dwBlock5x5S1AVX512_panel_end:
 	VMOVUPS   Z2, Z5
 	VMOVUPS   Z2, Z6
 	VMOVUPS   Z2, Z7
-	MOVQ      192(AX), R8
+	MOVQ      384(AX), R8
 	ADDQ      SI, R8
 	MOVQ      72(AX), R9
 
@@ -2239,44 +3737,122 @@ dwBlock5x5S1AVX512_m_kh:
 	ADDQ        $0x00000140, DI
 	DECQ        R9
 	JNZ         dwBlock5x5S1AVX512_m_kh
-	MOVQ        200(AX), DI
+	MOVQ        392(AX), DI
 	ADDQ        SI, DI
+	MOVQ        DI, SI
+	ADDQ        BX, SI
+	ADDQ        BX, SI
+	MOVQ        SI, R8
+	ADDQ        BX, R8
+	ADDQ        BX, R8
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S1AVX512_m_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, K1, (DI)
-	ADDQ        BX, DI
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
-	VMOVUPS     Z3, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z3, K1, (DI)(BX*1)
 	VMAXPS      Z4, Z0, Z4
 	VMINPS      Z4, Z1, Z4
-	VMOVUPS     Z4, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z4, K1, (SI)
 	VMAXPS      Z5, Z0, Z5
 	VMINPS      Z5, Z1, Z5
-	VMOVUPS     Z5, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z5, K1, (SI)(BX*1)
 	VMAXPS      Z6, Z0, Z6
 	VMINPS      Z6, Z1, Z6
-	VMOVUPS     Z6, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z6, K1, (R8)
 	VMAXPS      Z7, Z0, Z7
 	VMINPS      Z7, Z1, Z7
-	VMOVUPS     Z7, K1, (DI)
+	VMOVUPS     Z7, K1, (R8)(BX*1)
+	JMP         dwBlock5x5S1AVX512_m_epdone
 
+dwBlock5x5S1AVX512_m_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S1AVX512_m_ep2
+	VADDPS  256(AX), Z2, Z8
+	VMAXPS  Z8, Z0, Z8
+	VMINPS  Z8, Z1, Z8
+	VMULPS  320(AX), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, K1, (DI)(BX*1)
+	VADDPS  256(AX), Z4, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z4, Z4
+	VMOVUPS Z4, K1, (SI)
+	VADDPS  256(AX), Z5, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z5, Z5
+	VMOVUPS Z5, K1, (SI)(BX*1)
+	VADDPS  256(AX), Z6, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z6, Z6
+	VMOVUPS Z6, K1, (R8)
+	VADDPS  256(AX), Z7, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, K1, (R8)(BX*1)
+	JMP     dwBlock5x5S1AVX512_m_epdone
+
+dwBlock5x5S1AVX512_m_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, K1, (DI)(BX*1)
+	VADDPS  256(AX), Z4, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMOVUPS Z4, K1, (SI)
+	VADDPS  256(AX), Z5, Z5
+	VMAXPS  Z5, Z0, Z5
+	VMINPS  Z5, Z1, Z5
+	VMULPS  320(AX), Z5, Z5
+	VMOVUPS Z5, K1, (SI)(BX*1)
+	VADDPS  256(AX), Z6, Z6
+	VMAXPS  Z6, Z0, Z6
+	VMINPS  Z6, Z1, Z6
+	VMULPS  320(AX), Z6, Z6
+	VMOVUPS Z6, K1, (R8)
+	VADDPS  256(AX), Z7, Z7
+	VMAXPS  Z7, Z0, Z7
+	VMINPS  Z7, Z1, Z7
+	VMULPS  320(AX), Z7, Z7
+	VMOVUPS Z7, K1, (R8)(BX*1)
+
+dwBlock5x5S1AVX512_m_epdone:
 dwBlock5x5S1AVX512_tail_end:
-	MOVQ 192(AX), SI
+	MOVQ 384(AX), SI
 	MOVQ 128(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 192(AX)
-	MOVQ 200(AX), SI
+	MOVQ SI, 384(AX)
+	MOVQ 392(AX), SI
 	MOVQ 136(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 200(AX)
-	MOVQ 208(AX), SI
+	MOVQ SI, 392(AX)
+	MOVQ 400(AX), SI
 	DECQ SI
-	MOVQ SI, 208(AX)
+	MOVQ SI, 400(AX)
 	JNZ  dwBlock5x5S1AVX512_block
 	VZEROUPPER
 	RET
@@ -2290,11 +3866,11 @@ TEXT ·dwBlock5x5S2AVX512(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         64(AX), BX
 
 dwBlock5x5S2AVX512_block:
@@ -2312,7 +3888,7 @@ dwBlock5x5S2AVX512_panel:
 	VMOVUPS Z2, Z5
 	VMOVUPS Z2, Z6
 	VMOVUPS Z2, Z7
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    SI, R9
 	MOVQ    DI, R10
 	MOVQ    72(AX), R11
@@ -2386,35 +3962,114 @@ dwBlock5x5S2AVX512_p0_kh:
 	ADDQ        $0x00000140, R10
 	DECQ        R11
 	JNZ         dwBlock5x5S2AVX512_p0_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        SI, R9
+	MOVQ        R9, R10
+	ADDQ        BX, R10
+	ADDQ        BX, R10
+	MOVQ        R10, R11
+	ADDQ        BX, R11
+	ADDQ        BX, R11
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S2AVX512_p0_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, (R9)
-	ADDQ        BX, R9
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
-	VMOVUPS     Z3, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z3, (R9)(BX*1)
 	VMAXPS      Z4, Z0, Z4
 	VMINPS      Z4, Z1, Z4
-	VMOVUPS     Z4, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z4, (R10)
 	VMAXPS      Z5, Z0, Z5
 	VMINPS      Z5, Z1, Z5
-	VMOVUPS     Z5, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z5, (R10)(BX*1)
 	VMAXPS      Z6, Z0, Z6
 	VMINPS      Z6, Z1, Z6
-	VMOVUPS     Z6, (R9)
-	ADDQ        BX, R9
+	VMOVUPS     Z6, (R11)
 	VMAXPS      Z7, Z0, Z7
 	VMINPS      Z7, Z1, Z7
-	VMOVUPS     Z7, (R9)
-	ADDQ        $0x00000040, SI
-	ADDQ        $0x00000640, DI
-	DECQ        R8
-	JNZ         dwBlock5x5S2AVX512_panel
+	VMOVUPS     Z7, (R11)(BX*1)
+	JMP         dwBlock5x5S2AVX512_p0_epdone
+
+dwBlock5x5S2AVX512_p0_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S2AVX512_p0_ep2
+	VADDPS  256(AX), Z2, Z8
+	VMAXPS  Z8, Z0, Z8
+	VMINPS  Z8, Z1, Z8
+	VMULPS  320(AX), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VMOVUPS Z2, (R9)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, (R9)(BX*1)
+	VADDPS  256(AX), Z4, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z4, Z4
+	VMOVUPS Z4, (R10)
+	VADDPS  256(AX), Z5, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z5, Z5
+	VMOVUPS Z5, (R10)(BX*1)
+	VADDPS  256(AX), Z6, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z6, Z6
+	VMOVUPS Z6, (R11)
+	VADDPS  256(AX), Z7, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, (R11)(BX*1)
+	JMP     dwBlock5x5S2AVX512_p0_epdone
+
+dwBlock5x5S2AVX512_p0_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, (R9)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, (R9)(BX*1)
+	VADDPS  256(AX), Z4, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMOVUPS Z4, (R10)
+	VADDPS  256(AX), Z5, Z5
+	VMAXPS  Z5, Z0, Z5
+	VMINPS  Z5, Z1, Z5
+	VMULPS  320(AX), Z5, Z5
+	VMOVUPS Z5, (R10)(BX*1)
+	VADDPS  256(AX), Z6, Z6
+	VMAXPS  Z6, Z0, Z6
+	VMINPS  Z6, Z1, Z6
+	VMULPS  320(AX), Z6, Z6
+	VMOVUPS Z6, (R11)
+	VADDPS  256(AX), Z7, Z7
+	VMAXPS  Z7, Z0, Z7
+	VMINPS  Z7, Z1, Z7
+	VMULPS  320(AX), Z7, Z7
+	VMOVUPS Z7, (R11)(BX*1)
+
+dwBlock5x5S2AVX512_p0_epdone:
+	ADDQ $0x00000040, SI
+	ADDQ $0x00000640, DI
+	DECQ R8
+	JNZ  dwBlock5x5S2AVX512_panel
 
 dwBlock5x5S2AVX512_panel_end:
 	CMPQ      112(AX), $0x00
@@ -2427,7 +4082,7 @@ dwBlock5x5S2AVX512_panel_end:
 	VMOVUPS   Z2, Z5
 	VMOVUPS   Z2, Z6
 	VMOVUPS   Z2, Z7
-	MOVQ      192(AX), R8
+	MOVQ      384(AX), R8
 	ADDQ      SI, R8
 	MOVQ      72(AX), R9
 
@@ -2500,44 +4155,122 @@ dwBlock5x5S2AVX512_m_kh:
 	ADDQ        $0x00000140, DI
 	DECQ        R9
 	JNZ         dwBlock5x5S2AVX512_m_kh
-	MOVQ        200(AX), DI
+	MOVQ        392(AX), DI
 	ADDQ        SI, DI
+	MOVQ        DI, SI
+	ADDQ        BX, SI
+	ADDQ        BX, SI
+	MOVQ        SI, R8
+	ADDQ        BX, R8
+	ADDQ        BX, R8
+	CMPQ        192(AX), $0x00
+	JNE         dwBlock5x5S2AVX512_m_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, K1, (DI)
-	ADDQ        BX, DI
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
-	VMOVUPS     Z3, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z3, K1, (DI)(BX*1)
 	VMAXPS      Z4, Z0, Z4
 	VMINPS      Z4, Z1, Z4
-	VMOVUPS     Z4, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z4, K1, (SI)
 	VMAXPS      Z5, Z0, Z5
 	VMINPS      Z5, Z1, Z5
-	VMOVUPS     Z5, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z5, K1, (SI)(BX*1)
 	VMAXPS      Z6, Z0, Z6
 	VMINPS      Z6, Z1, Z6
-	VMOVUPS     Z6, K1, (DI)
-	ADDQ        BX, DI
+	VMOVUPS     Z6, K1, (R8)
 	VMAXPS      Z7, Z0, Z7
 	VMINPS      Z7, Z1, Z7
-	VMOVUPS     Z7, K1, (DI)
+	VMOVUPS     Z7, K1, (R8)(BX*1)
+	JMP         dwBlock5x5S2AVX512_m_epdone
 
+dwBlock5x5S2AVX512_m_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwBlock5x5S2AVX512_m_ep2
+	VADDPS  256(AX), Z2, Z8
+	VMAXPS  Z8, Z0, Z8
+	VMINPS  Z8, Z1, Z8
+	VMULPS  320(AX), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, K1, (DI)(BX*1)
+	VADDPS  256(AX), Z4, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z4, Z4
+	VMOVUPS Z4, K1, (SI)
+	VADDPS  256(AX), Z5, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z5, Z5
+	VMOVUPS Z5, K1, (SI)(BX*1)
+	VADDPS  256(AX), Z6, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z6, Z6
+	VMOVUPS Z6, K1, (R8)
+	VADDPS  256(AX), Z7, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, K1, (R8)(BX*1)
+	JMP     dwBlock5x5S2AVX512_m_epdone
+
+dwBlock5x5S2AVX512_m_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, K1, (DI)(BX*1)
+	VADDPS  256(AX), Z4, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMOVUPS Z4, K1, (SI)
+	VADDPS  256(AX), Z5, Z5
+	VMAXPS  Z5, Z0, Z5
+	VMINPS  Z5, Z1, Z5
+	VMULPS  320(AX), Z5, Z5
+	VMOVUPS Z5, K1, (SI)(BX*1)
+	VADDPS  256(AX), Z6, Z6
+	VMAXPS  Z6, Z0, Z6
+	VMINPS  Z6, Z1, Z6
+	VMULPS  320(AX), Z6, Z6
+	VMOVUPS Z6, K1, (R8)
+	VADDPS  256(AX), Z7, Z7
+	VMAXPS  Z7, Z0, Z7
+	VMINPS  Z7, Z1, Z7
+	VMULPS  320(AX), Z7, Z7
+	VMOVUPS Z7, K1, (R8)(BX*1)
+
+dwBlock5x5S2AVX512_m_epdone:
 dwBlock5x5S2AVX512_tail_end:
-	MOVQ 192(AX), SI
+	MOVQ 384(AX), SI
 	MOVQ 128(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 192(AX)
-	MOVQ 200(AX), SI
+	MOVQ SI, 384(AX)
+	MOVQ 392(AX), SI
 	MOVQ 136(AX), DI
 	ADDQ DI, SI
-	MOVQ SI, 200(AX)
-	MOVQ 208(AX), SI
+	MOVQ SI, 392(AX)
+	MOVQ 400(AX), SI
 	DECQ SI
-	MOVQ SI, 208(AX)
+	MOVQ SI, 400(AX)
 	JNZ  dwBlock5x5S2AVX512_block
 	VZEROUPPER
 	RET
@@ -2551,11 +4284,11 @@ TEXT ·dwPixelAVX512(SB), NOSPLIT, $0-8
 	MOVQ         32(AX), CX
 	MOVQ         40(AX), DX
 	MOVQ         (AX), BX
-	MOVQ         BX, 192(AX)
+	MOVQ         BX, 384(AX)
 	MOVQ         24(AX), BX
-	MOVQ         BX, 200(AX)
+	MOVQ         BX, 392(AX)
 	MOVQ         120(AX), BX
-	MOVQ         BX, 208(AX)
+	MOVQ         BX, 400(AX)
 	MOVQ         56(AX), BX
 	MOVQ         48(AX), SI
 
@@ -2570,7 +4303,7 @@ dwPixelAVX512_pair:
 	MOVQ    16(AX), R10
 	VMOVUPS (R10)(DI*1), Z2
 	VMOVUPS 64(R10)(DI*1), Z3
-	MOVQ    192(AX), R10
+	MOVQ    384(AX), R10
 	ADDQ    DI, R10
 	MOVQ    R8, R11
 	MOVQ    72(AX), R12
@@ -2591,26 +4324,60 @@ dwPixelAVX512_2_kw:
 	ADDQ        BX, R11
 	DECQ        R12
 	JNZ         dwPixelAVX512_2_kh
-	MOVQ        200(AX), R10
+	MOVQ        392(AX), R10
 	ADDQ        DI, R10
+	CMPQ        192(AX), $0x00
+	JNE         dwPixelAVX512_2_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, (R10)
 	VMAXPS      Z3, Z0, Z3
 	VMINPS      Z3, Z1, Z3
 	VMOVUPS     Z3, 64(R10)
-	ADDQ        $0x00000080, DI
-	ADDQ        SI, R8
-	ADDQ        SI, R8
-	DECQ        R9
-	JNZ         dwPixelAVX512_pair
+	JMP         dwPixelAVX512_2_epdone
+
+dwPixelAVX512_2_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwPixelAVX512_2_ep2
+	VADDPS  256(AX), Z2, Z4
+	VMAXPS  Z4, Z0, Z4
+	VMINPS  Z4, Z1, Z4
+	VMULPS  320(AX), Z4, Z4
+	VMULPS  Z4, Z2, Z2
+	VMOVUPS Z2, (R10)
+	VADDPS  256(AX), Z3, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMULPS  Z2, Z3, Z3
+	VMOVUPS Z3, 64(R10)
+	JMP     dwPixelAVX512_2_epdone
+
+dwPixelAVX512_2_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, (R10)
+	VADDPS  256(AX), Z3, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMOVUPS Z3, 64(R10)
+
+dwPixelAVX512_2_epdone:
+	ADDQ $0x00000080, DI
+	ADDQ SI, R8
+	ADDQ SI, R8
+	DECQ R9
+	JNZ  dwPixelAVX512_pair
 
 dwPixelAVX512_pair_end:
 	CMPQ    96(AX), $0x00
 	JEQ     dwPixelAVX512_one_end
 	MOVQ    16(AX), R9
 	VMOVUPS (R9)(DI*1), Z2
-	MOVQ    192(AX), R9
+	MOVQ    384(AX), R9
 	ADDQ    DI, R9
 	MOVQ    R8, R10
 	MOVQ    72(AX), R11
@@ -2629,13 +4396,36 @@ dwPixelAVX512_1_kw:
 	ADDQ        BX, R10
 	DECQ        R11
 	JNZ         dwPixelAVX512_1_kh
-	MOVQ        200(AX), R9
+	MOVQ        392(AX), R9
 	ADDQ        DI, R9
+	CMPQ        192(AX), $0x00
+	JNE         dwPixelAVX512_1_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, (R9)
-	ADDQ        $0x00000040, DI
-	ADDQ        SI, R8
+	JMP         dwPixelAVX512_1_epdone
+
+dwPixelAVX512_1_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwPixelAVX512_1_ep2
+	VADDPS  256(AX), Z2, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VMOVUPS Z2, (R9)
+	JMP     dwPixelAVX512_1_epdone
+
+dwPixelAVX512_1_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, (R9)
+
+dwPixelAVX512_1_epdone:
+	ADDQ $0x00000040, DI
+	ADDQ SI, R8
 
 dwPixelAVX512_one_end:
 	CMPQ      112(AX), $0x00
@@ -2643,7 +4433,7 @@ dwPixelAVX512_one_end:
 	KMOVW     152(AX), K1
 	MOVQ      16(AX), R9
 	VMOVUPS.Z (R9)(DI*1), K1, Z2
-	MOVQ      192(AX), R9
+	MOVQ      384(AX), R9
 	ADDQ      DI, R9
 	MOVQ      72(AX), R10
 
@@ -2661,24 +4451,46 @@ dwPixelAVX512_m_kw:
 	ADDQ        BX, R8
 	DECQ        R10
 	JNZ         dwPixelAVX512_m_kh
-	MOVQ        200(AX), R8
+	MOVQ        392(AX), R8
 	ADDQ        DI, R8
+	CMPQ        192(AX), $0x00
+	JNE         dwPixelAVX512_m_ep1
 	VMAXPS      Z2, Z0, Z2
 	VMINPS      Z2, Z1, Z2
 	VMOVUPS     Z2, K1, (R8)
+	JMP         dwPixelAVX512_m_epdone
 
+dwPixelAVX512_m_ep1:
+	CMPQ    192(AX), $0x01
+	JNE     dwPixelAVX512_m_ep2
+	VADDPS  256(AX), Z2, Z3
+	VMAXPS  Z3, Z0, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  320(AX), Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VMOVUPS Z2, K1, (R8)
+	JMP     dwPixelAVX512_m_epdone
+
+dwPixelAVX512_m_ep2:
+	VADDPS  256(AX), Z2, Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMULPS  320(AX), Z2, Z2
+	VMOVUPS Z2, K1, (R8)
+
+dwPixelAVX512_m_epdone:
 dwPixelAVX512_tail_end:
-	MOVQ 192(AX), DI
+	MOVQ 384(AX), DI
 	MOVQ 128(AX), R8
 	ADDQ R8, DI
-	MOVQ DI, 192(AX)
-	MOVQ 200(AX), DI
+	MOVQ DI, 384(AX)
+	MOVQ 392(AX), DI
 	MOVQ 136(AX), R8
 	ADDQ R8, DI
-	MOVQ DI, 200(AX)
-	MOVQ 208(AX), DI
+	MOVQ DI, 392(AX)
+	MOVQ 400(AX), DI
 	DECQ DI
-	MOVQ DI, 208(AX)
+	MOVQ DI, 400(AX)
 	JNZ  dwPixelAVX512_pixel
 	VZEROUPPER
 	RET

@@ -14,17 +14,17 @@ var mobileNet224DW = []struct{ hw, c, s int }{
 }
 
 type dwBench struct {
-	s      DWShape
-	in     []float32
-	out    []float32
-	bias   []float32
-	w      *PackedDW
-	bytes  float64
-	flops  float64
-	stride int
+	s     DWShape
+	in    []float32
+	out   []float32
+	bias  []float32
+	w     *PackedDW
+	bytes float64
+	flops float64
+	ws    Workspace
 }
 
-func newDWBench(isa ISA, s DWShape) *dwBench {
+func newDWBench(ks *Set, s DWShape) *dwBench {
 	b := &dwBench{s: s}
 	b.in = make([]float32, s.InH*s.InW*s.C)
 	for i := range b.in {
@@ -36,14 +36,14 @@ func newDWBench(isa ISA, s DWShape) *dwBench {
 	for i := range w {
 		w[i] = float32(i%5) * 0.01
 	}
-	b.w = PackDW(isa, s, w)
+	b.w = PackDW(ks, s, w)
 	b.bytes = 4 * float64(len(b.in)+len(b.out)+len(w)+len(b.bias))
 	b.flops = float64(s.FLOPs())
 	return b
 }
 
-func (b *dwBench) run(isa ISA) {
-	Depthwise(isa, &b.s, b.in, b.s.C, b.w, b.bias, ActReLU6, b.out, b.s.C, 0, b.s.OutH)
+func (b *dwBench) run(ks *Set) {
+	Depthwise(ks, &b.ws, &b.s, b.in, b.s.C, b.w, b.bias, ActReLU6, b.out, b.s.C, 0, b.s.OutH)
 }
 
 // dkTimeLoop runs f under b.Loop on a locked OS thread and returns the wall
@@ -70,13 +70,13 @@ func dkTimeLoop(b *testing.B, f func()) (wall, cpu float64) {
 // time), and from the latter GB/s (input+output+weights+bias bytes) and
 // GFLOP/s (2*KH*KW*C*OutH*OutW).
 func BenchmarkDepthwise(b *testing.B) {
-	for _, isa := range Available() {
+	for _, ks := range Available() {
 		for _, l := range mobileNetDW {
 			s := dwSameShape(l.hw, l.c, 3, l.s)
-			name := fmt.Sprintf("%v/%dx%dx%ds%d", isa, l.hw, l.hw, l.c, l.s)
+			name := fmt.Sprintf("%v/%dx%dx%ds%d", ks, l.hw, l.hw, l.c, l.s)
 			b.Run(name, func(b *testing.B) {
-				d := newDWBench(isa, s)
-				wall, cpu := dkTimeLoop(b, func() { d.run(isa) })
+				d := newDWBench(ks, s)
+				wall, cpu := dkTimeLoop(b, func() { d.run(ks) })
 				b.ReportMetric(d.bytes/cpu/1e9, "GB/s")
 				b.ReportMetric(d.flops/cpu/1e9, "GFLOP/s")
 				b.ReportMetric(wall*1e6, "µs")
@@ -90,12 +90,12 @@ func BenchmarkDepthwise(b *testing.B) {
 // 1.0-224 back to back through two arena buffers, each layer reading what the
 // previous one wrote (as the executor would, with a pointwise layer between).
 func BenchmarkDepthwiseMobileNet224(b *testing.B) {
-	for _, isa := range Available() {
-		b.Run(isa.String(), func(b *testing.B) {
+	for _, ks := range Available() {
+		b.Run(ks.String(), func(b *testing.B) {
 			var ds []*dwBench
 			flops, size := 0.0, 0
 			for _, l := range mobileNet224DW {
-				d := newDWBench(isa, dwSameShape(l.hw, l.c, 3, l.s))
+				d := newDWBench(ks, dwSameShape(l.hw, l.c, 3, l.s))
 				ds = append(ds, d)
 				flops += d.flops
 				size = max(size, len(d.in), len(d.out))
@@ -110,7 +110,7 @@ func BenchmarkDepthwiseMobileNet224(b *testing.B) {
 			wall, cpu := dkTimeLoop(b, func() {
 				for i, d := range ds {
 					d.in, d.out = bufs[i%2], bufs[1-i%2]
-					d.run(isa)
+					d.run(ks)
 				}
 			})
 			b.ReportMetric(flops/cpu/1e9, "GFLOP/s")

@@ -28,13 +28,7 @@ func refDW(s *DWShape, in *tview, w, bias []float32, act Act) []float64 {
 						sum += float64(in.at(iy, ix, oc/s.Mult)) * float64(w[(kh*s.KW+kw)*cm+oc])
 					}
 				}
-				switch act {
-				case ActReLU:
-					sum = math.Max(sum, 0)
-				case ActReLU6:
-					sum = math.Min(math.Max(sum, 0), 6)
-				}
-				out[(oy*s.OutW+ox)*cm+oc] = sum
+				out[(oy*s.OutW+ox)*cm+oc] = refAct(act, sum)
 			}
 		}
 	}
@@ -84,7 +78,7 @@ func randDWCase(rng *rand.Rand) dwCase {
 		c.oy0 = rng.IntN(s.OutH)
 		c.oy1 = c.oy0 + 1 + rng.IntN(s.OutH-c.oy0)
 	}
-	c.act = Act(rng.IntN(3))
+	c.act = Act(rng.IntN(int(numActs)))
 	c.bias = rng.IntN(4) != 0
 	c.desc = fmt.Sprintf("%dx%dx%d m%d k%dx%d s%dx%d pad %d,%d (%s/%s) out %dx%d str %d/%d rows [%d,%d) %v bias=%v",
 		s.InH, s.InW, s.C, s.Mult, s.KH, s.KW, s.SH, s.SW, s.PadTop, s.PadLeft, hn, wn, s.OutH, s.OutW,
@@ -92,7 +86,7 @@ func randDWCase(rng *rand.Rand) dwCase {
 	return c
 }
 
-func runDWCase(t *testing.T, rng *rand.Rand, c dwCase, isas []ISA) {
+func runDWCase(t *testing.T, rng *rand.Rand, c dwCase, sets []*Set) {
 	t.Helper()
 	s := &c.s
 	cm := s.OutC()
@@ -110,15 +104,15 @@ func runDWCase(t *testing.T, rng *rand.Rand, c dwCase, isas []ISA) {
 		}
 	}
 	ref := refDW(s, in, w, bias, c.act)
-	for _, isa := range isas {
-		for _, packISA := range []ISA{isa, Generic} {
-			if packISA == Generic && isa == Generic {
+	for _, ks := range sets {
+		for _, pack := range []*Set{ks, Generic()} {
+			if pack.Generic() && ks.Generic() {
 				continue
 			}
-			pw := PackDW(packISA, *s, w)
+			pw := PackDW(pack, *s, w)
 			out := newTView(s.OutH, s.OutW, cm, c.outStride, nil)
-			Depthwise(isa, s, in.data, c.inStride, pw, bias, c.act, out.data, c.outStride, c.oy0, c.oy1)
-			what := fmt.Sprintf("%v (packed %v) %s", isa, packISA, c.desc)
+			Depthwise(ks, nil, s, in.data, c.inStride, pw, bias, c.act, out.data, c.outStride, c.oy0, c.oy1)
+			what := fmt.Sprintf("%v (packed %v) %s", ks, pack, c.desc)
 			out.checkOut(t, what, ref, c.oy0, c.oy1, 1e-5)
 			in.checkSame(t, what, inOrig)
 		}
@@ -126,6 +120,7 @@ func runDWCase(t *testing.T, rng *rand.Rand, c dwCase, isas []ISA) {
 }
 
 func TestDepthwiseRandom(t *testing.T) {
+	sets := testSets(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 600
 	if testing.Short() {
@@ -133,7 +128,7 @@ func TestDepthwiseRandom(t *testing.T) {
 	}
 	for range n {
 		c := randDWCase(rng)
-		runDWCase(t, rng, c, Available())
+		runDWCase(t, rng, c, sets)
 		if t.Failed() {
 			return
 		}
@@ -145,6 +140,7 @@ func TestDepthwiseRandom(t *testing.T) {
 // block), tails of every length, the channel-group unroll, both strides and
 // kernel sizes, every padding at the top and bottom.
 func TestDepthwiseBlockPaths(t *testing.T) {
+	sets := testSets(t)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, k := range []int{3, 5} {
 		for _, st := range []int{1, 2} {
@@ -157,10 +153,10 @@ func TestDepthwiseBlockPaths(t *testing.T) {
 					s.OutW, s.PadLeft, _ = tPadChoice(rng, s.InW, k, st)
 					c.inStride, c.outStride = ch+rng.IntN(2)*3, ch+rng.IntN(2)*5
 					c.oy0, c.oy1 = 0, s.OutH
-					c.act = Act(rng.IntN(3))
+					c.act = Act(rng.IntN(int(numActs)))
 					c.bias = true
 					c.desc = fmt.Sprintf("k%d s%d in %dx%dx%d pad %d,%d out %dx%d", k, st, s.InH, inW, ch, s.PadTop, s.PadLeft, s.OutH, s.OutW)
-					runDWCase(t, rng, c, Available())
+					runDWCase(t, rng, c, sets)
 				}
 			}
 		}
@@ -182,6 +178,7 @@ func dwSameShape(hw, c, k, st int) DWShape {
 }
 
 func TestDepthwiseMobileNet(t *testing.T) {
+	sets := testSets(t)
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, l := range mobileNetDW {
 		if testing.Short() && l.hw*l.hw*l.c > 100000 {
@@ -191,7 +188,7 @@ func TestDepthwiseMobileNet(t *testing.T) {
 		c.inStride, c.outStride = l.c, l.c
 		c.oy0, c.oy1 = 0, c.s.OutH
 		c.desc = fmt.Sprintf("mobilenet %dx%dx%d s%d", l.hw, l.hw, l.c, l.s)
-		runDWCase(t, rng, c, Available())
+		runDWCase(t, rng, c, sets)
 	}
 }
 
@@ -200,29 +197,35 @@ func TestDepthwiseNoAlloc(t *testing.T) {
 	in := make([]float32, s.InH*s.InW*s.C)
 	out := make([]float32, s.OutH*s.OutW*s.C)
 	w := make([]float32, 9*s.C)
-	for _, isa := range Available() {
-		pw := PackDW(isa, s, w)
-		allocs := testing.AllocsPerRun(20, func() {
-			Depthwise(isa, &s, in, s.C, pw, nil, ActReLU, out, s.C, 0, s.OutH)
-		})
-		if allocs != 0 {
-			t.Errorf("%v: %v allocations per call", isa, allocs)
+	ws := new(Workspace)
+	for _, ks := range Available() {
+		pw := PackDW(ks, s, w)
+		for act := range numActs {
+			allocs := testing.AllocsPerRun(20, func() {
+				Depthwise(ks, ws, &s, in, s.C, pw, nil, act, out, s.C, 0, s.OutH)
+			})
+			if allocs != 0 {
+				t.Errorf("%v %v: %v allocations per call", ks, act, allocs)
+			}
 		}
 	}
 }
 
 func TestDepthwisePanics(t *testing.T) {
 	s := dwSameShape(8, 4, 3, 1)
-	w := PackDW(Generic, s, make([]float32, 9*4))
+	g := Generic()
+	w := PackDW(g, s, make([]float32, 9*4))
 	in := make([]float32, 8*8*4)
 	out := make([]float32, 8*8*4)
 	for name, f := range map[string]func(){
-		"short input":  func() { Depthwise(Generic, &s, in[:len(in)-1], 4, w, nil, ActNone, out, 4, 0, 8) },
-		"short output": func() { Depthwise(Generic, &s, in, 4, w, nil, ActNone, out[:len(out)-1], 4, 0, 8) },
-		"rows":         func() { Depthwise(Generic, &s, in, 4, w, nil, ActNone, out, 4, 0, 9) },
-		"stride":       func() { Depthwise(Generic, &s, in, 3, w, nil, ActNone, out, 4, 0, 8) },
-		"bias":         func() { Depthwise(Generic, &s, in, 4, w, make([]float32, 3), ActNone, out, 4, 0, 8) },
-		"weights":      func() { PackDW(Generic, s, make([]float32, 9*4-1)) },
+		"short input":  func() { Depthwise(g, nil, &s, in[:len(in)-1], 4, w, nil, ActNone, out, 4, 0, 8) },
+		"short output": func() { Depthwise(g, nil, &s, in, 4, w, nil, ActNone, out[:len(out)-1], 4, 0, 8) },
+		"rows":         func() { Depthwise(g, nil, &s, in, 4, w, nil, ActNone, out, 4, 0, 9) },
+		"stride":       func() { Depthwise(g, nil, &s, in, 3, w, nil, ActNone, out, 4, 0, 8) },
+		"bias":         func() { Depthwise(g, nil, &s, in, 4, w, make([]float32, 3), ActNone, out, 4, 0, 8) },
+		"weights":      func() { PackDW(g, s, make([]float32, 9*4-1)) },
+		"activation":   func() { Depthwise(g, nil, &s, in, 4, w, nil, numActs, out, 4, 0, 8) },
+		"unsupported":  func() { Depthwise(&Set{name: "unsupported"}, nil, &s, in, 4, w, nil, ActNone, out, 4, 0, 8) },
 	} {
 		func() {
 			defer func() {
@@ -248,16 +251,16 @@ func TestDepthwiseConcurrentRows(t *testing.T) {
 	for i := range w {
 		w[i] = rng.Float32()*2 - 1
 	}
-	for _, isa := range Available() {
-		pw := PackDW(isa, s, w)
+	for _, ks := range testSets(t) {
+		pw := PackDW(ks, s, w)
 		want := make([]float32, s.OutH*s.OutW*s.C)
-		Depthwise(isa, &s, in, s.C, pw, nil, ActReLU, want, s.C, 0, s.OutH)
+		Depthwise(ks, nil, &s, in, s.C, pw, nil, ActReLU, want, s.C, 0, s.OutH)
 		got := make([]float32, len(want))
 		done := make(chan bool)
 		bounds := []int{0, 5, 6, 13, 23}
 		for i := 0; i+1 < len(bounds); i++ {
 			go func(y0, y1 int) {
-				Depthwise(isa, &s, in, s.C, pw, nil, ActReLU, got, s.C, y0, y1)
+				Depthwise(ks, nil, &s, in, s.C, pw, nil, ActReLU, got, s.C, y0, y1)
 				done <- true
 			}(bounds[i], bounds[i+1])
 		}
@@ -266,7 +269,7 @@ func TestDepthwiseConcurrentRows(t *testing.T) {
 		}
 		for i := range want {
 			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("%v: concurrent rows differ at %d: %v vs %v", isa, i, got[i], want[i])
+				t.Fatalf("%v: concurrent rows differ at %d: %v vs %v", ks, i, got[i], want[i])
 			}
 		}
 	}

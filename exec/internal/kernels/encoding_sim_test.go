@@ -122,7 +122,7 @@ var intelMnem = map[string]string{
 	"DECQ": "dec", "CMPQ": "cmp", "TESTQ": "test", "JZ": "je", "JEQ": "je", "JNZ": "jne", "JNE": "jne",
 	"JMP": "jmp", "RET": "ret", "VMOVUPS": "vmovups", "VMOVUPS.Z": "vmovups", "VMASKMOVPS": "vmaskmovps",
 	"VBROADCASTSS": "vbroadcastss", "VFMADD231PS": "vfmadd231ps", "VADDPS": "vaddps", "VMAXPS": "vmaxps",
-	"VMINPS": "vminps", "VXORPS": "vxorps", "VPXORD": "vpxord", "VZEROUPPER": "vzeroupper", "KMOVW": "kmovw",
+	"VMINPS": "vminps", "VMULPS": "vmulps", "VXORPS": "vxorps", "VPXORD": "vpxord", "VZEROUPPER": "vzeroupper", "KMOVW": "kmovw",
 	"PREFETCHT0": "prefetcht0",
 }
 
@@ -214,7 +214,13 @@ type span struct{ lo, hi uint64 }
 
 // kernelSpans finds the kernels' code in the binary through the Go
 // function table (.gopclntab, kept even when go test strips the symbols).
-func kernelSpans(exe string, p *asmsim.Program) (spans map[string]span, lo, hi uint64, err error) {
+// kernelSpans returns, per kernel of p, the address ranges of the test
+// binary's functions of that name (from the pcln table: go test strips the
+// ELF symbols). A kernel referred to as a function value (the sets'
+// tables) has two: the assembly function (ABI0) and a small ABIInternal
+// wrapper calling it; TestSimEncoding takes the one that decodes to the
+// source.
+func kernelSpans(exe string, p *asmsim.Program) (spans map[string][]span, lo, hi uint64, err error) {
 	ef, err := elf.Open(exe)
 	if err != nil {
 		return nil, 0, 0, err
@@ -233,7 +239,7 @@ func kernelSpans(exe string, p *asmsim.Program) (spans map[string]span, lo, hi u
 		return nil, 0, 0, err
 	}
 	const pkg = "mnet.dev/mnet/exec/internal/kernels."
-	spans = map[string]span{}
+	spans = map[string][]span{}
 	lo = ^uint64(0)
 	for _, f := range tab.Funcs {
 		name, ok := strings.CutPrefix(f.Name, pkg)
@@ -242,7 +248,7 @@ func kernelSpans(exe string, p *asmsim.Program) (spans map[string]span, lo, hi u
 		}
 		name = strings.TrimSuffix(name, ".abi0")
 		if _, ok := p.Funcs[name]; ok {
-			spans[name] = span{f.Entry, f.End}
+			spans[name] = append(spans[name], span{f.Entry, f.End})
 			lo, hi = min(lo, f.Entry), max(hi, f.End)
 		}
 	}
@@ -289,16 +295,22 @@ func TestSimEncoding(t *testing.T) {
 	}
 	checked := 0
 	for _, name := range p.Names() {
-		f, sp := p.Funcs[name], spans[name]
+		f := p.Funcs[name]
 		var d []dis
-		for _, x := range all {
-			if x.addr >= sp.lo && x.addr < sp.hi {
-				d = append(d, x)
+		for _, sp := range spans[name] {
+			d = d[:0]
+			for _, x := range all {
+				if x.addr >= sp.lo && x.addr < sp.hi {
+					d = append(d, x)
+				}
 			}
-		}
-		// Trailing alignment padding after the last instruction.
-		for len(d) > len(f.Insts) && (d[len(d)-1].mnem == "int3" || strings.HasPrefix(d[len(d)-1].mnem, "nop") || d[len(d)-1].mnem == "xchg") {
-			d = d[:len(d)-1]
+			// Trailing alignment padding after the last instruction.
+			for len(d) > len(f.Insts) && (d[len(d)-1].mnem == "int3" || strings.HasPrefix(d[len(d)-1].mnem, "nop") || d[len(d)-1].mnem == "xchg") {
+				d = d[:len(d)-1]
+			}
+			if len(d) == len(f.Insts) {
+				break // the assembly function, not its wrapper
+			}
 		}
 		if len(d) != len(f.Insts) {
 			t.Errorf("%s: %d machine instructions, %d source instructions", name, len(d), len(f.Insts))

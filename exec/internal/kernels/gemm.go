@@ -16,8 +16,8 @@ import (
 //
 // B (the weights) is packed once at plan time into column panels of
 // panelW = 16 columns: panel p holds columns [16p, 16p+16) as K consecutive
-// rows of 16 floats (64 bytes, one cache line), zero-padded past N. Every ISA
-// uses this layout, so a PackedB works with any ISA; the 16-column panel is
+// rows of 16 floats (64 bytes, one cache line), zero-padded past N. Every set
+// uses this layout, so a PackedB works with any set; the 16-column panel is
 // two ymm or one zmm register per row of the micro-kernel.
 //
 // A (activations, NHWC pixels x channels) is not packed: the micro-kernels
@@ -44,10 +44,11 @@ import (
 // Rows are split into balanced blocks rather than full blocks plus a tail:
 // m = 49 on AVX2 runs as 4 blocks of 6 and 5 blocks of 5 (not 8x6 + 1x1,
 // where the 1-row block runs at a quarter of the FMA rate), m = 196 as
-// 31x6 + 2x5. Kernels with fewer than 8 accumulators (mr <= 3 on AVX2) split
-// the k loop over 2 or 4 accumulator sets to hide FMA latency.
+// 31x6 + 2x5. Every output element is one chain of FMAs in k order in every
+// kernel, so how the rows are blocked (or split across threads) never
+// changes a bit of the result.
 //
-// Loop order (gemmAsm): K blocks outermost, then chunks of rows (mc rows:
+// Loop order (gemmBlocked): K blocks outermost, then chunks of rows (mc rows:
 // the A chunk, mc x kc floats, stays in L2 while every panel passes over it),
 // then panels, then the row blocks of the chunk inside one kernel call (so
 // the B panel slice, kc x 16 floats, is reused by every row block from L1
@@ -81,23 +82,22 @@ const (
 )
 
 // PackedB is a K x N weight matrix packed at plan time into column panels.
+// Every set reads the same layout.
 type PackedB struct {
 	K, N   int
-	isa    ISA
 	panels int
 	data   []float32 // panels * K * panelW floats, 64-byte aligned
 }
 
 // PackB packs b, a row-major K x N matrix with leading dimension ldb >= n
-// (row k holds the N outputs' weights for input k), for use with isa. The
-// layout is currently the same for every ISA.
-func PackB(isa ISA, k, n int, b []float32, ldb int) *PackedB {
-	return PackBFrom(nil, isa, k, n, b, ldb)
+// (row k holds the N outputs' weights for input k).
+func PackB(k, n int, b []float32, ldb int) *PackedB {
+	return PackBFrom(nil, k, n, b, ldb)
 }
 
 // PackBFrom is PackB with the packed panels allocated from sl (nil: an
 // allocation of their own).
-func PackBFrom(sl *Slab, isa ISA, k, n int, b []float32, ldb int) *PackedB {
+func PackBFrom(sl *Slab, k, n int, b []float32, ldb int) *PackedB {
 	if k < 0 || n < 0 || ldb < n {
 		panic(fmt.Sprintf("kernels.PackB: bad shape k=%d n=%d ldb=%d", k, n, ldb))
 	}
@@ -112,7 +112,7 @@ func PackBFrom(sl *Slab, isa ISA, k, n int, b []float32, ldb int) *PackedB {
 	} else {
 		data = alignedFloats(size)
 	}
-	p := &PackedB{K: k, N: n, isa: isa, panels: panels, data: data}
+	p := &PackedB{K: k, N: n, panels: panels, data: data}
 	for pn := range panels {
 		j0 := pn * panelW
 		w := min(panelW, n-j0)
@@ -137,9 +137,6 @@ func alignedFloats(n int) []float32 {
 	return buf[off : off+n : off+n]
 }
 
-// ISA returns the ISA the matrix was packed for.
-func (p *PackedB) ISA() ISA { return p.isa }
-
 // PanelWidth returns the number of columns per panel: the granularity of
 // the [n0, n1) column ranges Gemm accepts.
 func (p *PackedB) PanelWidth() int { return panelW }
@@ -147,23 +144,12 @@ func (p *PackedB) PanelWidth() int { return panelW }
 // Bytes returns the size of the packed data.
 func (p *PackedB) Bytes() int { return len(p.data) * 4 }
 
-// RowBlock returns the preferred granularity for splitting m across
-// threads: the rows of the ISA's main micro-kernel.
-func RowBlock(isa ISA) int {
-	switch isa {
-	case AVX2:
-		return 6
-	case AVX512:
-		return 12
-	}
-	return genericMR
-}
-
 // GemmFLOPs is the number of floating-point operations of an m x n x k GEMM.
 func GemmFLOPs(m, n, k int) float64 { return 2 * float64(m) * float64(n) * float64(k) }
 
 // Gemm computes C[i][j] = act(bias[j] + sum_k A[i][k]*B[k][j]) for i in
-// [0, m) and j in [n0, n1).
+// [0, m) and j in [n0, n1) with the kernels of ks, using ws for their
+// argument records (nil: a Workspace of its own, which allocates).
 //
 // A is row-major with leading dimension lda >= K, read in place (for K >=
 // 512 a stride that is not a multiple of 1024 floats avoids L1 set
@@ -171,12 +157,15 @@ func GemmFLOPs(m, n, k int) float64 { return 2 * float64(m) * float64(n) * float
 // leading dimension ldc >= n1 (ldc > N when C is a channel slice of a concat
 // buffer); elements outside [0,m) x [n0,n1) are not touched. n0 must be a
 // multiple of b.PanelWidth(), n1 a multiple of it or equal to b.N. bias may
-// be nil (zero); otherwise len(bias) >= n1. Gemm does not allocate.
-func Gemm(isa ISA, m int, a []float32, lda int, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
+// be nil (zero); otherwise len(bias) >= n1. Every output element is the same
+// sequence of operations whatever m, n0 and n1 are (see _asm/gemm): a
+// product split into calls by rows or columns, as threads do, has the bits
+// of the whole. Gemm does not allocate given a Workspace.
+func Gemm(ks *Set, ws *Workspace, m int, a []float32, lda int, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
 	if lda < b.K {
 		panic(fmt.Sprintf("kernels.Gemm: lda=%d < K=%d", lda, b.K))
 	}
-	GemmSegs(isa, m, a, lda, Segs{N: 1, Len: b.K}, b, n0, n1, bias, act, c, ldc)
+	GemmSegs(ks, ws, m, a, lda, Segs{N: 1, Len: b.K}, b, n0, n1, bias, act, c, ldc)
 }
 
 // Segs describes how the rows of a GEMM's A operand hold their values: in
@@ -194,15 +183,15 @@ type Segs struct {
 // GemmSegs is Gemm with A's values laid out as sg describes (see Segs):
 // C[i][j] = act(bias[j] + sum_{s<N, t<Len} A[i*lda + s*Stride + t] *
 // B[K0 + s*Len + t][j]). Rows and segments may overlap (lda < Len).
-func GemmSegs(isa ISA, m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
+func GemmSegs(ks *Set, ws *Workspace, m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
 	switch {
-	case !isa.Supported():
-		panic(fmt.Sprintf("kernels.Gemm: ISA %v not supported here", isa))
+	case !ks.native:
+		panic(fmt.Sprintf("kernels.Gemm: kernel set %v not supported here", ks))
 	case m < 0 || n0 < 0 || n1 > b.N || n0 > n1:
 		panic(fmt.Sprintf("kernels.Gemm: bad range m=%d [%d,%d) of N=%d", m, n0, n1, b.N))
 	case n0%panelW != 0 || (n1%panelW != 0 && n1 != b.N):
 		panic(fmt.Sprintf("kernels.Gemm: [%d,%d) not on %d-column panels (N=%d)", n0, n1, panelW, b.N))
-	case act > ActReLU6:
+	case act >= numActs:
 		panic(fmt.Sprintf("kernels.Gemm: bad activation %v", act))
 	case sg.N < 1 || sg.Len < 0 || sg.Stride < 0 || sg.K0 < 0 || sg.K0+sg.N*sg.Len > b.K || (sg.N > 1 && sg.Len == 0):
 		panic(fmt.Sprintf("kernels.Gemm: segments %+v do not fit K=%d", sg, b.K))
@@ -219,7 +208,8 @@ func GemmSegs(isa ISA, m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 
 	case bias != nil && len(bias) < n1:
 		panic(fmt.Sprintf("kernels.Gemm: len(bias)=%d < n1=%d", len(bias), n1))
 	}
-	if isa != Generic && gemmAsm(isa, m, a, lda, sg, b, n0, n1, bias, act, c, ldc) {
+	if t := ks.gemm; t != nil {
+		t.gemmBlocked(workspace(ws), gemmBlocking(m, sg.N*sg.Len, t.mr), m, a, lda, sg, b, n0, n1, bias, act, c, ldc)
 		return
 	}
 	gemmGeneric(m, a, lda, sg, b, n0, n1, bias, act, c, ldc)
@@ -263,6 +253,3 @@ func splitRows(m, mr int) rowSplit {
 	nbig := m - lo*nb
 	return rowSplit{nbig: nbig, hi: lo + 1, nsmall: nb - nbig, lo: lo}
 }
-
-// actClamp holds the clamp bounds the kernels read for ReLU/ReLU6.
-var actClamp = [2]float32{0, 6}

@@ -4,162 +4,162 @@
 
 package kernels
 
-// gemmAVX2_1x16 computes blocks x 1 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX2_1x16 computes blocks x 1 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX2_1x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+func gemmAVX2_1x16(args *byte)
 
-// gemmAVX2_2x16 computes blocks x 2 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX2_2x16 computes blocks x 2 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX2_2x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+func gemmAVX2_2x16(args *byte)
 
-// gemmAVX2_3x16 computes blocks x 3 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX2_3x16 computes blocks x 3 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX2_3x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+func gemmAVX2_3x16(args *byte)
 
-// gemmAVX2_4x16 computes blocks x 4 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX2_4x16 computes blocks x 4 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX2_4x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+func gemmAVX2_4x16(args *byte)
 
-// gemmAVX2_5x16 computes blocks x 5 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX2_5x16 computes blocks x 5 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX2_5x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+func gemmAVX2_5x16(args *byte)
 
-// gemmAVX2_6x16 computes blocks x 6 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX2_6x16 computes blocks x 6 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX2_6x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+func gemmAVX2_6x16(args *byte)
 
-// gemmAVX2_1x32 computes blocks x 1 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX2_1x32 computes blocks x 1 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX2_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+func gemmAVX2_1x32(args *byte)
 
-// gemmAVX2_2x32 computes blocks x 2 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX2_2x32 computes blocks x 2 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX2_2x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+func gemmAVX2_2x32(args *byte)
 
-// gemmAVX512_1x32 computes blocks x 1 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_1x32 computes blocks x 1 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_1x32(args *byte)
 
-// gemmAVX512_2x32 computes blocks x 2 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_2x32 computes blocks x 2 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_2x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_2x32(args *byte)
 
-// gemmAVX512_3x32 computes blocks x 3 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_3x32 computes blocks x 3 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_3x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_3x32(args *byte)
 
-// gemmAVX512_4x32 computes blocks x 4 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_4x32 computes blocks x 4 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_4x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_4x32(args *byte)
 
-// gemmAVX512_5x32 computes blocks x 5 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_5x32 computes blocks x 5 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_5x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_5x32(args *byte)
 
-// gemmAVX512_6x32 computes blocks x 6 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_6x32 computes blocks x 6 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_6x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_6x32(args *byte)
 
-// gemmAVX512_7x32 computes blocks x 7 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_7x32 computes blocks x 7 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_7x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_7x32(args *byte)
 
-// gemmAVX512_8x32 computes blocks x 8 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_8x32 computes blocks x 8 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_8x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_8x32(args *byte)
 
-// gemmAVX512_9x32 computes blocks x 9 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_9x32 computes blocks x 9 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_9x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_9x32(args *byte)
 
-// gemmAVX512_10x32 computes blocks x 10 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_10x32 computes blocks x 10 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_10x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_10x32(args *byte)
 
-// gemmAVX512_11x32 computes blocks x 11 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_11x32 computes blocks x 11 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_11x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_11x32(args *byte)
 
-// gemmAVX512_12x32 computes blocks x 12 rows by 32 columns of C (sets=1); see the generator.
+// gemmAVX512_12x32 computes blocks x 12 rows by 32 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_12x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_12x32(args *byte)
 
-// gemmAVX512_1x16 computes blocks x 1 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_1x16 computes blocks x 1 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_1x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_1x16(args *byte)
 
-// gemmAVX512_2x16 computes blocks x 2 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_2x16 computes blocks x 2 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_2x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_2x16(args *byte)
 
-// gemmAVX512_3x16 computes blocks x 3 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_3x16 computes blocks x 3 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_3x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_3x16(args *byte)
 
-// gemmAVX512_4x16 computes blocks x 4 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_4x16 computes blocks x 4 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_4x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_4x16(args *byte)
 
-// gemmAVX512_5x16 computes blocks x 5 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_5x16 computes blocks x 5 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_5x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_5x16(args *byte)
 
-// gemmAVX512_6x16 computes blocks x 6 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_6x16 computes blocks x 6 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_6x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_6x16(args *byte)
 
-// gemmAVX512_7x16 computes blocks x 7 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_7x16 computes blocks x 7 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_7x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_7x16(args *byte)
 
-// gemmAVX512_8x16 computes blocks x 8 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_8x16 computes blocks x 8 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_8x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_8x16(args *byte)
 
-// gemmAVX512_9x16 computes blocks x 9 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_9x16 computes blocks x 9 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_9x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_9x16(args *byte)
 
-// gemmAVX512_10x16 computes blocks x 10 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_10x16 computes blocks x 10 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_10x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_10x16(args *byte)
 
-// gemmAVX512_11x16 computes blocks x 11 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_11x16 computes blocks x 11 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_11x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_11x16(args *byte)
 
-// gemmAVX512_12x16 computes blocks x 12 rows by 16 columns of C (sets=1); see the generator.
+// gemmAVX512_12x16 computes blocks x 12 rows by 16 columns of C; see the generator.
 //
 //go:noescape
-func gemmAVX512_12x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+func gemmAVX512_12x16(args *byte)

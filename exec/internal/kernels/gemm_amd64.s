@@ -4,34 +4,41 @@
 
 #include "textflag.h"
 
-// func gemmAVX2_1x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_1x16(args *byte)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_1x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX2_1x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_1x16_ret
 
 gemmAVX2_1x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_1x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_1x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	JMP     gemmAVX2_1x16_initdone
 
 gemmAVX2_1x16_initbiasmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y2
-	VMOVUPS    32(DI), Y3
-	MOVQ       bias+80(FP), DI
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y2
+	VMOVUPS    160(DI), Y3
+	MOVQ       args+0(FP), DI
+	MOVQ       80(DI), DI
 	VMASKMOVPS (DI), Y2, Y0
 	VMASKMOVPS 32(DI), Y3, Y1
 	JMP        gemmAVX2_1x16_initdone
@@ -44,17 +51,19 @@ gemmAVX2_1x16_initzero:
 gemmAVX2_1x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	JMP     gemmAVX2_1x16_initdone
 
 gemmAVX2_1x16_initcmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y2
-	VMOVUPS    32(DI), Y3
-	MOVQ       ldc+64(FP), R10
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y2
+	VMOVUPS    160(DI), Y3
+	MOVQ       args+0(FP), R10
+	MOVQ       64(R10), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y2, Y0
 	VMASKMOVPS 32(DI), Y3, Y1
@@ -62,11 +71,14 @@ gemmAVX2_1x16_initcmask:
 gemmAVX2_1x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*1), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX2_1x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_1x16_ktail
 
@@ -97,7 +109,8 @@ gemmAVX2_1x16_kloop:
 	JNZ          gemmAVX2_1x16_kloop
 
 gemmAVX2_1x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_1x16_segend
 
@@ -115,29 +128,65 @@ gemmAVX2_1x16_kloop1:
 gemmAVX2_1x16_segend:
 	DECQ DI
 	JZ   gemmAVX2_1x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX2_1x16_seg
 
 gemmAVX2_1x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX2_1x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Y4
-	VMAXPS       Y0, Y4, Y0
-	VMAXPS       Y1, Y4, Y1
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX2_1x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX2_1x16_epdone
+	VXORPS  Y4, Y4, Y4
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y2
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX2_1x16_relu6
+	VMAXPS  Y0, Y4, Y0
+	VMAXPS  Y1, Y4, Y1
+	JMP     gemmAVX2_1x16_epdone
 
-gemmAVX2_1x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX2_1x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Y4
-	VMINPS       Y0, Y4, Y0
-	VMINPS       Y1, Y4, Y1
+gemmAVX2_1x16_relu6:
+	VMAXPS Y0, Y4, Y0
+	VMINPS Y0, Y2, Y0
+	VMAXPS Y1, Y4, Y1
+	VMINPS Y1, Y2, Y1
+	JMP    gemmAVX2_1x16_epdone
 
-gemmAVX2_1x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX2_1x16_hard:
+	VXORPS  Y4, Y4, Y4
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y2
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX2_1x16_hsigmoid
+	VADDPS  256(R10), Y0, Y3
+	VMAXPS  Y3, Y4, Y3
+	VMINPS  Y3, Y2, Y3
+	VMULPS  384(R10), Y3, Y3
+	VMULPS  Y3, Y0, Y0
+	VADDPS  256(R10), Y1, Y3
+	VMAXPS  Y3, Y4, Y3
+	VMINPS  Y3, Y2, Y3
+	VMULPS  384(R10), Y3, Y3
+	VMULPS  Y3, Y1, Y1
+	JMP     gemmAVX2_1x16_epdone
+
+gemmAVX2_1x16_hsigmoid:
+	VADDPS 256(R10), Y0, Y0
+	VMAXPS Y0, Y4, Y0
+	VMINPS Y0, Y2, Y0
+	VMULPS 384(R10), Y0, Y0
+	VADDPS 256(R10), Y1, Y1
+	VMAXPS Y1, Y4, Y1
+	VMINPS Y1, Y2, Y1
+	VMULPS 384(R10), Y1, Y1
+
+gemmAVX2_1x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x16_storemask
 	VMOVUPS Y0, (R13)
@@ -146,10 +195,11 @@ gemmAVX2_1x16_nomin:
 	JMP     gemmAVX2_1x16_stored
 
 gemmAVX2_1x16_storemask:
-	MOVQ    mask+104(FP), DI
-	VMOVUPS (DI), Y2
-	VMOVUPS 32(DI), Y3
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	VMOVUPS 128(DI), Y2
+	VMOVUPS 160(DI), Y3
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000100, DI
 	JZ      gemmAVX2_1x16_sv0part
 	MOVQ    R13, R12
@@ -161,7 +211,7 @@ gemmAVX2_1x16_sv0part:
 	VMASKMOVPS Y0, Y2, (R12)
 
 gemmAVX2_1x16_sv1:
-	TESTQ      $0x00002000, DI
+	TESTQ      $0x00020000, DI
 	JZ         gemmAVX2_1x16_sv2
 	MOVQ       R13, R12
 	VMASKMOVPS Y1, Y3, 32(R12)
@@ -177,25 +227,31 @@ gemmAVX2_1x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_2x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_2x16(args *byte)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_2x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX2_2x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_2x16_ret
 
 gemmAVX2_2x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_2x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_2x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -203,10 +259,11 @@ gemmAVX2_2x16_block:
 	JMP     gemmAVX2_2x16_initdone
 
 gemmAVX2_2x16_initbiasmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y4
-	VMOVUPS    32(DI), Y5
-	MOVQ       bias+80(FP), DI
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y4
+	VMOVUPS    160(DI), Y5
+	MOVQ       args+0(FP), DI
+	MOVQ       80(DI), DI
 	VMASKMOVPS (DI), Y4, Y0
 	VMASKMOVPS 32(DI), Y5, Y1
 	VMOVUPS    Y0, Y2
@@ -223,7 +280,8 @@ gemmAVX2_2x16_initzero:
 gemmAVX2_2x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -233,10 +291,11 @@ gemmAVX2_2x16_initc:
 	JMP     gemmAVX2_2x16_initdone
 
 gemmAVX2_2x16_initcmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y4
-	VMOVUPS    32(DI), Y5
-	MOVQ       ldc+64(FP), R10
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y4
+	VMOVUPS    160(DI), Y5
+	MOVQ       args+0(FP), R10
+	MOVQ       64(R10), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y4, Y0
 	VMASKMOVPS 32(DI), Y5, Y1
@@ -247,11 +306,14 @@ gemmAVX2_2x16_initcmask:
 gemmAVX2_2x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX2_2x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_2x16_ktail
 
@@ -294,7 +356,8 @@ gemmAVX2_2x16_kloop:
 	JNZ          gemmAVX2_2x16_kloop
 
 gemmAVX2_2x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_2x16_segend
 
@@ -315,33 +378,89 @@ gemmAVX2_2x16_kloop1:
 gemmAVX2_2x16_segend:
 	DECQ DI
 	JZ   gemmAVX2_2x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX2_2x16_seg
 
 gemmAVX2_2x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX2_2x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Y6
-	VMAXPS       Y0, Y6, Y0
-	VMAXPS       Y1, Y6, Y1
-	VMAXPS       Y2, Y6, Y2
-	VMAXPS       Y3, Y6, Y3
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX2_2x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX2_2x16_epdone
+	VXORPS  Y6, Y6, Y6
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y4
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX2_2x16_relu6
+	VMAXPS  Y0, Y6, Y0
+	VMAXPS  Y1, Y6, Y1
+	VMAXPS  Y2, Y6, Y2
+	VMAXPS  Y3, Y6, Y3
+	JMP     gemmAVX2_2x16_epdone
 
-gemmAVX2_2x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX2_2x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Y6
-	VMINPS       Y0, Y6, Y0
-	VMINPS       Y1, Y6, Y1
-	VMINPS       Y2, Y6, Y2
-	VMINPS       Y3, Y6, Y3
+gemmAVX2_2x16_relu6:
+	VMAXPS Y0, Y6, Y0
+	VMINPS Y0, Y4, Y0
+	VMAXPS Y1, Y6, Y1
+	VMINPS Y1, Y4, Y1
+	VMAXPS Y2, Y6, Y2
+	VMINPS Y2, Y4, Y2
+	VMAXPS Y3, Y6, Y3
+	VMINPS Y3, Y4, Y3
+	JMP    gemmAVX2_2x16_epdone
 
-gemmAVX2_2x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX2_2x16_hard:
+	VXORPS  Y6, Y6, Y6
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y4
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX2_2x16_hsigmoid
+	VADDPS  256(R10), Y0, Y5
+	VMAXPS  Y5, Y6, Y5
+	VMINPS  Y5, Y4, Y5
+	VMULPS  384(R10), Y5, Y5
+	VMULPS  Y5, Y0, Y0
+	VADDPS  256(R10), Y1, Y5
+	VMAXPS  Y5, Y6, Y5
+	VMINPS  Y5, Y4, Y5
+	VMULPS  384(R10), Y5, Y5
+	VMULPS  Y5, Y1, Y1
+	VADDPS  256(R10), Y2, Y5
+	VMAXPS  Y5, Y6, Y5
+	VMINPS  Y5, Y4, Y5
+	VMULPS  384(R10), Y5, Y5
+	VMULPS  Y5, Y2, Y2
+	VADDPS  256(R10), Y3, Y5
+	VMAXPS  Y5, Y6, Y5
+	VMINPS  Y5, Y4, Y5
+	VMULPS  384(R10), Y5, Y5
+	VMULPS  Y5, Y3, Y3
+	JMP     gemmAVX2_2x16_epdone
+
+gemmAVX2_2x16_hsigmoid:
+	VADDPS 256(R10), Y0, Y0
+	VMAXPS Y0, Y6, Y0
+	VMINPS Y0, Y4, Y0
+	VMULPS 384(R10), Y0, Y0
+	VADDPS 256(R10), Y1, Y1
+	VMAXPS Y1, Y6, Y1
+	VMINPS Y1, Y4, Y1
+	VMULPS 384(R10), Y1, Y1
+	VADDPS 256(R10), Y2, Y2
+	VMAXPS Y2, Y6, Y2
+	VMINPS Y2, Y4, Y2
+	VMULPS 384(R10), Y2, Y2
+	VADDPS 256(R10), Y3, Y3
+	VMAXPS Y3, Y6, Y3
+	VMINPS Y3, Y4, Y3
+	VMULPS 384(R10), Y3, Y3
+
+gemmAVX2_2x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x16_storemask
 	VMOVUPS Y0, (R13)
@@ -353,10 +472,11 @@ gemmAVX2_2x16_nomin:
 	JMP     gemmAVX2_2x16_stored
 
 gemmAVX2_2x16_storemask:
-	MOVQ    mask+104(FP), DI
-	VMOVUPS (DI), Y4
-	VMOVUPS 32(DI), Y5
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000100, DI
 	JZ      gemmAVX2_2x16_sv0part
 	MOVQ    R13, R12
@@ -372,7 +492,7 @@ gemmAVX2_2x16_sv0part:
 	VMASKMOVPS Y2, Y4, (R12)
 
 gemmAVX2_2x16_sv1:
-	TESTQ      $0x00002000, DI
+	TESTQ      $0x00020000, DI
 	JZ         gemmAVX2_2x16_sv2
 	MOVQ       R13, R12
 	VMASKMOVPS Y1, Y5, 32(R12)
@@ -391,25 +511,31 @@ gemmAVX2_2x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_3x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_3x16(args *byte)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_3x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX2_3x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_3x16_ret
 
 gemmAVX2_3x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_3x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_3x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_3x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -419,10 +545,11 @@ gemmAVX2_3x16_block:
 	JMP     gemmAVX2_3x16_initdone
 
 gemmAVX2_3x16_initbiasmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y6
-	VMOVUPS    32(DI), Y7
-	MOVQ       bias+80(FP), DI
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y6
+	VMOVUPS    160(DI), Y7
+	MOVQ       args+0(FP), DI
+	MOVQ       80(DI), DI
 	VMASKMOVPS (DI), Y6, Y0
 	VMASKMOVPS 32(DI), Y7, Y1
 	VMOVUPS    Y0, Y2
@@ -443,7 +570,8 @@ gemmAVX2_3x16_initzero:
 gemmAVX2_3x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_3x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -456,10 +584,11 @@ gemmAVX2_3x16_initc:
 	JMP     gemmAVX2_3x16_initdone
 
 gemmAVX2_3x16_initcmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y6
-	VMOVUPS    32(DI), Y7
-	MOVQ       ldc+64(FP), R10
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y6
+	VMOVUPS    160(DI), Y7
+	MOVQ       args+0(FP), R10
+	MOVQ       64(R10), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y6, Y0
 	VMASKMOVPS 32(DI), Y7, Y1
@@ -474,11 +603,14 @@ gemmAVX2_3x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
 	ADDQ R9, R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX2_3x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_3x16_ktail
 
@@ -533,7 +665,8 @@ gemmAVX2_3x16_kloop:
 	JNZ          gemmAVX2_3x16_kloop
 
 gemmAVX2_3x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_3x16_segend
 
@@ -557,37 +690,113 @@ gemmAVX2_3x16_kloop1:
 gemmAVX2_3x16_segend:
 	DECQ DI
 	JZ   gemmAVX2_3x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX2_3x16_seg
 
 gemmAVX2_3x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX2_3x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Y8
-	VMAXPS       Y0, Y8, Y0
-	VMAXPS       Y1, Y8, Y1
-	VMAXPS       Y2, Y8, Y2
-	VMAXPS       Y3, Y8, Y3
-	VMAXPS       Y4, Y8, Y4
-	VMAXPS       Y5, Y8, Y5
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX2_3x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX2_3x16_epdone
+	VXORPS  Y8, Y8, Y8
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y6
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX2_3x16_relu6
+	VMAXPS  Y0, Y8, Y0
+	VMAXPS  Y1, Y8, Y1
+	VMAXPS  Y2, Y8, Y2
+	VMAXPS  Y3, Y8, Y3
+	VMAXPS  Y4, Y8, Y4
+	VMAXPS  Y5, Y8, Y5
+	JMP     gemmAVX2_3x16_epdone
 
-gemmAVX2_3x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX2_3x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Y8
-	VMINPS       Y0, Y8, Y0
-	VMINPS       Y1, Y8, Y1
-	VMINPS       Y2, Y8, Y2
-	VMINPS       Y3, Y8, Y3
-	VMINPS       Y4, Y8, Y4
-	VMINPS       Y5, Y8, Y5
+gemmAVX2_3x16_relu6:
+	VMAXPS Y0, Y8, Y0
+	VMINPS Y0, Y6, Y0
+	VMAXPS Y1, Y8, Y1
+	VMINPS Y1, Y6, Y1
+	VMAXPS Y2, Y8, Y2
+	VMINPS Y2, Y6, Y2
+	VMAXPS Y3, Y8, Y3
+	VMINPS Y3, Y6, Y3
+	VMAXPS Y4, Y8, Y4
+	VMINPS Y4, Y6, Y4
+	VMAXPS Y5, Y8, Y5
+	VMINPS Y5, Y6, Y5
+	JMP    gemmAVX2_3x16_epdone
 
-gemmAVX2_3x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX2_3x16_hard:
+	VXORPS  Y8, Y8, Y8
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y6
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX2_3x16_hsigmoid
+	VADDPS  256(R10), Y0, Y7
+	VMAXPS  Y7, Y8, Y7
+	VMINPS  Y7, Y6, Y7
+	VMULPS  384(R10), Y7, Y7
+	VMULPS  Y7, Y0, Y0
+	VADDPS  256(R10), Y1, Y7
+	VMAXPS  Y7, Y8, Y7
+	VMINPS  Y7, Y6, Y7
+	VMULPS  384(R10), Y7, Y7
+	VMULPS  Y7, Y1, Y1
+	VADDPS  256(R10), Y2, Y7
+	VMAXPS  Y7, Y8, Y7
+	VMINPS  Y7, Y6, Y7
+	VMULPS  384(R10), Y7, Y7
+	VMULPS  Y7, Y2, Y2
+	VADDPS  256(R10), Y3, Y7
+	VMAXPS  Y7, Y8, Y7
+	VMINPS  Y7, Y6, Y7
+	VMULPS  384(R10), Y7, Y7
+	VMULPS  Y7, Y3, Y3
+	VADDPS  256(R10), Y4, Y7
+	VMAXPS  Y7, Y8, Y7
+	VMINPS  Y7, Y6, Y7
+	VMULPS  384(R10), Y7, Y7
+	VMULPS  Y7, Y4, Y4
+	VADDPS  256(R10), Y5, Y7
+	VMAXPS  Y7, Y8, Y7
+	VMINPS  Y7, Y6, Y7
+	VMULPS  384(R10), Y7, Y7
+	VMULPS  Y7, Y5, Y5
+	JMP     gemmAVX2_3x16_epdone
+
+gemmAVX2_3x16_hsigmoid:
+	VADDPS 256(R10), Y0, Y0
+	VMAXPS Y0, Y8, Y0
+	VMINPS Y0, Y6, Y0
+	VMULPS 384(R10), Y0, Y0
+	VADDPS 256(R10), Y1, Y1
+	VMAXPS Y1, Y8, Y1
+	VMINPS Y1, Y6, Y1
+	VMULPS 384(R10), Y1, Y1
+	VADDPS 256(R10), Y2, Y2
+	VMAXPS Y2, Y8, Y2
+	VMINPS Y2, Y6, Y2
+	VMULPS 384(R10), Y2, Y2
+	VADDPS 256(R10), Y3, Y3
+	VMAXPS Y3, Y8, Y3
+	VMINPS Y3, Y6, Y3
+	VMULPS 384(R10), Y3, Y3
+	VADDPS 256(R10), Y4, Y4
+	VMAXPS Y4, Y8, Y4
+	VMINPS Y4, Y6, Y4
+	VMULPS 384(R10), Y4, Y4
+	VADDPS 256(R10), Y5, Y5
+	VMAXPS Y5, Y8, Y5
+	VMINPS Y5, Y6, Y5
+	VMULPS 384(R10), Y5, Y5
+
+gemmAVX2_3x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_3x16_storemask
 	VMOVUPS Y0, (R13)
@@ -602,10 +811,11 @@ gemmAVX2_3x16_nomin:
 	JMP     gemmAVX2_3x16_stored
 
 gemmAVX2_3x16_storemask:
-	MOVQ    mask+104(FP), DI
-	VMOVUPS (DI), Y6
-	VMOVUPS 32(DI), Y7
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	VMOVUPS 128(DI), Y6
+	VMOVUPS 160(DI), Y7
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000100, DI
 	JZ      gemmAVX2_3x16_sv0part
 	MOVQ    R13, R12
@@ -625,7 +835,7 @@ gemmAVX2_3x16_sv0part:
 	VMASKMOVPS Y4, Y6, (R12)
 
 gemmAVX2_3x16_sv1:
-	TESTQ      $0x00002000, DI
+	TESTQ      $0x00020000, DI
 	JZ         gemmAVX2_3x16_sv2
 	MOVQ       R13, R12
 	VMASKMOVPS Y1, Y7, 32(R12)
@@ -647,25 +857,31 @@ gemmAVX2_3x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_4x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_4x16(args *byte)
 // Requires: AVX, FMA3, MMX+
-TEXT ·gemmAVX2_4x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX2_4x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_4x16_ret
 
 gemmAVX2_4x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_4x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_4x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_4x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -677,10 +893,11 @@ gemmAVX2_4x16_block:
 	JMP     gemmAVX2_4x16_initdone
 
 gemmAVX2_4x16_initbiasmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	MOVQ       bias+80(FP), DI
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y8
+	VMOVUPS    160(DI), Y9
+	MOVQ       args+0(FP), DI
+	MOVQ       80(DI), DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
 	VMOVUPS    Y0, Y2
@@ -705,7 +922,8 @@ gemmAVX2_4x16_initzero:
 gemmAVX2_4x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_4x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -721,10 +939,11 @@ gemmAVX2_4x16_initc:
 	JMP     gemmAVX2_4x16_initdone
 
 gemmAVX2_4x16_initcmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	MOVQ       ldc+64(FP), R10
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y8
+	VMOVUPS    160(DI), Y9
+	MOVQ       args+0(FP), R10
+	MOVQ       64(R10), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
@@ -743,14 +962,18 @@ gemmAVX2_4x16_initdone:
 	LEAQ  (AX)(R9*2), BX
 	ADDQ  R9, BX
 	LEAQ  (BX)(R9*1), R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX2_4x16_pfcheck
 
 gemmAVX2_4x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_4x16_ktail
 
@@ -818,7 +1041,8 @@ gemmAVX2_4x16_kloop:
 	JNZ          gemmAVX2_4x16_kloop
 
 gemmAVX2_4x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_4x16_segend
 
@@ -846,42 +1070,138 @@ gemmAVX2_4x16_kloop1:
 gemmAVX2_4x16_segend:
 	DECQ DI
 	JZ   gemmAVX2_4x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX2_4x16_seg
 
 gemmAVX2_4x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX2_4x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Y10
-	VMAXPS       Y0, Y10, Y0
-	VMAXPS       Y1, Y10, Y1
-	VMAXPS       Y2, Y10, Y2
-	VMAXPS       Y3, Y10, Y3
-	VMAXPS       Y4, Y10, Y4
-	VMAXPS       Y5, Y10, Y5
-	VMAXPS       Y6, Y10, Y6
-	VMAXPS       Y7, Y10, Y7
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX2_4x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX2_4x16_epdone
+	VXORPS  Y10, Y10, Y10
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y8
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX2_4x16_relu6
+	VMAXPS  Y0, Y10, Y0
+	VMAXPS  Y1, Y10, Y1
+	VMAXPS  Y2, Y10, Y2
+	VMAXPS  Y3, Y10, Y3
+	VMAXPS  Y4, Y10, Y4
+	VMAXPS  Y5, Y10, Y5
+	VMAXPS  Y6, Y10, Y6
+	VMAXPS  Y7, Y10, Y7
+	JMP     gemmAVX2_4x16_epdone
 
-gemmAVX2_4x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX2_4x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Y10
-	VMINPS       Y0, Y10, Y0
-	VMINPS       Y1, Y10, Y1
-	VMINPS       Y2, Y10, Y2
-	VMINPS       Y3, Y10, Y3
-	VMINPS       Y4, Y10, Y4
-	VMINPS       Y5, Y10, Y5
-	VMINPS       Y6, Y10, Y6
-	VMINPS       Y7, Y10, Y7
+gemmAVX2_4x16_relu6:
+	VMAXPS Y0, Y10, Y0
+	VMINPS Y0, Y8, Y0
+	VMAXPS Y1, Y10, Y1
+	VMINPS Y1, Y8, Y1
+	VMAXPS Y2, Y10, Y2
+	VMINPS Y2, Y8, Y2
+	VMAXPS Y3, Y10, Y3
+	VMINPS Y3, Y8, Y3
+	VMAXPS Y4, Y10, Y4
+	VMINPS Y4, Y8, Y4
+	VMAXPS Y5, Y10, Y5
+	VMINPS Y5, Y8, Y5
+	VMAXPS Y6, Y10, Y6
+	VMINPS Y6, Y8, Y6
+	VMAXPS Y7, Y10, Y7
+	VMINPS Y7, Y8, Y7
+	JMP    gemmAVX2_4x16_epdone
 
-gemmAVX2_4x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX2_4x16_hard:
+	VXORPS  Y10, Y10, Y10
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y8
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX2_4x16_hsigmoid
+	VADDPS  256(R10), Y0, Y9
+	VMAXPS  Y9, Y10, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y0, Y0
+	VADDPS  256(R10), Y1, Y9
+	VMAXPS  Y9, Y10, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y1, Y1
+	VADDPS  256(R10), Y2, Y9
+	VMAXPS  Y9, Y10, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y2, Y2
+	VADDPS  256(R10), Y3, Y9
+	VMAXPS  Y9, Y10, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y3, Y3
+	VADDPS  256(R10), Y4, Y9
+	VMAXPS  Y9, Y10, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y4, Y4
+	VADDPS  256(R10), Y5, Y9
+	VMAXPS  Y9, Y10, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y5, Y5
+	VADDPS  256(R10), Y6, Y9
+	VMAXPS  Y9, Y10, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y6, Y6
+	VADDPS  256(R10), Y7, Y9
+	VMAXPS  Y9, Y10, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y7, Y7
+	JMP     gemmAVX2_4x16_epdone
+
+gemmAVX2_4x16_hsigmoid:
+	VADDPS 256(R10), Y0, Y0
+	VMAXPS Y0, Y10, Y0
+	VMINPS Y0, Y8, Y0
+	VMULPS 384(R10), Y0, Y0
+	VADDPS 256(R10), Y1, Y1
+	VMAXPS Y1, Y10, Y1
+	VMINPS Y1, Y8, Y1
+	VMULPS 384(R10), Y1, Y1
+	VADDPS 256(R10), Y2, Y2
+	VMAXPS Y2, Y10, Y2
+	VMINPS Y2, Y8, Y2
+	VMULPS 384(R10), Y2, Y2
+	VADDPS 256(R10), Y3, Y3
+	VMAXPS Y3, Y10, Y3
+	VMINPS Y3, Y8, Y3
+	VMULPS 384(R10), Y3, Y3
+	VADDPS 256(R10), Y4, Y4
+	VMAXPS Y4, Y10, Y4
+	VMINPS Y4, Y8, Y4
+	VMULPS 384(R10), Y4, Y4
+	VADDPS 256(R10), Y5, Y5
+	VMAXPS Y5, Y10, Y5
+	VMINPS Y5, Y8, Y5
+	VMULPS 384(R10), Y5, Y5
+	VADDPS 256(R10), Y6, Y6
+	VMAXPS Y6, Y10, Y6
+	VMINPS Y6, Y8, Y6
+	VMULPS 384(R10), Y6, Y6
+	VADDPS 256(R10), Y7, Y7
+	VMAXPS Y7, Y10, Y7
+	VMINPS Y7, Y8, Y7
+	VMULPS 384(R10), Y7, Y7
+
+gemmAVX2_4x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_4x16_storemask
 	VMOVUPS Y0, (R13)
@@ -899,10 +1219,11 @@ gemmAVX2_4x16_nomin:
 	JMP     gemmAVX2_4x16_stored
 
 gemmAVX2_4x16_storemask:
-	MOVQ    mask+104(FP), DI
-	VMOVUPS (DI), Y8
-	VMOVUPS 32(DI), Y9
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	VMOVUPS 128(DI), Y8
+	VMOVUPS 160(DI), Y9
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000100, DI
 	JZ      gemmAVX2_4x16_sv0part
 	MOVQ    R13, R12
@@ -926,7 +1247,7 @@ gemmAVX2_4x16_sv0part:
 	VMASKMOVPS Y6, Y8, (R12)
 
 gemmAVX2_4x16_sv1:
-	TESTQ      $0x00002000, DI
+	TESTQ      $0x00020000, DI
 	JZ         gemmAVX2_4x16_sv2
 	MOVQ       R13, R12
 	VMASKMOVPS Y1, Y9, 32(R12)
@@ -952,14 +1273,17 @@ gemmAVX2_4x16_ret:
 	RET
 
 gemmAVX2_4x16_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX2_4x16_seg
-	MOVQ bstride+24(FP), R11
+	MOVQ args+0(FP), R11
+	MOVQ 24(R11), R11
 	LEAQ (R10)(R11*1), R8
 
 gemmAVX2_4x16_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_4x16_ktailpf
 
@@ -1032,7 +1356,8 @@ gemmAVX2_4x16_klooppf:
 	JNZ          gemmAVX2_4x16_klooppf
 
 gemmAVX2_4x16_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_4x16_segendpf
 
@@ -1062,36 +1387,44 @@ gemmAVX2_4x16_kloop1pf:
 gemmAVX2_4x16_segendpf:
 	DECQ DI
 	JZ   gemmAVX2_4x16_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX2_4x16_segpf
 
 gemmAVX2_4x16_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	JMP  gemmAVX2_4x16_segsdone
 
-// func gemmAVX2_5x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_5x16(args *byte)
 // Requires: AVX, FMA3, MMX+
-TEXT ·gemmAVX2_5x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX2_5x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_5x16_ret
 
 gemmAVX2_5x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_5x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_5x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_5x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -1105,10 +1438,11 @@ gemmAVX2_5x16_block:
 	JMP     gemmAVX2_5x16_initdone
 
 gemmAVX2_5x16_initbiasmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y10
-	VMOVUPS    32(DI), Y11
-	MOVQ       bias+80(FP), DI
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y10
+	VMOVUPS    160(DI), Y11
+	MOVQ       args+0(FP), DI
+	MOVQ       80(DI), DI
 	VMASKMOVPS (DI), Y10, Y0
 	VMASKMOVPS 32(DI), Y11, Y1
 	VMOVUPS    Y0, Y2
@@ -1137,7 +1471,8 @@ gemmAVX2_5x16_initzero:
 gemmAVX2_5x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_5x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -1156,10 +1491,11 @@ gemmAVX2_5x16_initc:
 	JMP     gemmAVX2_5x16_initdone
 
 gemmAVX2_5x16_initcmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y10
-	VMOVUPS    32(DI), Y11
-	MOVQ       ldc+64(FP), R10
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y10
+	VMOVUPS    160(DI), Y11
+	MOVQ       args+0(FP), R10
+	MOVQ       64(R10), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y10, Y0
 	VMASKMOVPS 32(DI), Y11, Y1
@@ -1181,14 +1517,18 @@ gemmAVX2_5x16_initdone:
 	LEAQ  (AX)(R9*2), BX
 	ADDQ  R9, BX
 	LEAQ  (BX)(R9*2), R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX2_5x16_pfcheck
 
 gemmAVX2_5x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_5x16_ktail
 
@@ -1268,7 +1608,8 @@ gemmAVX2_5x16_kloop:
 	JNZ          gemmAVX2_5x16_kloop
 
 gemmAVX2_5x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_5x16_segend
 
@@ -1299,46 +1640,162 @@ gemmAVX2_5x16_kloop1:
 gemmAVX2_5x16_segend:
 	DECQ DI
 	JZ   gemmAVX2_5x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX2_5x16_seg
 
 gemmAVX2_5x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX2_5x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Y12
-	VMAXPS       Y0, Y12, Y0
-	VMAXPS       Y1, Y12, Y1
-	VMAXPS       Y2, Y12, Y2
-	VMAXPS       Y3, Y12, Y3
-	VMAXPS       Y4, Y12, Y4
-	VMAXPS       Y5, Y12, Y5
-	VMAXPS       Y6, Y12, Y6
-	VMAXPS       Y7, Y12, Y7
-	VMAXPS       Y8, Y12, Y8
-	VMAXPS       Y9, Y12, Y9
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX2_5x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX2_5x16_epdone
+	VXORPS  Y12, Y12, Y12
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y10
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX2_5x16_relu6
+	VMAXPS  Y0, Y12, Y0
+	VMAXPS  Y1, Y12, Y1
+	VMAXPS  Y2, Y12, Y2
+	VMAXPS  Y3, Y12, Y3
+	VMAXPS  Y4, Y12, Y4
+	VMAXPS  Y5, Y12, Y5
+	VMAXPS  Y6, Y12, Y6
+	VMAXPS  Y7, Y12, Y7
+	VMAXPS  Y8, Y12, Y8
+	VMAXPS  Y9, Y12, Y9
+	JMP     gemmAVX2_5x16_epdone
 
-gemmAVX2_5x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX2_5x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Y12
-	VMINPS       Y0, Y12, Y0
-	VMINPS       Y1, Y12, Y1
-	VMINPS       Y2, Y12, Y2
-	VMINPS       Y3, Y12, Y3
-	VMINPS       Y4, Y12, Y4
-	VMINPS       Y5, Y12, Y5
-	VMINPS       Y6, Y12, Y6
-	VMINPS       Y7, Y12, Y7
-	VMINPS       Y8, Y12, Y8
-	VMINPS       Y9, Y12, Y9
+gemmAVX2_5x16_relu6:
+	VMAXPS Y0, Y12, Y0
+	VMINPS Y0, Y10, Y0
+	VMAXPS Y1, Y12, Y1
+	VMINPS Y1, Y10, Y1
+	VMAXPS Y2, Y12, Y2
+	VMINPS Y2, Y10, Y2
+	VMAXPS Y3, Y12, Y3
+	VMINPS Y3, Y10, Y3
+	VMAXPS Y4, Y12, Y4
+	VMINPS Y4, Y10, Y4
+	VMAXPS Y5, Y12, Y5
+	VMINPS Y5, Y10, Y5
+	VMAXPS Y6, Y12, Y6
+	VMINPS Y6, Y10, Y6
+	VMAXPS Y7, Y12, Y7
+	VMINPS Y7, Y10, Y7
+	VMAXPS Y8, Y12, Y8
+	VMINPS Y8, Y10, Y8
+	VMAXPS Y9, Y12, Y9
+	VMINPS Y9, Y10, Y9
+	JMP    gemmAVX2_5x16_epdone
 
-gemmAVX2_5x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX2_5x16_hard:
+	VXORPS  Y12, Y12, Y12
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y10
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX2_5x16_hsigmoid
+	VADDPS  256(R10), Y0, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y0, Y0
+	VADDPS  256(R10), Y1, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y1, Y1
+	VADDPS  256(R10), Y2, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y2, Y2
+	VADDPS  256(R10), Y3, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y3, Y3
+	VADDPS  256(R10), Y4, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y4, Y4
+	VADDPS  256(R10), Y5, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y5, Y5
+	VADDPS  256(R10), Y6, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y6, Y6
+	VADDPS  256(R10), Y7, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y7, Y7
+	VADDPS  256(R10), Y8, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y8, Y8
+	VADDPS  256(R10), Y9, Y11
+	VMAXPS  Y11, Y12, Y11
+	VMINPS  Y11, Y10, Y11
+	VMULPS  384(R10), Y11, Y11
+	VMULPS  Y11, Y9, Y9
+	JMP     gemmAVX2_5x16_epdone
+
+gemmAVX2_5x16_hsigmoid:
+	VADDPS 256(R10), Y0, Y0
+	VMAXPS Y0, Y12, Y0
+	VMINPS Y0, Y10, Y0
+	VMULPS 384(R10), Y0, Y0
+	VADDPS 256(R10), Y1, Y1
+	VMAXPS Y1, Y12, Y1
+	VMINPS Y1, Y10, Y1
+	VMULPS 384(R10), Y1, Y1
+	VADDPS 256(R10), Y2, Y2
+	VMAXPS Y2, Y12, Y2
+	VMINPS Y2, Y10, Y2
+	VMULPS 384(R10), Y2, Y2
+	VADDPS 256(R10), Y3, Y3
+	VMAXPS Y3, Y12, Y3
+	VMINPS Y3, Y10, Y3
+	VMULPS 384(R10), Y3, Y3
+	VADDPS 256(R10), Y4, Y4
+	VMAXPS Y4, Y12, Y4
+	VMINPS Y4, Y10, Y4
+	VMULPS 384(R10), Y4, Y4
+	VADDPS 256(R10), Y5, Y5
+	VMAXPS Y5, Y12, Y5
+	VMINPS Y5, Y10, Y5
+	VMULPS 384(R10), Y5, Y5
+	VADDPS 256(R10), Y6, Y6
+	VMAXPS Y6, Y12, Y6
+	VMINPS Y6, Y10, Y6
+	VMULPS 384(R10), Y6, Y6
+	VADDPS 256(R10), Y7, Y7
+	VMAXPS Y7, Y12, Y7
+	VMINPS Y7, Y10, Y7
+	VMULPS 384(R10), Y7, Y7
+	VADDPS 256(R10), Y8, Y8
+	VMAXPS Y8, Y12, Y8
+	VMINPS Y8, Y10, Y8
+	VMULPS 384(R10), Y8, Y8
+	VADDPS 256(R10), Y9, Y9
+	VMAXPS Y9, Y12, Y9
+	VMINPS Y9, Y10, Y9
+	VMULPS 384(R10), Y9, Y9
+
+gemmAVX2_5x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_5x16_storemask
 	VMOVUPS Y0, (R13)
@@ -1359,10 +1816,11 @@ gemmAVX2_5x16_nomin:
 	JMP     gemmAVX2_5x16_stored
 
 gemmAVX2_5x16_storemask:
-	MOVQ    mask+104(FP), DI
-	VMOVUPS (DI), Y10
-	VMOVUPS 32(DI), Y11
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	VMOVUPS 128(DI), Y10
+	VMOVUPS 160(DI), Y11
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000100, DI
 	JZ      gemmAVX2_5x16_sv0part
 	MOVQ    R13, R12
@@ -1390,7 +1848,7 @@ gemmAVX2_5x16_sv0part:
 	VMASKMOVPS Y8, Y10, (R12)
 
 gemmAVX2_5x16_sv1:
-	TESTQ      $0x00002000, DI
+	TESTQ      $0x00020000, DI
 	JZ         gemmAVX2_5x16_sv2
 	MOVQ       R13, R12
 	VMASKMOVPS Y1, Y11, 32(R12)
@@ -1419,14 +1877,17 @@ gemmAVX2_5x16_ret:
 	RET
 
 gemmAVX2_5x16_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX2_5x16_seg
-	MOVQ bstride+24(FP), R11
+	MOVQ args+0(FP), R11
+	MOVQ 24(R11), R11
 	LEAQ (R10)(R11*1), R8
 
 gemmAVX2_5x16_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_5x16_ktailpf
 
@@ -1511,7 +1972,8 @@ gemmAVX2_5x16_klooppf:
 	JNZ          gemmAVX2_5x16_klooppf
 
 gemmAVX2_5x16_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_5x16_segendpf
 
@@ -1544,37 +2006,45 @@ gemmAVX2_5x16_kloop1pf:
 gemmAVX2_5x16_segendpf:
 	DECQ DI
 	JZ   gemmAVX2_5x16_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX2_5x16_segpf
 
 gemmAVX2_5x16_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	ADDQ R9, R8
 	JMP  gemmAVX2_5x16_segsdone
 
-// func gemmAVX2_6x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_6x16(args *byte)
 // Requires: AVX, FMA3, MMX+
-TEXT ·gemmAVX2_6x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX2_6x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX2_6x16_ret
 
 gemmAVX2_6x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_6x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_6x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_6x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, Y2
@@ -1590,10 +2060,11 @@ gemmAVX2_6x16_block:
 	JMP     gemmAVX2_6x16_initdone
 
 gemmAVX2_6x16_initbiasmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y12
-	VMOVUPS    32(DI), Y13
-	MOVQ       bias+80(FP), DI
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y12
+	VMOVUPS    160(DI), Y13
+	MOVQ       args+0(FP), DI
+	MOVQ       80(DI), DI
 	VMASKMOVPS (DI), Y12, Y0
 	VMASKMOVPS 32(DI), Y13, Y1
 	VMOVUPS    Y0, Y2
@@ -1626,7 +2097,8 @@ gemmAVX2_6x16_initzero:
 gemmAVX2_6x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_6x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -1648,10 +2120,11 @@ gemmAVX2_6x16_initc:
 	JMP     gemmAVX2_6x16_initdone
 
 gemmAVX2_6x16_initcmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y12
-	VMOVUPS    32(DI), Y13
-	MOVQ       ldc+64(FP), R10
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y12
+	VMOVUPS    160(DI), Y13
+	MOVQ       args+0(FP), R10
+	MOVQ       64(R10), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y12, Y0
 	VMASKMOVPS 32(DI), Y13, Y1
@@ -1677,14 +2150,18 @@ gemmAVX2_6x16_initdone:
 	ADDQ  R9, BX
 	LEAQ  (BX)(R9*2), R8
 	ADDQ  R9, R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX2_6x16_pfcheck
 
 gemmAVX2_6x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_6x16_ktail
 
@@ -1776,7 +2253,8 @@ gemmAVX2_6x16_kloop:
 	JNZ          gemmAVX2_6x16_kloop
 
 gemmAVX2_6x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_6x16_segend
 
@@ -1810,50 +2288,186 @@ gemmAVX2_6x16_kloop1:
 gemmAVX2_6x16_segend:
 	DECQ DI
 	JZ   gemmAVX2_6x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX2_6x16_seg
 
 gemmAVX2_6x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX2_6x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Y14
-	VMAXPS       Y0, Y14, Y0
-	VMAXPS       Y1, Y14, Y1
-	VMAXPS       Y2, Y14, Y2
-	VMAXPS       Y3, Y14, Y3
-	VMAXPS       Y4, Y14, Y4
-	VMAXPS       Y5, Y14, Y5
-	VMAXPS       Y6, Y14, Y6
-	VMAXPS       Y7, Y14, Y7
-	VMAXPS       Y8, Y14, Y8
-	VMAXPS       Y9, Y14, Y9
-	VMAXPS       Y10, Y14, Y10
-	VMAXPS       Y11, Y14, Y11
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX2_6x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX2_6x16_epdone
+	VXORPS  Y14, Y14, Y14
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y12
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX2_6x16_relu6
+	VMAXPS  Y0, Y14, Y0
+	VMAXPS  Y1, Y14, Y1
+	VMAXPS  Y2, Y14, Y2
+	VMAXPS  Y3, Y14, Y3
+	VMAXPS  Y4, Y14, Y4
+	VMAXPS  Y5, Y14, Y5
+	VMAXPS  Y6, Y14, Y6
+	VMAXPS  Y7, Y14, Y7
+	VMAXPS  Y8, Y14, Y8
+	VMAXPS  Y9, Y14, Y9
+	VMAXPS  Y10, Y14, Y10
+	VMAXPS  Y11, Y14, Y11
+	JMP     gemmAVX2_6x16_epdone
 
-gemmAVX2_6x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX2_6x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Y14
-	VMINPS       Y0, Y14, Y0
-	VMINPS       Y1, Y14, Y1
-	VMINPS       Y2, Y14, Y2
-	VMINPS       Y3, Y14, Y3
-	VMINPS       Y4, Y14, Y4
-	VMINPS       Y5, Y14, Y5
-	VMINPS       Y6, Y14, Y6
-	VMINPS       Y7, Y14, Y7
-	VMINPS       Y8, Y14, Y8
-	VMINPS       Y9, Y14, Y9
-	VMINPS       Y10, Y14, Y10
-	VMINPS       Y11, Y14, Y11
+gemmAVX2_6x16_relu6:
+	VMAXPS Y0, Y14, Y0
+	VMINPS Y0, Y12, Y0
+	VMAXPS Y1, Y14, Y1
+	VMINPS Y1, Y12, Y1
+	VMAXPS Y2, Y14, Y2
+	VMINPS Y2, Y12, Y2
+	VMAXPS Y3, Y14, Y3
+	VMINPS Y3, Y12, Y3
+	VMAXPS Y4, Y14, Y4
+	VMINPS Y4, Y12, Y4
+	VMAXPS Y5, Y14, Y5
+	VMINPS Y5, Y12, Y5
+	VMAXPS Y6, Y14, Y6
+	VMINPS Y6, Y12, Y6
+	VMAXPS Y7, Y14, Y7
+	VMINPS Y7, Y12, Y7
+	VMAXPS Y8, Y14, Y8
+	VMINPS Y8, Y12, Y8
+	VMAXPS Y9, Y14, Y9
+	VMINPS Y9, Y12, Y9
+	VMAXPS Y10, Y14, Y10
+	VMINPS Y10, Y12, Y10
+	VMAXPS Y11, Y14, Y11
+	VMINPS Y11, Y12, Y11
+	JMP    gemmAVX2_6x16_epdone
 
-gemmAVX2_6x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX2_6x16_hard:
+	VXORPS  Y14, Y14, Y14
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y12
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX2_6x16_hsigmoid
+	VADDPS  256(R10), Y0, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y0, Y0
+	VADDPS  256(R10), Y1, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y1, Y1
+	VADDPS  256(R10), Y2, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y2, Y2
+	VADDPS  256(R10), Y3, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y3, Y3
+	VADDPS  256(R10), Y4, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y4, Y4
+	VADDPS  256(R10), Y5, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y5, Y5
+	VADDPS  256(R10), Y6, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y6, Y6
+	VADDPS  256(R10), Y7, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y7, Y7
+	VADDPS  256(R10), Y8, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y8, Y8
+	VADDPS  256(R10), Y9, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y9, Y9
+	VADDPS  256(R10), Y10, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y10, Y10
+	VADDPS  256(R10), Y11, Y13
+	VMAXPS  Y13, Y14, Y13
+	VMINPS  Y13, Y12, Y13
+	VMULPS  384(R10), Y13, Y13
+	VMULPS  Y13, Y11, Y11
+	JMP     gemmAVX2_6x16_epdone
+
+gemmAVX2_6x16_hsigmoid:
+	VADDPS 256(R10), Y0, Y0
+	VMAXPS Y0, Y14, Y0
+	VMINPS Y0, Y12, Y0
+	VMULPS 384(R10), Y0, Y0
+	VADDPS 256(R10), Y1, Y1
+	VMAXPS Y1, Y14, Y1
+	VMINPS Y1, Y12, Y1
+	VMULPS 384(R10), Y1, Y1
+	VADDPS 256(R10), Y2, Y2
+	VMAXPS Y2, Y14, Y2
+	VMINPS Y2, Y12, Y2
+	VMULPS 384(R10), Y2, Y2
+	VADDPS 256(R10), Y3, Y3
+	VMAXPS Y3, Y14, Y3
+	VMINPS Y3, Y12, Y3
+	VMULPS 384(R10), Y3, Y3
+	VADDPS 256(R10), Y4, Y4
+	VMAXPS Y4, Y14, Y4
+	VMINPS Y4, Y12, Y4
+	VMULPS 384(R10), Y4, Y4
+	VADDPS 256(R10), Y5, Y5
+	VMAXPS Y5, Y14, Y5
+	VMINPS Y5, Y12, Y5
+	VMULPS 384(R10), Y5, Y5
+	VADDPS 256(R10), Y6, Y6
+	VMAXPS Y6, Y14, Y6
+	VMINPS Y6, Y12, Y6
+	VMULPS 384(R10), Y6, Y6
+	VADDPS 256(R10), Y7, Y7
+	VMAXPS Y7, Y14, Y7
+	VMINPS Y7, Y12, Y7
+	VMULPS 384(R10), Y7, Y7
+	VADDPS 256(R10), Y8, Y8
+	VMAXPS Y8, Y14, Y8
+	VMINPS Y8, Y12, Y8
+	VMULPS 384(R10), Y8, Y8
+	VADDPS 256(R10), Y9, Y9
+	VMAXPS Y9, Y14, Y9
+	VMINPS Y9, Y12, Y9
+	VMULPS 384(R10), Y9, Y9
+	VADDPS 256(R10), Y10, Y10
+	VMAXPS Y10, Y14, Y10
+	VMINPS Y10, Y12, Y10
+	VMULPS 384(R10), Y10, Y10
+	VADDPS 256(R10), Y11, Y11
+	VMAXPS Y11, Y14, Y11
+	VMINPS Y11, Y12, Y11
+	VMULPS 384(R10), Y11, Y11
+
+gemmAVX2_6x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_6x16_storemask
 	VMOVUPS Y0, (R13)
@@ -1877,10 +2491,11 @@ gemmAVX2_6x16_nomin:
 	JMP     gemmAVX2_6x16_stored
 
 gemmAVX2_6x16_storemask:
-	MOVQ    mask+104(FP), DI
-	VMOVUPS (DI), Y12
-	VMOVUPS 32(DI), Y13
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	VMOVUPS 128(DI), Y12
+	VMOVUPS 160(DI), Y13
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000100, DI
 	JZ      gemmAVX2_6x16_sv0part
 	MOVQ    R13, R12
@@ -1912,7 +2527,7 @@ gemmAVX2_6x16_sv0part:
 	VMASKMOVPS Y10, Y12, (R12)
 
 gemmAVX2_6x16_sv1:
-	TESTQ      $0x00002000, DI
+	TESTQ      $0x00020000, DI
 	JZ         gemmAVX2_6x16_sv2
 	MOVQ       R13, R12
 	VMASKMOVPS Y1, Y13, 32(R12)
@@ -1944,14 +2559,17 @@ gemmAVX2_6x16_ret:
 	RET
 
 gemmAVX2_6x16_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX2_6x16_seg
-	MOVQ bstride+24(FP), R11
+	MOVQ args+0(FP), R11
+	MOVQ 24(R11), R11
 	LEAQ (R10)(R11*1), R8
 
 gemmAVX2_6x16_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_6x16_ktailpf
 
@@ -2048,7 +2666,8 @@ gemmAVX2_6x16_klooppf:
 	JNZ          gemmAVX2_6x16_klooppf
 
 gemmAVX2_6x16_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_6x16_segendpf
 
@@ -2084,38 +2703,47 @@ gemmAVX2_6x16_kloop1pf:
 gemmAVX2_6x16_segendpf:
 	DECQ DI
 	JZ   gemmAVX2_6x16_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX2_6x16_segpf
 
 gemmAVX2_6x16_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	JMP  gemmAVX2_6x16_segsdone
 
-// func gemmAVX2_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_1x32(args *byte)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_1x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX2_1x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX2_1x32_ret
 
 gemmAVX2_1x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_1x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_1x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -2123,12 +2751,13 @@ gemmAVX2_1x32_block:
 	JMP     gemmAVX2_1x32_initdone
 
 gemmAVX2_1x32_initbiasmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y4
-	VMOVUPS    32(DI), Y5
-	VMOVUPS    64(DI), Y6
-	VMOVUPS    96(DI), Y7
-	MOVQ       bias+80(FP), DI
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y4
+	VMOVUPS    160(DI), Y5
+	VMOVUPS    192(DI), Y6
+	VMOVUPS    224(DI), Y7
+	MOVQ       args+0(FP), DI
+	MOVQ       80(DI), DI
 	VMASKMOVPS (DI), Y4, Y0
 	VMASKMOVPS 32(DI), Y5, Y1
 	VMASKMOVPS 64(DI), Y6, Y2
@@ -2145,7 +2774,8 @@ gemmAVX2_1x32_initzero:
 gemmAVX2_1x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -2154,12 +2784,13 @@ gemmAVX2_1x32_initc:
 	JMP     gemmAVX2_1x32_initdone
 
 gemmAVX2_1x32_initcmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y4
-	VMOVUPS    32(DI), Y5
-	VMOVUPS    64(DI), Y6
-	VMOVUPS    96(DI), Y7
-	MOVQ       ldc+64(FP), R10
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y4
+	VMOVUPS    160(DI), Y5
+	VMOVUPS    192(DI), Y6
+	VMOVUPS    224(DI), Y7
+	MOVQ       args+0(FP), R10
+	MOVQ       64(R10), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y4, Y0
 	VMASKMOVPS 32(DI), Y5, Y1
@@ -2169,11 +2800,14 @@ gemmAVX2_1x32_initcmask:
 gemmAVX2_1x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*1), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX2_1x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_1x32_ktail
 
@@ -2220,7 +2854,8 @@ gemmAVX2_1x32_kloop:
 	JNZ          gemmAVX2_1x32_kloop
 
 gemmAVX2_1x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_1x32_segend
 
@@ -2242,33 +2877,89 @@ gemmAVX2_1x32_kloop1:
 gemmAVX2_1x32_segend:
 	DECQ DI
 	JZ   gemmAVX2_1x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX2_1x32_seg
 
 gemmAVX2_1x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX2_1x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Y8
-	VMAXPS       Y0, Y8, Y0
-	VMAXPS       Y1, Y8, Y1
-	VMAXPS       Y2, Y8, Y2
-	VMAXPS       Y3, Y8, Y3
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX2_1x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX2_1x32_epdone
+	VXORPS  Y8, Y8, Y8
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y4
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX2_1x32_relu6
+	VMAXPS  Y0, Y8, Y0
+	VMAXPS  Y1, Y8, Y1
+	VMAXPS  Y2, Y8, Y2
+	VMAXPS  Y3, Y8, Y3
+	JMP     gemmAVX2_1x32_epdone
 
-gemmAVX2_1x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX2_1x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Y8
-	VMINPS       Y0, Y8, Y0
-	VMINPS       Y1, Y8, Y1
-	VMINPS       Y2, Y8, Y2
-	VMINPS       Y3, Y8, Y3
+gemmAVX2_1x32_relu6:
+	VMAXPS Y0, Y8, Y0
+	VMINPS Y0, Y4, Y0
+	VMAXPS Y1, Y8, Y1
+	VMINPS Y1, Y4, Y1
+	VMAXPS Y2, Y8, Y2
+	VMINPS Y2, Y4, Y2
+	VMAXPS Y3, Y8, Y3
+	VMINPS Y3, Y4, Y3
+	JMP    gemmAVX2_1x32_epdone
 
-gemmAVX2_1x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX2_1x32_hard:
+	VXORPS  Y8, Y8, Y8
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y4
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX2_1x32_hsigmoid
+	VADDPS  256(R10), Y0, Y5
+	VMAXPS  Y5, Y8, Y5
+	VMINPS  Y5, Y4, Y5
+	VMULPS  384(R10), Y5, Y5
+	VMULPS  Y5, Y0, Y0
+	VADDPS  256(R10), Y1, Y5
+	VMAXPS  Y5, Y8, Y5
+	VMINPS  Y5, Y4, Y5
+	VMULPS  384(R10), Y5, Y5
+	VMULPS  Y5, Y1, Y1
+	VADDPS  256(R10), Y2, Y5
+	VMAXPS  Y5, Y8, Y5
+	VMINPS  Y5, Y4, Y5
+	VMULPS  384(R10), Y5, Y5
+	VMULPS  Y5, Y2, Y2
+	VADDPS  256(R10), Y3, Y5
+	VMAXPS  Y5, Y8, Y5
+	VMINPS  Y5, Y4, Y5
+	VMULPS  384(R10), Y5, Y5
+	VMULPS  Y5, Y3, Y3
+	JMP     gemmAVX2_1x32_epdone
+
+gemmAVX2_1x32_hsigmoid:
+	VADDPS 256(R10), Y0, Y0
+	VMAXPS Y0, Y8, Y0
+	VMINPS Y0, Y4, Y0
+	VMULPS 384(R10), Y0, Y0
+	VADDPS 256(R10), Y1, Y1
+	VMAXPS Y1, Y8, Y1
+	VMINPS Y1, Y4, Y1
+	VMULPS 384(R10), Y1, Y1
+	VADDPS 256(R10), Y2, Y2
+	VMAXPS Y2, Y8, Y2
+	VMINPS Y2, Y4, Y2
+	VMULPS 384(R10), Y2, Y2
+	VADDPS 256(R10), Y3, Y3
+	VMAXPS Y3, Y8, Y3
+	VMINPS Y3, Y4, Y3
+	VMULPS 384(R10), Y3, Y3
+
+gemmAVX2_1x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_1x32_storemask
 	VMOVUPS Y0, (R13)
@@ -2279,12 +2970,13 @@ gemmAVX2_1x32_nomin:
 	JMP     gemmAVX2_1x32_stored
 
 gemmAVX2_1x32_storemask:
-	MOVQ    mask+104(FP), DI
-	VMOVUPS (DI), Y4
-	VMOVUPS 32(DI), Y5
-	VMOVUPS 64(DI), Y6
-	VMOVUPS 96(DI), Y7
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+	VMOVUPS 224(DI), Y7
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	MOVQ    R13, R12
 	VMOVUPS Y0, (R12)
 	MOVQ    R13, R12
@@ -2300,7 +2992,7 @@ gemmAVX2_1x32_sv2part:
 	VMASKMOVPS Y2, Y6, 64(R12)
 
 gemmAVX2_1x32_sv3:
-	TESTQ      $0x00008000, DI
+	TESTQ      $0x00080000, DI
 	JZ         gemmAVX2_1x32_sv4
 	MOVQ       R13, R12
 	VMASKMOVPS Y3, Y7, 96(R12)
@@ -2316,26 +3008,33 @@ gemmAVX2_1x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX2_2x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask *int32)
+// func gemmAVX2_2x32(args *byte)
 // Requires: AVX, FMA3
-TEXT ·gemmAVX2_2x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX2_2x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX2_2x32_ret
 
 gemmAVX2_2x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX2_2x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX2_2x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -2347,12 +3046,13 @@ gemmAVX2_2x32_block:
 	JMP     gemmAVX2_2x32_initdone
 
 gemmAVX2_2x32_initbiasmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	VMOVUPS    64(DI), Y10
-	VMOVUPS    96(DI), Y11
-	MOVQ       bias+80(FP), DI
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y8
+	VMOVUPS    160(DI), Y9
+	VMOVUPS    192(DI), Y10
+	VMOVUPS    224(DI), Y11
+	MOVQ       args+0(FP), DI
+	MOVQ       80(DI), DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
 	VMASKMOVPS 64(DI), Y10, Y2
@@ -2377,7 +3077,8 @@ gemmAVX2_2x32_initzero:
 gemmAVX2_2x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -2391,12 +3092,13 @@ gemmAVX2_2x32_initc:
 	JMP     gemmAVX2_2x32_initdone
 
 gemmAVX2_2x32_initcmask:
-	MOVQ       mask+104(FP), DI
-	VMOVUPS    (DI), Y8
-	VMOVUPS    32(DI), Y9
-	VMOVUPS    64(DI), Y10
-	VMOVUPS    96(DI), Y11
-	MOVQ       ldc+64(FP), R10
+	MOVQ       args+0(FP), DI
+	VMOVUPS    128(DI), Y8
+	VMOVUPS    160(DI), Y9
+	VMOVUPS    192(DI), Y10
+	VMOVUPS    224(DI), Y11
+	MOVQ       args+0(FP), R10
+	MOVQ       64(R10), R10
 	MOVQ       R13, DI
 	VMASKMOVPS (DI), Y8, Y0
 	VMASKMOVPS 32(DI), Y9, Y1
@@ -2411,11 +3113,14 @@ gemmAVX2_2x32_initcmask:
 gemmAVX2_2x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX2_2x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX2_2x32_ktail
 
@@ -2482,7 +3187,8 @@ gemmAVX2_2x32_kloop:
 	JNZ          gemmAVX2_2x32_kloop
 
 gemmAVX2_2x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX2_2x32_segend
 
@@ -2509,41 +3215,137 @@ gemmAVX2_2x32_kloop1:
 gemmAVX2_2x32_segend:
 	DECQ DI
 	JZ   gemmAVX2_2x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX2_2x32_seg
 
 gemmAVX2_2x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX2_2x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Y12
-	VMAXPS       Y0, Y12, Y0
-	VMAXPS       Y1, Y12, Y1
-	VMAXPS       Y2, Y12, Y2
-	VMAXPS       Y3, Y12, Y3
-	VMAXPS       Y4, Y12, Y4
-	VMAXPS       Y5, Y12, Y5
-	VMAXPS       Y6, Y12, Y6
-	VMAXPS       Y7, Y12, Y7
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX2_2x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX2_2x32_epdone
+	VXORPS  Y12, Y12, Y12
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y8
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX2_2x32_relu6
+	VMAXPS  Y0, Y12, Y0
+	VMAXPS  Y1, Y12, Y1
+	VMAXPS  Y2, Y12, Y2
+	VMAXPS  Y3, Y12, Y3
+	VMAXPS  Y4, Y12, Y4
+	VMAXPS  Y5, Y12, Y5
+	VMAXPS  Y6, Y12, Y6
+	VMAXPS  Y7, Y12, Y7
+	JMP     gemmAVX2_2x32_epdone
 
-gemmAVX2_2x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX2_2x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Y12
-	VMINPS       Y0, Y12, Y0
-	VMINPS       Y1, Y12, Y1
-	VMINPS       Y2, Y12, Y2
-	VMINPS       Y3, Y12, Y3
-	VMINPS       Y4, Y12, Y4
-	VMINPS       Y5, Y12, Y5
-	VMINPS       Y6, Y12, Y6
-	VMINPS       Y7, Y12, Y7
+gemmAVX2_2x32_relu6:
+	VMAXPS Y0, Y12, Y0
+	VMINPS Y0, Y8, Y0
+	VMAXPS Y1, Y12, Y1
+	VMINPS Y1, Y8, Y1
+	VMAXPS Y2, Y12, Y2
+	VMINPS Y2, Y8, Y2
+	VMAXPS Y3, Y12, Y3
+	VMINPS Y3, Y8, Y3
+	VMAXPS Y4, Y12, Y4
+	VMINPS Y4, Y8, Y4
+	VMAXPS Y5, Y12, Y5
+	VMINPS Y5, Y8, Y5
+	VMAXPS Y6, Y12, Y6
+	VMINPS Y6, Y8, Y6
+	VMAXPS Y7, Y12, Y7
+	VMINPS Y7, Y8, Y7
+	JMP    gemmAVX2_2x32_epdone
 
-gemmAVX2_2x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX2_2x32_hard:
+	VXORPS  Y12, Y12, Y12
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Y8
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX2_2x32_hsigmoid
+	VADDPS  256(R10), Y0, Y9
+	VMAXPS  Y9, Y12, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y0, Y0
+	VADDPS  256(R10), Y1, Y9
+	VMAXPS  Y9, Y12, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y1, Y1
+	VADDPS  256(R10), Y2, Y9
+	VMAXPS  Y9, Y12, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y2, Y2
+	VADDPS  256(R10), Y3, Y9
+	VMAXPS  Y9, Y12, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y3, Y3
+	VADDPS  256(R10), Y4, Y9
+	VMAXPS  Y9, Y12, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y4, Y4
+	VADDPS  256(R10), Y5, Y9
+	VMAXPS  Y9, Y12, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y5, Y5
+	VADDPS  256(R10), Y6, Y9
+	VMAXPS  Y9, Y12, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y6, Y6
+	VADDPS  256(R10), Y7, Y9
+	VMAXPS  Y9, Y12, Y9
+	VMINPS  Y9, Y8, Y9
+	VMULPS  384(R10), Y9, Y9
+	VMULPS  Y9, Y7, Y7
+	JMP     gemmAVX2_2x32_epdone
+
+gemmAVX2_2x32_hsigmoid:
+	VADDPS 256(R10), Y0, Y0
+	VMAXPS Y0, Y12, Y0
+	VMINPS Y0, Y8, Y0
+	VMULPS 384(R10), Y0, Y0
+	VADDPS 256(R10), Y1, Y1
+	VMAXPS Y1, Y12, Y1
+	VMINPS Y1, Y8, Y1
+	VMULPS 384(R10), Y1, Y1
+	VADDPS 256(R10), Y2, Y2
+	VMAXPS Y2, Y12, Y2
+	VMINPS Y2, Y8, Y2
+	VMULPS 384(R10), Y2, Y2
+	VADDPS 256(R10), Y3, Y3
+	VMAXPS Y3, Y12, Y3
+	VMINPS Y3, Y8, Y3
+	VMULPS 384(R10), Y3, Y3
+	VADDPS 256(R10), Y4, Y4
+	VMAXPS Y4, Y12, Y4
+	VMINPS Y4, Y8, Y4
+	VMULPS 384(R10), Y4, Y4
+	VADDPS 256(R10), Y5, Y5
+	VMAXPS Y5, Y12, Y5
+	VMINPS Y5, Y8, Y5
+	VMULPS 384(R10), Y5, Y5
+	VADDPS 256(R10), Y6, Y6
+	VMAXPS Y6, Y12, Y6
+	VMINPS Y6, Y8, Y6
+	VMULPS 384(R10), Y6, Y6
+	VADDPS 256(R10), Y7, Y7
+	VMAXPS Y7, Y12, Y7
+	VMINPS Y7, Y8, Y7
+	VMULPS 384(R10), Y7, Y7
+
+gemmAVX2_2x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX2_2x32_storemask
 	VMOVUPS Y0, (R13)
@@ -2559,12 +3361,13 @@ gemmAVX2_2x32_nomin:
 	JMP     gemmAVX2_2x32_stored
 
 gemmAVX2_2x32_storemask:
-	MOVQ    mask+104(FP), DI
-	VMOVUPS (DI), Y8
-	VMOVUPS 32(DI), Y9
-	VMOVUPS 64(DI), Y10
-	VMOVUPS 96(DI), Y11
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	VMOVUPS 128(DI), Y8
+	VMOVUPS 160(DI), Y9
+	VMOVUPS 192(DI), Y10
+	VMOVUPS 224(DI), Y11
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	MOVQ    R13, R12
 	VMOVUPS Y0, (R12)
 	ADDQ    R10, R12
@@ -2588,7 +3391,7 @@ gemmAVX2_2x32_sv2part:
 	VMASKMOVPS Y6, Y10, 64(R12)
 
 gemmAVX2_2x32_sv3:
-	TESTQ      $0x00008000, DI
+	TESTQ      $0x00080000, DI
 	JZ         gemmAVX2_2x32_sv4
 	MOVQ       R13, R12
 	VMASKMOVPS Y3, Y11, 96(R12)
@@ -2607,36 +3410,43 @@ gemmAVX2_2x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_1x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_1x32(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_1x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_1x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_1x32_ret
 
 gemmAVX512_1x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_1x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_1x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	JMP     gemmAVX512_1x32_initdone
 
 gemmAVX512_1x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	JMP       gemmAVX512_1x32_initdone
@@ -2649,18 +3459,19 @@ gemmAVX512_1x32_initzero:
 gemmAVX512_1x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	JMP     gemmAVX512_1x32_initdone
 
 gemmAVX512_1x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -2668,11 +3479,14 @@ gemmAVX512_1x32_initcmask:
 gemmAVX512_1x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*1), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_1x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_1x32_ktail
 
@@ -2703,7 +3517,8 @@ gemmAVX512_1x32_kloop:
 	JNZ          gemmAVX512_1x32_kloop
 
 gemmAVX512_1x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_1x32_segend
 
@@ -2721,29 +3536,65 @@ gemmAVX512_1x32_kloop1:
 gemmAVX512_1x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_1x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX512_1x32_seg
 
 gemmAVX512_1x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_1x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z4
-	VMAXPS       Z0, Z4, Z0
-	VMAXPS       Z1, Z4, Z1
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_1x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_1x32_epdone
+	VPXORD  Z4, Z4, Z4
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z2
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_1x32_relu6
+	VMAXPS  Z0, Z4, Z0
+	VMAXPS  Z1, Z4, Z1
+	JMP     gemmAVX512_1x32_epdone
 
-gemmAVX512_1x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_1x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z4
-	VMINPS       Z0, Z4, Z0
-	VMINPS       Z1, Z4, Z1
+gemmAVX512_1x32_relu6:
+	VMAXPS Z0, Z4, Z0
+	VMINPS Z0, Z2, Z0
+	VMAXPS Z1, Z4, Z1
+	VMINPS Z1, Z2, Z1
+	JMP    gemmAVX512_1x32_epdone
 
-gemmAVX512_1x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_1x32_hard:
+	VPXORD  Z4, Z4, Z4
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z2
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_1x32_hsigmoid
+	VADDPS  256(R10), Z0, Z3
+	VMAXPS  Z3, Z4, Z3
+	VMINPS  Z3, Z2, Z3
+	VMULPS  384(R10), Z3, Z3
+	VMULPS  Z3, Z0, Z0
+	VADDPS  256(R10), Z1, Z3
+	VMAXPS  Z3, Z4, Z3
+	VMINPS  Z3, Z2, Z3
+	VMULPS  384(R10), Z3, Z3
+	VMULPS  Z3, Z1, Z1
+	JMP     gemmAVX512_1x32_epdone
+
+gemmAVX512_1x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z4, Z0
+	VMINPS Z0, Z2, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z4, Z1
+	VMINPS Z1, Z2, Z1
+	VMULPS 384(R10), Z1, Z1
+
+gemmAVX512_1x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x32_storemask
 	VMOVUPS Z0, (R13)
@@ -2752,10 +3603,9 @@ gemmAVX512_1x32_nomin:
 	JMP     gemmAVX512_1x32_stored
 
 gemmAVX512_1x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -2768,26 +3618,33 @@ gemmAVX512_1x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_2x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_2x32(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_2x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_2x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_2x32_ret
 
 gemmAVX512_2x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_2x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_2x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -2795,11 +3652,11 @@ gemmAVX512_2x32_block:
 	JMP     gemmAVX512_2x32_initdone
 
 gemmAVX512_2x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -2816,7 +3673,8 @@ gemmAVX512_2x32_initzero:
 gemmAVX512_2x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -2826,11 +3684,11 @@ gemmAVX512_2x32_initc:
 	JMP     gemmAVX512_2x32_initdone
 
 gemmAVX512_2x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -2841,11 +3699,14 @@ gemmAVX512_2x32_initcmask:
 gemmAVX512_2x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_2x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_2x32_ktail
 
@@ -2888,7 +3749,8 @@ gemmAVX512_2x32_kloop:
 	JNZ          gemmAVX512_2x32_kloop
 
 gemmAVX512_2x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_2x32_segend
 
@@ -2909,33 +3771,89 @@ gemmAVX512_2x32_kloop1:
 gemmAVX512_2x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_2x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX512_2x32_seg
 
 gemmAVX512_2x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_2x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z6
-	VMAXPS       Z0, Z6, Z0
-	VMAXPS       Z1, Z6, Z1
-	VMAXPS       Z2, Z6, Z2
-	VMAXPS       Z3, Z6, Z3
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_2x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_2x32_epdone
+	VPXORD  Z6, Z6, Z6
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z4
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_2x32_relu6
+	VMAXPS  Z0, Z6, Z0
+	VMAXPS  Z1, Z6, Z1
+	VMAXPS  Z2, Z6, Z2
+	VMAXPS  Z3, Z6, Z3
+	JMP     gemmAVX512_2x32_epdone
 
-gemmAVX512_2x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_2x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z6
-	VMINPS       Z0, Z6, Z0
-	VMINPS       Z1, Z6, Z1
-	VMINPS       Z2, Z6, Z2
-	VMINPS       Z3, Z6, Z3
+gemmAVX512_2x32_relu6:
+	VMAXPS Z0, Z6, Z0
+	VMINPS Z0, Z4, Z0
+	VMAXPS Z1, Z6, Z1
+	VMINPS Z1, Z4, Z1
+	VMAXPS Z2, Z6, Z2
+	VMINPS Z2, Z4, Z2
+	VMAXPS Z3, Z6, Z3
+	VMINPS Z3, Z4, Z3
+	JMP    gemmAVX512_2x32_epdone
 
-gemmAVX512_2x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_2x32_hard:
+	VPXORD  Z6, Z6, Z6
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z4
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_2x32_hsigmoid
+	VADDPS  256(R10), Z0, Z5
+	VMAXPS  Z5, Z6, Z5
+	VMINPS  Z5, Z4, Z5
+	VMULPS  384(R10), Z5, Z5
+	VMULPS  Z5, Z0, Z0
+	VADDPS  256(R10), Z1, Z5
+	VMAXPS  Z5, Z6, Z5
+	VMINPS  Z5, Z4, Z5
+	VMULPS  384(R10), Z5, Z5
+	VMULPS  Z5, Z1, Z1
+	VADDPS  256(R10), Z2, Z5
+	VMAXPS  Z5, Z6, Z5
+	VMINPS  Z5, Z4, Z5
+	VMULPS  384(R10), Z5, Z5
+	VMULPS  Z5, Z2, Z2
+	VADDPS  256(R10), Z3, Z5
+	VMAXPS  Z5, Z6, Z5
+	VMINPS  Z5, Z4, Z5
+	VMULPS  384(R10), Z5, Z5
+	VMULPS  Z5, Z3, Z3
+	JMP     gemmAVX512_2x32_epdone
+
+gemmAVX512_2x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z6, Z0
+	VMINPS Z0, Z4, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z6, Z1
+	VMINPS Z1, Z4, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z6, Z2
+	VMINPS Z2, Z4, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z6, Z3
+	VMINPS Z3, Z4, Z3
+	VMULPS 384(R10), Z3, Z3
+
+gemmAVX512_2x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x32_storemask
 	VMOVUPS Z0, (R13)
@@ -2947,10 +3865,9 @@ gemmAVX512_2x32_nomin:
 	JMP     gemmAVX512_2x32_stored
 
 gemmAVX512_2x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -2966,26 +3883,33 @@ gemmAVX512_2x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_3x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_3x32(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_3x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_3x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_3x32_ret
 
 gemmAVX512_3x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_3x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_3x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -2995,11 +3919,11 @@ gemmAVX512_3x32_block:
 	JMP     gemmAVX512_3x32_initdone
 
 gemmAVX512_3x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -3020,7 +3944,8 @@ gemmAVX512_3x32_initzero:
 gemmAVX512_3x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3033,11 +3958,11 @@ gemmAVX512_3x32_initc:
 	JMP     gemmAVX512_3x32_initdone
 
 gemmAVX512_3x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -3052,11 +3977,14 @@ gemmAVX512_3x32_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
 	ADDQ R9, R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_3x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_3x32_ktail
 
@@ -3111,7 +4039,8 @@ gemmAVX512_3x32_kloop:
 	JNZ          gemmAVX512_3x32_kloop
 
 gemmAVX512_3x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_3x32_segend
 
@@ -3135,37 +4064,113 @@ gemmAVX512_3x32_kloop1:
 gemmAVX512_3x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_3x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX512_3x32_seg
 
 gemmAVX512_3x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_3x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z8
-	VMAXPS       Z0, Z8, Z0
-	VMAXPS       Z1, Z8, Z1
-	VMAXPS       Z2, Z8, Z2
-	VMAXPS       Z3, Z8, Z3
-	VMAXPS       Z4, Z8, Z4
-	VMAXPS       Z5, Z8, Z5
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_3x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_3x32_epdone
+	VPXORD  Z8, Z8, Z8
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z6
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_3x32_relu6
+	VMAXPS  Z0, Z8, Z0
+	VMAXPS  Z1, Z8, Z1
+	VMAXPS  Z2, Z8, Z2
+	VMAXPS  Z3, Z8, Z3
+	VMAXPS  Z4, Z8, Z4
+	VMAXPS  Z5, Z8, Z5
+	JMP     gemmAVX512_3x32_epdone
 
-gemmAVX512_3x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_3x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z8
-	VMINPS       Z0, Z8, Z0
-	VMINPS       Z1, Z8, Z1
-	VMINPS       Z2, Z8, Z2
-	VMINPS       Z3, Z8, Z3
-	VMINPS       Z4, Z8, Z4
-	VMINPS       Z5, Z8, Z5
+gemmAVX512_3x32_relu6:
+	VMAXPS Z0, Z8, Z0
+	VMINPS Z0, Z6, Z0
+	VMAXPS Z1, Z8, Z1
+	VMINPS Z1, Z6, Z1
+	VMAXPS Z2, Z8, Z2
+	VMINPS Z2, Z6, Z2
+	VMAXPS Z3, Z8, Z3
+	VMINPS Z3, Z6, Z3
+	VMAXPS Z4, Z8, Z4
+	VMINPS Z4, Z6, Z4
+	VMAXPS Z5, Z8, Z5
+	VMINPS Z5, Z6, Z5
+	JMP    gemmAVX512_3x32_epdone
 
-gemmAVX512_3x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_3x32_hard:
+	VPXORD  Z8, Z8, Z8
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z6
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_3x32_hsigmoid
+	VADDPS  256(R10), Z0, Z7
+	VMAXPS  Z7, Z8, Z7
+	VMINPS  Z7, Z6, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z0, Z0
+	VADDPS  256(R10), Z1, Z7
+	VMAXPS  Z7, Z8, Z7
+	VMINPS  Z7, Z6, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z1, Z1
+	VADDPS  256(R10), Z2, Z7
+	VMAXPS  Z7, Z8, Z7
+	VMINPS  Z7, Z6, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z2, Z2
+	VADDPS  256(R10), Z3, Z7
+	VMAXPS  Z7, Z8, Z7
+	VMINPS  Z7, Z6, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z3, Z3
+	VADDPS  256(R10), Z4, Z7
+	VMAXPS  Z7, Z8, Z7
+	VMINPS  Z7, Z6, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z4, Z4
+	VADDPS  256(R10), Z5, Z7
+	VMAXPS  Z7, Z8, Z7
+	VMINPS  Z7, Z6, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z5, Z5
+	JMP     gemmAVX512_3x32_epdone
+
+gemmAVX512_3x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z8, Z0
+	VMINPS Z0, Z6, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z8, Z1
+	VMINPS Z1, Z6, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z8, Z2
+	VMINPS Z2, Z6, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z8, Z3
+	VMINPS Z3, Z6, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z8, Z4
+	VMINPS Z4, Z6, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z8, Z5
+	VMINPS Z5, Z6, Z5
+	VMULPS 384(R10), Z5, Z5
+
+gemmAVX512_3x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x32_storemask
 	VMOVUPS Z0, (R13)
@@ -3180,10 +4185,9 @@ gemmAVX512_3x32_nomin:
 	JMP     gemmAVX512_3x32_stored
 
 gemmAVX512_3x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -3202,26 +4206,33 @@ gemmAVX512_3x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_4x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_4x32(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_4x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_4x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_4x32_ret
 
 gemmAVX512_4x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_4x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_4x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -3233,11 +4244,11 @@ gemmAVX512_4x32_block:
 	JMP     gemmAVX512_4x32_initdone
 
 gemmAVX512_4x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -3262,7 +4273,8 @@ gemmAVX512_4x32_initzero:
 gemmAVX512_4x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3278,11 +4290,11 @@ gemmAVX512_4x32_initc:
 	JMP     gemmAVX512_4x32_initdone
 
 gemmAVX512_4x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -3301,11 +4313,14 @@ gemmAVX512_4x32_initdone:
 	LEAQ (AX)(R9*2), BX
 	ADDQ R9, BX
 	LEAQ (BX)(R9*1), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_4x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_4x32_ktail
 
@@ -3373,7 +4388,8 @@ gemmAVX512_4x32_kloop:
 	JNZ          gemmAVX512_4x32_kloop
 
 gemmAVX512_4x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_4x32_segend
 
@@ -3401,42 +4417,138 @@ gemmAVX512_4x32_kloop1:
 gemmAVX512_4x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_4x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX512_4x32_seg
 
 gemmAVX512_4x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_4x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z10
-	VMAXPS       Z0, Z10, Z0
-	VMAXPS       Z1, Z10, Z1
-	VMAXPS       Z2, Z10, Z2
-	VMAXPS       Z3, Z10, Z3
-	VMAXPS       Z4, Z10, Z4
-	VMAXPS       Z5, Z10, Z5
-	VMAXPS       Z6, Z10, Z6
-	VMAXPS       Z7, Z10, Z7
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_4x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_4x32_epdone
+	VPXORD  Z10, Z10, Z10
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z8
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_4x32_relu6
+	VMAXPS  Z0, Z10, Z0
+	VMAXPS  Z1, Z10, Z1
+	VMAXPS  Z2, Z10, Z2
+	VMAXPS  Z3, Z10, Z3
+	VMAXPS  Z4, Z10, Z4
+	VMAXPS  Z5, Z10, Z5
+	VMAXPS  Z6, Z10, Z6
+	VMAXPS  Z7, Z10, Z7
+	JMP     gemmAVX512_4x32_epdone
 
-gemmAVX512_4x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_4x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z10
-	VMINPS       Z0, Z10, Z0
-	VMINPS       Z1, Z10, Z1
-	VMINPS       Z2, Z10, Z2
-	VMINPS       Z3, Z10, Z3
-	VMINPS       Z4, Z10, Z4
-	VMINPS       Z5, Z10, Z5
-	VMINPS       Z6, Z10, Z6
-	VMINPS       Z7, Z10, Z7
+gemmAVX512_4x32_relu6:
+	VMAXPS Z0, Z10, Z0
+	VMINPS Z0, Z8, Z0
+	VMAXPS Z1, Z10, Z1
+	VMINPS Z1, Z8, Z1
+	VMAXPS Z2, Z10, Z2
+	VMINPS Z2, Z8, Z2
+	VMAXPS Z3, Z10, Z3
+	VMINPS Z3, Z8, Z3
+	VMAXPS Z4, Z10, Z4
+	VMINPS Z4, Z8, Z4
+	VMAXPS Z5, Z10, Z5
+	VMINPS Z5, Z8, Z5
+	VMAXPS Z6, Z10, Z6
+	VMINPS Z6, Z8, Z6
+	VMAXPS Z7, Z10, Z7
+	VMINPS Z7, Z8, Z7
+	JMP    gemmAVX512_4x32_epdone
 
-gemmAVX512_4x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_4x32_hard:
+	VPXORD  Z10, Z10, Z10
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z8
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_4x32_hsigmoid
+	VADDPS  256(R10), Z0, Z9
+	VMAXPS  Z9, Z10, Z9
+	VMINPS  Z9, Z8, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z0, Z0
+	VADDPS  256(R10), Z1, Z9
+	VMAXPS  Z9, Z10, Z9
+	VMINPS  Z9, Z8, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z1, Z1
+	VADDPS  256(R10), Z2, Z9
+	VMAXPS  Z9, Z10, Z9
+	VMINPS  Z9, Z8, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z2, Z2
+	VADDPS  256(R10), Z3, Z9
+	VMAXPS  Z9, Z10, Z9
+	VMINPS  Z9, Z8, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z3, Z3
+	VADDPS  256(R10), Z4, Z9
+	VMAXPS  Z9, Z10, Z9
+	VMINPS  Z9, Z8, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z4, Z4
+	VADDPS  256(R10), Z5, Z9
+	VMAXPS  Z9, Z10, Z9
+	VMINPS  Z9, Z8, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z5, Z5
+	VADDPS  256(R10), Z6, Z9
+	VMAXPS  Z9, Z10, Z9
+	VMINPS  Z9, Z8, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z6, Z6
+	VADDPS  256(R10), Z7, Z9
+	VMAXPS  Z9, Z10, Z9
+	VMINPS  Z9, Z8, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z7, Z7
+	JMP     gemmAVX512_4x32_epdone
+
+gemmAVX512_4x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z10, Z0
+	VMINPS Z0, Z8, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z10, Z1
+	VMINPS Z1, Z8, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z10, Z2
+	VMINPS Z2, Z8, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z10, Z3
+	VMINPS Z3, Z8, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z10, Z4
+	VMINPS Z4, Z8, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z10, Z5
+	VMINPS Z5, Z8, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z10, Z6
+	VMINPS Z6, Z8, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z10, Z7
+	VMINPS Z7, Z8, Z7
+	VMULPS 384(R10), Z7, Z7
+
+gemmAVX512_4x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x32_storemask
 	VMOVUPS Z0, (R13)
@@ -3454,10 +4566,9 @@ gemmAVX512_4x32_nomin:
 	JMP     gemmAVX512_4x32_stored
 
 gemmAVX512_4x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -3479,26 +4590,33 @@ gemmAVX512_4x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_5x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_5x32(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_5x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_5x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_5x32_ret
 
 gemmAVX512_5x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_5x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_5x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -3512,11 +4630,11 @@ gemmAVX512_5x32_block:
 	JMP     gemmAVX512_5x32_initdone
 
 gemmAVX512_5x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -3545,7 +4663,8 @@ gemmAVX512_5x32_initzero:
 gemmAVX512_5x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3564,11 +4683,11 @@ gemmAVX512_5x32_initc:
 	JMP     gemmAVX512_5x32_initdone
 
 gemmAVX512_5x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -3590,11 +4709,14 @@ gemmAVX512_5x32_initdone:
 	LEAQ (AX)(R9*2), BX
 	ADDQ R9, BX
 	LEAQ (BX)(R9*2), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_5x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_5x32_ktail
 
@@ -3674,7 +4796,8 @@ gemmAVX512_5x32_kloop:
 	JNZ          gemmAVX512_5x32_kloop
 
 gemmAVX512_5x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_5x32_segend
 
@@ -3705,46 +4828,162 @@ gemmAVX512_5x32_kloop1:
 gemmAVX512_5x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_5x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX512_5x32_seg
 
 gemmAVX512_5x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_5x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z12
-	VMAXPS       Z0, Z12, Z0
-	VMAXPS       Z1, Z12, Z1
-	VMAXPS       Z2, Z12, Z2
-	VMAXPS       Z3, Z12, Z3
-	VMAXPS       Z4, Z12, Z4
-	VMAXPS       Z5, Z12, Z5
-	VMAXPS       Z6, Z12, Z6
-	VMAXPS       Z7, Z12, Z7
-	VMAXPS       Z8, Z12, Z8
-	VMAXPS       Z9, Z12, Z9
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_5x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_5x32_epdone
+	VPXORD  Z12, Z12, Z12
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z10
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_5x32_relu6
+	VMAXPS  Z0, Z12, Z0
+	VMAXPS  Z1, Z12, Z1
+	VMAXPS  Z2, Z12, Z2
+	VMAXPS  Z3, Z12, Z3
+	VMAXPS  Z4, Z12, Z4
+	VMAXPS  Z5, Z12, Z5
+	VMAXPS  Z6, Z12, Z6
+	VMAXPS  Z7, Z12, Z7
+	VMAXPS  Z8, Z12, Z8
+	VMAXPS  Z9, Z12, Z9
+	JMP     gemmAVX512_5x32_epdone
 
-gemmAVX512_5x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_5x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z12
-	VMINPS       Z0, Z12, Z0
-	VMINPS       Z1, Z12, Z1
-	VMINPS       Z2, Z12, Z2
-	VMINPS       Z3, Z12, Z3
-	VMINPS       Z4, Z12, Z4
-	VMINPS       Z5, Z12, Z5
-	VMINPS       Z6, Z12, Z6
-	VMINPS       Z7, Z12, Z7
-	VMINPS       Z8, Z12, Z8
-	VMINPS       Z9, Z12, Z9
+gemmAVX512_5x32_relu6:
+	VMAXPS Z0, Z12, Z0
+	VMINPS Z0, Z10, Z0
+	VMAXPS Z1, Z12, Z1
+	VMINPS Z1, Z10, Z1
+	VMAXPS Z2, Z12, Z2
+	VMINPS Z2, Z10, Z2
+	VMAXPS Z3, Z12, Z3
+	VMINPS Z3, Z10, Z3
+	VMAXPS Z4, Z12, Z4
+	VMINPS Z4, Z10, Z4
+	VMAXPS Z5, Z12, Z5
+	VMINPS Z5, Z10, Z5
+	VMAXPS Z6, Z12, Z6
+	VMINPS Z6, Z10, Z6
+	VMAXPS Z7, Z12, Z7
+	VMINPS Z7, Z10, Z7
+	VMAXPS Z8, Z12, Z8
+	VMINPS Z8, Z10, Z8
+	VMAXPS Z9, Z12, Z9
+	VMINPS Z9, Z10, Z9
+	JMP    gemmAVX512_5x32_epdone
 
-gemmAVX512_5x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_5x32_hard:
+	VPXORD  Z12, Z12, Z12
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z10
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_5x32_hsigmoid
+	VADDPS  256(R10), Z0, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z0, Z0
+	VADDPS  256(R10), Z1, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z1, Z1
+	VADDPS  256(R10), Z2, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z2, Z2
+	VADDPS  256(R10), Z3, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z3, Z3
+	VADDPS  256(R10), Z4, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z4, Z4
+	VADDPS  256(R10), Z5, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z5, Z5
+	VADDPS  256(R10), Z6, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z6, Z6
+	VADDPS  256(R10), Z7, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z7, Z7
+	VADDPS  256(R10), Z8, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z8, Z8
+	VADDPS  256(R10), Z9, Z11
+	VMAXPS  Z11, Z12, Z11
+	VMINPS  Z11, Z10, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z9, Z9
+	JMP     gemmAVX512_5x32_epdone
+
+gemmAVX512_5x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z12, Z0
+	VMINPS Z0, Z10, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z12, Z1
+	VMINPS Z1, Z10, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z12, Z2
+	VMINPS Z2, Z10, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z12, Z3
+	VMINPS Z3, Z10, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z12, Z4
+	VMINPS Z4, Z10, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z12, Z5
+	VMINPS Z5, Z10, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z12, Z6
+	VMINPS Z6, Z10, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z12, Z7
+	VMINPS Z7, Z10, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z12, Z8
+	VMINPS Z8, Z10, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z12, Z9
+	VMINPS Z9, Z10, Z9
+	VMULPS 384(R10), Z9, Z9
+
+gemmAVX512_5x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x32_storemask
 	VMOVUPS Z0, (R13)
@@ -3765,10 +5004,9 @@ gemmAVX512_5x32_nomin:
 	JMP     gemmAVX512_5x32_stored
 
 gemmAVX512_5x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -3793,26 +5031,33 @@ gemmAVX512_5x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_6x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_6x32(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_6x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_6x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_6x32_ret
 
 gemmAVX512_6x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_6x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_6x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -3828,11 +5073,11 @@ gemmAVX512_6x32_block:
 	JMP     gemmAVX512_6x32_initdone
 
 gemmAVX512_6x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -3865,7 +5110,8 @@ gemmAVX512_6x32_initzero:
 gemmAVX512_6x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3887,11 +5133,11 @@ gemmAVX512_6x32_initc:
 	JMP     gemmAVX512_6x32_initdone
 
 gemmAVX512_6x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -3917,11 +5163,14 @@ gemmAVX512_6x32_initdone:
 	ADDQ R9, BX
 	LEAQ (BX)(R9*2), R8
 	ADDQ R9, R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_6x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_6x32_ktail
 
@@ -4013,7 +5262,8 @@ gemmAVX512_6x32_kloop:
 	JNZ          gemmAVX512_6x32_kloop
 
 gemmAVX512_6x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_6x32_segend
 
@@ -4047,50 +5297,186 @@ gemmAVX512_6x32_kloop1:
 gemmAVX512_6x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_6x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX512_6x32_seg
 
 gemmAVX512_6x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_6x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z14
-	VMAXPS       Z0, Z14, Z0
-	VMAXPS       Z1, Z14, Z1
-	VMAXPS       Z2, Z14, Z2
-	VMAXPS       Z3, Z14, Z3
-	VMAXPS       Z4, Z14, Z4
-	VMAXPS       Z5, Z14, Z5
-	VMAXPS       Z6, Z14, Z6
-	VMAXPS       Z7, Z14, Z7
-	VMAXPS       Z8, Z14, Z8
-	VMAXPS       Z9, Z14, Z9
-	VMAXPS       Z10, Z14, Z10
-	VMAXPS       Z11, Z14, Z11
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_6x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_6x32_epdone
+	VPXORD  Z14, Z14, Z14
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z12
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_6x32_relu6
+	VMAXPS  Z0, Z14, Z0
+	VMAXPS  Z1, Z14, Z1
+	VMAXPS  Z2, Z14, Z2
+	VMAXPS  Z3, Z14, Z3
+	VMAXPS  Z4, Z14, Z4
+	VMAXPS  Z5, Z14, Z5
+	VMAXPS  Z6, Z14, Z6
+	VMAXPS  Z7, Z14, Z7
+	VMAXPS  Z8, Z14, Z8
+	VMAXPS  Z9, Z14, Z9
+	VMAXPS  Z10, Z14, Z10
+	VMAXPS  Z11, Z14, Z11
+	JMP     gemmAVX512_6x32_epdone
 
-gemmAVX512_6x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_6x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z14
-	VMINPS       Z0, Z14, Z0
-	VMINPS       Z1, Z14, Z1
-	VMINPS       Z2, Z14, Z2
-	VMINPS       Z3, Z14, Z3
-	VMINPS       Z4, Z14, Z4
-	VMINPS       Z5, Z14, Z5
-	VMINPS       Z6, Z14, Z6
-	VMINPS       Z7, Z14, Z7
-	VMINPS       Z8, Z14, Z8
-	VMINPS       Z9, Z14, Z9
-	VMINPS       Z10, Z14, Z10
-	VMINPS       Z11, Z14, Z11
+gemmAVX512_6x32_relu6:
+	VMAXPS Z0, Z14, Z0
+	VMINPS Z0, Z12, Z0
+	VMAXPS Z1, Z14, Z1
+	VMINPS Z1, Z12, Z1
+	VMAXPS Z2, Z14, Z2
+	VMINPS Z2, Z12, Z2
+	VMAXPS Z3, Z14, Z3
+	VMINPS Z3, Z12, Z3
+	VMAXPS Z4, Z14, Z4
+	VMINPS Z4, Z12, Z4
+	VMAXPS Z5, Z14, Z5
+	VMINPS Z5, Z12, Z5
+	VMAXPS Z6, Z14, Z6
+	VMINPS Z6, Z12, Z6
+	VMAXPS Z7, Z14, Z7
+	VMINPS Z7, Z12, Z7
+	VMAXPS Z8, Z14, Z8
+	VMINPS Z8, Z12, Z8
+	VMAXPS Z9, Z14, Z9
+	VMINPS Z9, Z12, Z9
+	VMAXPS Z10, Z14, Z10
+	VMINPS Z10, Z12, Z10
+	VMAXPS Z11, Z14, Z11
+	VMINPS Z11, Z12, Z11
+	JMP    gemmAVX512_6x32_epdone
 
-gemmAVX512_6x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_6x32_hard:
+	VPXORD  Z14, Z14, Z14
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z12
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_6x32_hsigmoid
+	VADDPS  256(R10), Z0, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z0, Z0
+	VADDPS  256(R10), Z1, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z1, Z1
+	VADDPS  256(R10), Z2, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z2, Z2
+	VADDPS  256(R10), Z3, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z3, Z3
+	VADDPS  256(R10), Z4, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z4, Z4
+	VADDPS  256(R10), Z5, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z5, Z5
+	VADDPS  256(R10), Z6, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z6, Z6
+	VADDPS  256(R10), Z7, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z7, Z7
+	VADDPS  256(R10), Z8, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z8, Z8
+	VADDPS  256(R10), Z9, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z9, Z9
+	VADDPS  256(R10), Z10, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z10, Z10
+	VADDPS  256(R10), Z11, Z13
+	VMAXPS  Z13, Z14, Z13
+	VMINPS  Z13, Z12, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z11, Z11
+	JMP     gemmAVX512_6x32_epdone
+
+gemmAVX512_6x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z14, Z0
+	VMINPS Z0, Z12, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z14, Z1
+	VMINPS Z1, Z12, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z14, Z2
+	VMINPS Z2, Z12, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z14, Z3
+	VMINPS Z3, Z12, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z14, Z4
+	VMINPS Z4, Z12, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z14, Z5
+	VMINPS Z5, Z12, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z14, Z6
+	VMINPS Z6, Z12, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z14, Z7
+	VMINPS Z7, Z12, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z14, Z8
+	VMINPS Z8, Z12, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z14, Z9
+	VMINPS Z9, Z12, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z14, Z10
+	VMINPS Z10, Z12, Z10
+	VMULPS 384(R10), Z10, Z10
+	VADDPS 256(R10), Z11, Z11
+	VMAXPS Z11, Z14, Z11
+	VMINPS Z11, Z12, Z11
+	VMULPS 384(R10), Z11, Z11
+
+gemmAVX512_6x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x32_storemask
 	VMOVUPS Z0, (R13)
@@ -4114,10 +5500,9 @@ gemmAVX512_6x32_nomin:
 	JMP     gemmAVX512_6x32_stored
 
 gemmAVX512_6x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -4145,26 +5530,33 @@ gemmAVX512_6x32_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_7x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_7x32(args *byte)
 // Requires: AVX, AVX512F, MMX+
-TEXT ·gemmAVX512_7x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_7x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_7x32_ret
 
 gemmAVX512_7x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_7x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_7x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -4182,11 +5574,11 @@ gemmAVX512_7x32_block:
 	JMP     gemmAVX512_7x32_initdone
 
 gemmAVX512_7x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -4223,7 +5615,8 @@ gemmAVX512_7x32_initzero:
 gemmAVX512_7x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -4248,11 +5641,11 @@ gemmAVX512_7x32_initc:
 	JMP     gemmAVX512_7x32_initdone
 
 gemmAVX512_7x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -4282,14 +5675,18 @@ gemmAVX512_7x32_initdone:
 	LEAQ  (BX)(R9*2), CX
 	ADDQ  R9, CX
 	LEAQ  (CX)(R9*1), R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX512_7x32_pfcheck
 
 gemmAVX512_7x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_7x32_ktail
 
@@ -4394,7 +5791,8 @@ gemmAVX512_7x32_kloop:
 	JNZ          gemmAVX512_7x32_kloop
 
 gemmAVX512_7x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_7x32_segend
 
@@ -4432,55 +5830,211 @@ gemmAVX512_7x32_kloop1:
 gemmAVX512_7x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_7x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_7x32_seg
 
 gemmAVX512_7x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_7x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z16
-	VMAXPS       Z0, Z16, Z0
-	VMAXPS       Z1, Z16, Z1
-	VMAXPS       Z2, Z16, Z2
-	VMAXPS       Z3, Z16, Z3
-	VMAXPS       Z4, Z16, Z4
-	VMAXPS       Z5, Z16, Z5
-	VMAXPS       Z6, Z16, Z6
-	VMAXPS       Z7, Z16, Z7
-	VMAXPS       Z8, Z16, Z8
-	VMAXPS       Z9, Z16, Z9
-	VMAXPS       Z10, Z16, Z10
-	VMAXPS       Z11, Z16, Z11
-	VMAXPS       Z12, Z16, Z12
-	VMAXPS       Z13, Z16, Z13
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_7x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_7x32_epdone
+	VPXORD  Z16, Z16, Z16
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z14
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_7x32_relu6
+	VMAXPS  Z0, Z16, Z0
+	VMAXPS  Z1, Z16, Z1
+	VMAXPS  Z2, Z16, Z2
+	VMAXPS  Z3, Z16, Z3
+	VMAXPS  Z4, Z16, Z4
+	VMAXPS  Z5, Z16, Z5
+	VMAXPS  Z6, Z16, Z6
+	VMAXPS  Z7, Z16, Z7
+	VMAXPS  Z8, Z16, Z8
+	VMAXPS  Z9, Z16, Z9
+	VMAXPS  Z10, Z16, Z10
+	VMAXPS  Z11, Z16, Z11
+	VMAXPS  Z12, Z16, Z12
+	VMAXPS  Z13, Z16, Z13
+	JMP     gemmAVX512_7x32_epdone
 
-gemmAVX512_7x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_7x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z16
-	VMINPS       Z0, Z16, Z0
-	VMINPS       Z1, Z16, Z1
-	VMINPS       Z2, Z16, Z2
-	VMINPS       Z3, Z16, Z3
-	VMINPS       Z4, Z16, Z4
-	VMINPS       Z5, Z16, Z5
-	VMINPS       Z6, Z16, Z6
-	VMINPS       Z7, Z16, Z7
-	VMINPS       Z8, Z16, Z8
-	VMINPS       Z9, Z16, Z9
-	VMINPS       Z10, Z16, Z10
-	VMINPS       Z11, Z16, Z11
-	VMINPS       Z12, Z16, Z12
-	VMINPS       Z13, Z16, Z13
+gemmAVX512_7x32_relu6:
+	VMAXPS Z0, Z16, Z0
+	VMINPS Z0, Z14, Z0
+	VMAXPS Z1, Z16, Z1
+	VMINPS Z1, Z14, Z1
+	VMAXPS Z2, Z16, Z2
+	VMINPS Z2, Z14, Z2
+	VMAXPS Z3, Z16, Z3
+	VMINPS Z3, Z14, Z3
+	VMAXPS Z4, Z16, Z4
+	VMINPS Z4, Z14, Z4
+	VMAXPS Z5, Z16, Z5
+	VMINPS Z5, Z14, Z5
+	VMAXPS Z6, Z16, Z6
+	VMINPS Z6, Z14, Z6
+	VMAXPS Z7, Z16, Z7
+	VMINPS Z7, Z14, Z7
+	VMAXPS Z8, Z16, Z8
+	VMINPS Z8, Z14, Z8
+	VMAXPS Z9, Z16, Z9
+	VMINPS Z9, Z14, Z9
+	VMAXPS Z10, Z16, Z10
+	VMINPS Z10, Z14, Z10
+	VMAXPS Z11, Z16, Z11
+	VMINPS Z11, Z14, Z11
+	VMAXPS Z12, Z16, Z12
+	VMINPS Z12, Z14, Z12
+	VMAXPS Z13, Z16, Z13
+	VMINPS Z13, Z14, Z13
+	JMP    gemmAVX512_7x32_epdone
 
-gemmAVX512_7x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_7x32_hard:
+	VPXORD  Z16, Z16, Z16
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z14
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_7x32_hsigmoid
+	VADDPS  256(R10), Z0, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z0, Z0
+	VADDPS  256(R10), Z1, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z1, Z1
+	VADDPS  256(R10), Z2, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z2, Z2
+	VADDPS  256(R10), Z3, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z3, Z3
+	VADDPS  256(R10), Z4, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z4, Z4
+	VADDPS  256(R10), Z5, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z5, Z5
+	VADDPS  256(R10), Z6, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z6, Z6
+	VADDPS  256(R10), Z7, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z7, Z7
+	VADDPS  256(R10), Z8, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z8, Z8
+	VADDPS  256(R10), Z9, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z9, Z9
+	VADDPS  256(R10), Z10, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z10, Z10
+	VADDPS  256(R10), Z11, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z11, Z11
+	VADDPS  256(R10), Z12, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z12, Z12
+	VADDPS  256(R10), Z13, Z15
+	VMAXPS  Z15, Z16, Z15
+	VMINPS  Z15, Z14, Z15
+	VMULPS  384(R10), Z15, Z15
+	VMULPS  Z15, Z13, Z13
+	JMP     gemmAVX512_7x32_epdone
+
+gemmAVX512_7x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z16, Z0
+	VMINPS Z0, Z14, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z16, Z1
+	VMINPS Z1, Z14, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z16, Z2
+	VMINPS Z2, Z14, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z16, Z3
+	VMINPS Z3, Z14, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z16, Z4
+	VMINPS Z4, Z14, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z16, Z5
+	VMINPS Z5, Z14, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z16, Z6
+	VMINPS Z6, Z14, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z16, Z7
+	VMINPS Z7, Z14, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z16, Z8
+	VMINPS Z8, Z14, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z16, Z9
+	VMINPS Z9, Z14, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z16, Z10
+	VMINPS Z10, Z14, Z10
+	VMULPS 384(R10), Z10, Z10
+	VADDPS 256(R10), Z11, Z11
+	VMAXPS Z11, Z16, Z11
+	VMINPS Z11, Z14, Z11
+	VMULPS 384(R10), Z11, Z11
+	VADDPS 256(R10), Z12, Z12
+	VMAXPS Z12, Z16, Z12
+	VMINPS Z12, Z14, Z12
+	VMULPS 384(R10), Z12, Z12
+	VADDPS 256(R10), Z13, Z13
+	VMAXPS Z13, Z16, Z13
+	VMINPS Z13, Z14, Z13
+	VMULPS 384(R10), Z13, Z13
+
+gemmAVX512_7x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x32_storemask
 	VMOVUPS Z0, (R13)
@@ -4507,10 +6061,9 @@ gemmAVX512_7x32_nomin:
 	JMP     gemmAVX512_7x32_stored
 
 gemmAVX512_7x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -4542,13 +6095,15 @@ gemmAVX512_7x32_ret:
 	RET
 
 gemmAVX512_7x32_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX512_7x32_seg
 	LEAQ (R10)(R11*2), R8
 
 gemmAVX512_7x32_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_7x32_ktailpf
 
@@ -4662,7 +6217,8 @@ gemmAVX512_7x32_klooppf:
 	JNZ          gemmAVX512_7x32_klooppf
 
 gemmAVX512_7x32_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_7x32_segendpf
 
@@ -4703,40 +6259,49 @@ gemmAVX512_7x32_kloop1pf:
 gemmAVX512_7x32_segendpf:
 	DECQ DI
 	JZ   gemmAVX512_7x32_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_7x32_segpf
 
 gemmAVX512_7x32_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	ADDQ R9, R8
 	JMP  gemmAVX512_7x32_segsdone
 
-// func gemmAVX512_8x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_8x32(args *byte)
 // Requires: AVX, AVX512F, MMX+
-TEXT ·gemmAVX512_8x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_8x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_8x32_ret
 
 gemmAVX512_8x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_8x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_8x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -4756,11 +6321,11 @@ gemmAVX512_8x32_block:
 	JMP     gemmAVX512_8x32_initdone
 
 gemmAVX512_8x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -4801,7 +6366,8 @@ gemmAVX512_8x32_initzero:
 gemmAVX512_8x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -4829,11 +6395,11 @@ gemmAVX512_8x32_initc:
 	JMP     gemmAVX512_8x32_initdone
 
 gemmAVX512_8x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -4866,14 +6432,18 @@ gemmAVX512_8x32_initdone:
 	LEAQ  (BX)(R9*2), CX
 	ADDQ  R9, CX
 	LEAQ  (CX)(R9*2), R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX512_8x32_pfcheck
 
 gemmAVX512_8x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_8x32_ktail
 
@@ -4990,7 +6560,8 @@ gemmAVX512_8x32_kloop:
 	JNZ          gemmAVX512_8x32_kloop
 
 gemmAVX512_8x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_8x32_segend
 
@@ -5031,59 +6602,235 @@ gemmAVX512_8x32_kloop1:
 gemmAVX512_8x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_8x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_8x32_seg
 
 gemmAVX512_8x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_8x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z18
-	VMAXPS       Z0, Z18, Z0
-	VMAXPS       Z1, Z18, Z1
-	VMAXPS       Z2, Z18, Z2
-	VMAXPS       Z3, Z18, Z3
-	VMAXPS       Z4, Z18, Z4
-	VMAXPS       Z5, Z18, Z5
-	VMAXPS       Z6, Z18, Z6
-	VMAXPS       Z7, Z18, Z7
-	VMAXPS       Z8, Z18, Z8
-	VMAXPS       Z9, Z18, Z9
-	VMAXPS       Z10, Z18, Z10
-	VMAXPS       Z11, Z18, Z11
-	VMAXPS       Z12, Z18, Z12
-	VMAXPS       Z13, Z18, Z13
-	VMAXPS       Z14, Z18, Z14
-	VMAXPS       Z15, Z18, Z15
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_8x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_8x32_epdone
+	VPXORD  Z18, Z18, Z18
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z16
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_8x32_relu6
+	VMAXPS  Z0, Z18, Z0
+	VMAXPS  Z1, Z18, Z1
+	VMAXPS  Z2, Z18, Z2
+	VMAXPS  Z3, Z18, Z3
+	VMAXPS  Z4, Z18, Z4
+	VMAXPS  Z5, Z18, Z5
+	VMAXPS  Z6, Z18, Z6
+	VMAXPS  Z7, Z18, Z7
+	VMAXPS  Z8, Z18, Z8
+	VMAXPS  Z9, Z18, Z9
+	VMAXPS  Z10, Z18, Z10
+	VMAXPS  Z11, Z18, Z11
+	VMAXPS  Z12, Z18, Z12
+	VMAXPS  Z13, Z18, Z13
+	VMAXPS  Z14, Z18, Z14
+	VMAXPS  Z15, Z18, Z15
+	JMP     gemmAVX512_8x32_epdone
 
-gemmAVX512_8x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_8x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z18
-	VMINPS       Z0, Z18, Z0
-	VMINPS       Z1, Z18, Z1
-	VMINPS       Z2, Z18, Z2
-	VMINPS       Z3, Z18, Z3
-	VMINPS       Z4, Z18, Z4
-	VMINPS       Z5, Z18, Z5
-	VMINPS       Z6, Z18, Z6
-	VMINPS       Z7, Z18, Z7
-	VMINPS       Z8, Z18, Z8
-	VMINPS       Z9, Z18, Z9
-	VMINPS       Z10, Z18, Z10
-	VMINPS       Z11, Z18, Z11
-	VMINPS       Z12, Z18, Z12
-	VMINPS       Z13, Z18, Z13
-	VMINPS       Z14, Z18, Z14
-	VMINPS       Z15, Z18, Z15
+gemmAVX512_8x32_relu6:
+	VMAXPS Z0, Z18, Z0
+	VMINPS Z0, Z16, Z0
+	VMAXPS Z1, Z18, Z1
+	VMINPS Z1, Z16, Z1
+	VMAXPS Z2, Z18, Z2
+	VMINPS Z2, Z16, Z2
+	VMAXPS Z3, Z18, Z3
+	VMINPS Z3, Z16, Z3
+	VMAXPS Z4, Z18, Z4
+	VMINPS Z4, Z16, Z4
+	VMAXPS Z5, Z18, Z5
+	VMINPS Z5, Z16, Z5
+	VMAXPS Z6, Z18, Z6
+	VMINPS Z6, Z16, Z6
+	VMAXPS Z7, Z18, Z7
+	VMINPS Z7, Z16, Z7
+	VMAXPS Z8, Z18, Z8
+	VMINPS Z8, Z16, Z8
+	VMAXPS Z9, Z18, Z9
+	VMINPS Z9, Z16, Z9
+	VMAXPS Z10, Z18, Z10
+	VMINPS Z10, Z16, Z10
+	VMAXPS Z11, Z18, Z11
+	VMINPS Z11, Z16, Z11
+	VMAXPS Z12, Z18, Z12
+	VMINPS Z12, Z16, Z12
+	VMAXPS Z13, Z18, Z13
+	VMINPS Z13, Z16, Z13
+	VMAXPS Z14, Z18, Z14
+	VMINPS Z14, Z16, Z14
+	VMAXPS Z15, Z18, Z15
+	VMINPS Z15, Z16, Z15
+	JMP    gemmAVX512_8x32_epdone
 
-gemmAVX512_8x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_8x32_hard:
+	VPXORD  Z18, Z18, Z18
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z16
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_8x32_hsigmoid
+	VADDPS  256(R10), Z0, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z0, Z0
+	VADDPS  256(R10), Z1, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z1, Z1
+	VADDPS  256(R10), Z2, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z2, Z2
+	VADDPS  256(R10), Z3, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z3, Z3
+	VADDPS  256(R10), Z4, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z4, Z4
+	VADDPS  256(R10), Z5, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z5, Z5
+	VADDPS  256(R10), Z6, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z6, Z6
+	VADDPS  256(R10), Z7, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z7, Z7
+	VADDPS  256(R10), Z8, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z8, Z8
+	VADDPS  256(R10), Z9, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z9, Z9
+	VADDPS  256(R10), Z10, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z10, Z10
+	VADDPS  256(R10), Z11, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z11, Z11
+	VADDPS  256(R10), Z12, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z12, Z12
+	VADDPS  256(R10), Z13, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z13, Z13
+	VADDPS  256(R10), Z14, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z14, Z14
+	VADDPS  256(R10), Z15, Z17
+	VMAXPS  Z17, Z18, Z17
+	VMINPS  Z17, Z16, Z17
+	VMULPS  384(R10), Z17, Z17
+	VMULPS  Z17, Z15, Z15
+	JMP     gemmAVX512_8x32_epdone
+
+gemmAVX512_8x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z18, Z0
+	VMINPS Z0, Z16, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z18, Z1
+	VMINPS Z1, Z16, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z18, Z2
+	VMINPS Z2, Z16, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z18, Z3
+	VMINPS Z3, Z16, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z18, Z4
+	VMINPS Z4, Z16, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z18, Z5
+	VMINPS Z5, Z16, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z18, Z6
+	VMINPS Z6, Z16, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z18, Z7
+	VMINPS Z7, Z16, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z18, Z8
+	VMINPS Z8, Z16, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z18, Z9
+	VMINPS Z9, Z16, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z18, Z10
+	VMINPS Z10, Z16, Z10
+	VMULPS 384(R10), Z10, Z10
+	VADDPS 256(R10), Z11, Z11
+	VMAXPS Z11, Z18, Z11
+	VMINPS Z11, Z16, Z11
+	VMULPS 384(R10), Z11, Z11
+	VADDPS 256(R10), Z12, Z12
+	VMAXPS Z12, Z18, Z12
+	VMINPS Z12, Z16, Z12
+	VMULPS 384(R10), Z12, Z12
+	VADDPS 256(R10), Z13, Z13
+	VMAXPS Z13, Z18, Z13
+	VMINPS Z13, Z16, Z13
+	VMULPS 384(R10), Z13, Z13
+	VADDPS 256(R10), Z14, Z14
+	VMAXPS Z14, Z18, Z14
+	VMINPS Z14, Z16, Z14
+	VMULPS 384(R10), Z14, Z14
+	VADDPS 256(R10), Z15, Z15
+	VMAXPS Z15, Z18, Z15
+	VMINPS Z15, Z16, Z15
+	VMULPS 384(R10), Z15, Z15
+
+gemmAVX512_8x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x32_storemask
 	VMOVUPS Z0, (R13)
@@ -5113,10 +6860,9 @@ gemmAVX512_8x32_nomin:
 	JMP     gemmAVX512_8x32_stored
 
 gemmAVX512_8x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -5151,13 +6897,15 @@ gemmAVX512_8x32_ret:
 	RET
 
 gemmAVX512_8x32_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX512_8x32_seg
 	LEAQ (R10)(R11*2), R8
 
 gemmAVX512_8x32_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_8x32_ktailpf
 
@@ -5283,7 +7031,8 @@ gemmAVX512_8x32_klooppf:
 	JNZ          gemmAVX512_8x32_klooppf
 
 gemmAVX512_8x32_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_8x32_segendpf
 
@@ -5327,40 +7076,49 @@ gemmAVX512_8x32_kloop1pf:
 gemmAVX512_8x32_segendpf:
 	DECQ DI
 	JZ   gemmAVX512_8x32_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_8x32_segpf
 
 gemmAVX512_8x32_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	JMP  gemmAVX512_8x32_segsdone
 
-// func gemmAVX512_9x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_9x32(args *byte)
 // Requires: AVX, AVX512F, MMX+
-TEXT ·gemmAVX512_9x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_9x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_9x32_ret
 
 gemmAVX512_9x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_9x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_9x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -5382,11 +7140,11 @@ gemmAVX512_9x32_block:
 	JMP     gemmAVX512_9x32_initdone
 
 gemmAVX512_9x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -5431,7 +7189,8 @@ gemmAVX512_9x32_initzero:
 gemmAVX512_9x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -5462,11 +7221,11 @@ gemmAVX512_9x32_initc:
 	JMP     gemmAVX512_9x32_initdone
 
 gemmAVX512_9x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -5503,14 +7262,18 @@ gemmAVX512_9x32_initdone:
 	ADDQ  R9, CX
 	LEAQ  (CX)(R9*2), R8
 	ADDQ  R9, R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX512_9x32_pfcheck
 
 gemmAVX512_9x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_9x32_ktail
 
@@ -5639,7 +7402,8 @@ gemmAVX512_9x32_kloop:
 	JNZ          gemmAVX512_9x32_kloop
 
 gemmAVX512_9x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_9x32_segend
 
@@ -5683,63 +7447,259 @@ gemmAVX512_9x32_kloop1:
 gemmAVX512_9x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_9x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_9x32_seg
 
 gemmAVX512_9x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_9x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z20
-	VMAXPS       Z0, Z20, Z0
-	VMAXPS       Z1, Z20, Z1
-	VMAXPS       Z2, Z20, Z2
-	VMAXPS       Z3, Z20, Z3
-	VMAXPS       Z4, Z20, Z4
-	VMAXPS       Z5, Z20, Z5
-	VMAXPS       Z6, Z20, Z6
-	VMAXPS       Z7, Z20, Z7
-	VMAXPS       Z8, Z20, Z8
-	VMAXPS       Z9, Z20, Z9
-	VMAXPS       Z10, Z20, Z10
-	VMAXPS       Z11, Z20, Z11
-	VMAXPS       Z12, Z20, Z12
-	VMAXPS       Z13, Z20, Z13
-	VMAXPS       Z14, Z20, Z14
-	VMAXPS       Z15, Z20, Z15
-	VMAXPS       Z16, Z20, Z16
-	VMAXPS       Z17, Z20, Z17
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_9x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_9x32_epdone
+	VPXORD  Z20, Z20, Z20
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z18
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_9x32_relu6
+	VMAXPS  Z0, Z20, Z0
+	VMAXPS  Z1, Z20, Z1
+	VMAXPS  Z2, Z20, Z2
+	VMAXPS  Z3, Z20, Z3
+	VMAXPS  Z4, Z20, Z4
+	VMAXPS  Z5, Z20, Z5
+	VMAXPS  Z6, Z20, Z6
+	VMAXPS  Z7, Z20, Z7
+	VMAXPS  Z8, Z20, Z8
+	VMAXPS  Z9, Z20, Z9
+	VMAXPS  Z10, Z20, Z10
+	VMAXPS  Z11, Z20, Z11
+	VMAXPS  Z12, Z20, Z12
+	VMAXPS  Z13, Z20, Z13
+	VMAXPS  Z14, Z20, Z14
+	VMAXPS  Z15, Z20, Z15
+	VMAXPS  Z16, Z20, Z16
+	VMAXPS  Z17, Z20, Z17
+	JMP     gemmAVX512_9x32_epdone
 
-gemmAVX512_9x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_9x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z20
-	VMINPS       Z0, Z20, Z0
-	VMINPS       Z1, Z20, Z1
-	VMINPS       Z2, Z20, Z2
-	VMINPS       Z3, Z20, Z3
-	VMINPS       Z4, Z20, Z4
-	VMINPS       Z5, Z20, Z5
-	VMINPS       Z6, Z20, Z6
-	VMINPS       Z7, Z20, Z7
-	VMINPS       Z8, Z20, Z8
-	VMINPS       Z9, Z20, Z9
-	VMINPS       Z10, Z20, Z10
-	VMINPS       Z11, Z20, Z11
-	VMINPS       Z12, Z20, Z12
-	VMINPS       Z13, Z20, Z13
-	VMINPS       Z14, Z20, Z14
-	VMINPS       Z15, Z20, Z15
-	VMINPS       Z16, Z20, Z16
-	VMINPS       Z17, Z20, Z17
+gemmAVX512_9x32_relu6:
+	VMAXPS Z0, Z20, Z0
+	VMINPS Z0, Z18, Z0
+	VMAXPS Z1, Z20, Z1
+	VMINPS Z1, Z18, Z1
+	VMAXPS Z2, Z20, Z2
+	VMINPS Z2, Z18, Z2
+	VMAXPS Z3, Z20, Z3
+	VMINPS Z3, Z18, Z3
+	VMAXPS Z4, Z20, Z4
+	VMINPS Z4, Z18, Z4
+	VMAXPS Z5, Z20, Z5
+	VMINPS Z5, Z18, Z5
+	VMAXPS Z6, Z20, Z6
+	VMINPS Z6, Z18, Z6
+	VMAXPS Z7, Z20, Z7
+	VMINPS Z7, Z18, Z7
+	VMAXPS Z8, Z20, Z8
+	VMINPS Z8, Z18, Z8
+	VMAXPS Z9, Z20, Z9
+	VMINPS Z9, Z18, Z9
+	VMAXPS Z10, Z20, Z10
+	VMINPS Z10, Z18, Z10
+	VMAXPS Z11, Z20, Z11
+	VMINPS Z11, Z18, Z11
+	VMAXPS Z12, Z20, Z12
+	VMINPS Z12, Z18, Z12
+	VMAXPS Z13, Z20, Z13
+	VMINPS Z13, Z18, Z13
+	VMAXPS Z14, Z20, Z14
+	VMINPS Z14, Z18, Z14
+	VMAXPS Z15, Z20, Z15
+	VMINPS Z15, Z18, Z15
+	VMAXPS Z16, Z20, Z16
+	VMINPS Z16, Z18, Z16
+	VMAXPS Z17, Z20, Z17
+	VMINPS Z17, Z18, Z17
+	JMP    gemmAVX512_9x32_epdone
 
-gemmAVX512_9x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_9x32_hard:
+	VPXORD  Z20, Z20, Z20
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z18
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_9x32_hsigmoid
+	VADDPS  256(R10), Z0, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z0, Z0
+	VADDPS  256(R10), Z1, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z1, Z1
+	VADDPS  256(R10), Z2, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z2, Z2
+	VADDPS  256(R10), Z3, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z3, Z3
+	VADDPS  256(R10), Z4, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z4, Z4
+	VADDPS  256(R10), Z5, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z5, Z5
+	VADDPS  256(R10), Z6, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z6, Z6
+	VADDPS  256(R10), Z7, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z7, Z7
+	VADDPS  256(R10), Z8, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z8, Z8
+	VADDPS  256(R10), Z9, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z9, Z9
+	VADDPS  256(R10), Z10, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z10, Z10
+	VADDPS  256(R10), Z11, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z11, Z11
+	VADDPS  256(R10), Z12, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z12, Z12
+	VADDPS  256(R10), Z13, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z13, Z13
+	VADDPS  256(R10), Z14, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z14, Z14
+	VADDPS  256(R10), Z15, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z15, Z15
+	VADDPS  256(R10), Z16, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z16, Z16
+	VADDPS  256(R10), Z17, Z19
+	VMAXPS  Z19, Z20, Z19
+	VMINPS  Z19, Z18, Z19
+	VMULPS  384(R10), Z19, Z19
+	VMULPS  Z19, Z17, Z17
+	JMP     gemmAVX512_9x32_epdone
+
+gemmAVX512_9x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z20, Z0
+	VMINPS Z0, Z18, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z20, Z1
+	VMINPS Z1, Z18, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z20, Z2
+	VMINPS Z2, Z18, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z20, Z3
+	VMINPS Z3, Z18, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z20, Z4
+	VMINPS Z4, Z18, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z20, Z5
+	VMINPS Z5, Z18, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z20, Z6
+	VMINPS Z6, Z18, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z20, Z7
+	VMINPS Z7, Z18, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z20, Z8
+	VMINPS Z8, Z18, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z20, Z9
+	VMINPS Z9, Z18, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z20, Z10
+	VMINPS Z10, Z18, Z10
+	VMULPS 384(R10), Z10, Z10
+	VADDPS 256(R10), Z11, Z11
+	VMAXPS Z11, Z20, Z11
+	VMINPS Z11, Z18, Z11
+	VMULPS 384(R10), Z11, Z11
+	VADDPS 256(R10), Z12, Z12
+	VMAXPS Z12, Z20, Z12
+	VMINPS Z12, Z18, Z12
+	VMULPS 384(R10), Z12, Z12
+	VADDPS 256(R10), Z13, Z13
+	VMAXPS Z13, Z20, Z13
+	VMINPS Z13, Z18, Z13
+	VMULPS 384(R10), Z13, Z13
+	VADDPS 256(R10), Z14, Z14
+	VMAXPS Z14, Z20, Z14
+	VMINPS Z14, Z18, Z14
+	VMULPS 384(R10), Z14, Z14
+	VADDPS 256(R10), Z15, Z15
+	VMAXPS Z15, Z20, Z15
+	VMINPS Z15, Z18, Z15
+	VMULPS 384(R10), Z15, Z15
+	VADDPS 256(R10), Z16, Z16
+	VMAXPS Z16, Z20, Z16
+	VMINPS Z16, Z18, Z16
+	VMULPS 384(R10), Z16, Z16
+	VADDPS 256(R10), Z17, Z17
+	VMAXPS Z17, Z20, Z17
+	VMINPS Z17, Z18, Z17
+	VMULPS 384(R10), Z17, Z17
+
+gemmAVX512_9x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x32_storemask
 	VMOVUPS Z0, (R13)
@@ -5772,10 +7732,9 @@ gemmAVX512_9x32_nomin:
 	JMP     gemmAVX512_9x32_stored
 
 gemmAVX512_9x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -5813,13 +7772,15 @@ gemmAVX512_9x32_ret:
 	RET
 
 gemmAVX512_9x32_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX512_9x32_seg
 	LEAQ (R10)(R11*2), R8
 
 gemmAVX512_9x32_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_9x32_ktailpf
 
@@ -5957,7 +7918,8 @@ gemmAVX512_9x32_klooppf:
 	JNZ          gemmAVX512_9x32_klooppf
 
 gemmAVX512_9x32_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_9x32_segendpf
 
@@ -6004,14 +7966,16 @@ gemmAVX512_9x32_kloop1pf:
 gemmAVX512_9x32_segendpf:
 	DECQ DI
 	JZ   gemmAVX512_9x32_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_9x32_segpf
 
 gemmAVX512_9x32_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
@@ -6019,26 +7983,33 @@ gemmAVX512_9x32_segsdonepf:
 	ADDQ R9, R8
 	JMP  gemmAVX512_9x32_segsdone
 
-// func gemmAVX512_10x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_10x32(args *byte)
 // Requires: AVX, AVX512F, MMX+
-TEXT ·gemmAVX512_10x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_10x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_10x32_ret
 
 gemmAVX512_10x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_10x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_10x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -6062,11 +8033,11 @@ gemmAVX512_10x32_block:
 	JMP     gemmAVX512_10x32_initdone
 
 gemmAVX512_10x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -6115,7 +8086,8 @@ gemmAVX512_10x32_initzero:
 gemmAVX512_10x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -6149,11 +8121,11 @@ gemmAVX512_10x32_initc:
 	JMP     gemmAVX512_10x32_initdone
 
 gemmAVX512_10x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -6194,14 +8166,18 @@ gemmAVX512_10x32_initdone:
 	LEAQ  (CX)(R9*2), DX
 	ADDQ  R9, DX
 	LEAQ  (DX)(R9*1), R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX512_10x32_pfcheck
 
 gemmAVX512_10x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_10x32_ktail
 
@@ -6343,7 +8319,8 @@ gemmAVX512_10x32_kloop:
 	JNZ          gemmAVX512_10x32_kloop
 
 gemmAVX512_10x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_10x32_segend
 
@@ -6391,7 +8368,8 @@ gemmAVX512_10x32_kloop1:
 gemmAVX512_10x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_10x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -6399,60 +8377,275 @@ gemmAVX512_10x32_segend:
 	JMP  gemmAVX512_10x32_seg
 
 gemmAVX512_10x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_10x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z22
-	VMAXPS       Z0, Z22, Z0
-	VMAXPS       Z1, Z22, Z1
-	VMAXPS       Z2, Z22, Z2
-	VMAXPS       Z3, Z22, Z3
-	VMAXPS       Z4, Z22, Z4
-	VMAXPS       Z5, Z22, Z5
-	VMAXPS       Z6, Z22, Z6
-	VMAXPS       Z7, Z22, Z7
-	VMAXPS       Z8, Z22, Z8
-	VMAXPS       Z9, Z22, Z9
-	VMAXPS       Z10, Z22, Z10
-	VMAXPS       Z11, Z22, Z11
-	VMAXPS       Z12, Z22, Z12
-	VMAXPS       Z13, Z22, Z13
-	VMAXPS       Z14, Z22, Z14
-	VMAXPS       Z15, Z22, Z15
-	VMAXPS       Z16, Z22, Z16
-	VMAXPS       Z17, Z22, Z17
-	VMAXPS       Z18, Z22, Z18
-	VMAXPS       Z19, Z22, Z19
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_10x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_10x32_epdone
+	VPXORD  Z22, Z22, Z22
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z20
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_10x32_relu6
+	VMAXPS  Z0, Z22, Z0
+	VMAXPS  Z1, Z22, Z1
+	VMAXPS  Z2, Z22, Z2
+	VMAXPS  Z3, Z22, Z3
+	VMAXPS  Z4, Z22, Z4
+	VMAXPS  Z5, Z22, Z5
+	VMAXPS  Z6, Z22, Z6
+	VMAXPS  Z7, Z22, Z7
+	VMAXPS  Z8, Z22, Z8
+	VMAXPS  Z9, Z22, Z9
+	VMAXPS  Z10, Z22, Z10
+	VMAXPS  Z11, Z22, Z11
+	VMAXPS  Z12, Z22, Z12
+	VMAXPS  Z13, Z22, Z13
+	VMAXPS  Z14, Z22, Z14
+	VMAXPS  Z15, Z22, Z15
+	VMAXPS  Z16, Z22, Z16
+	VMAXPS  Z17, Z22, Z17
+	VMAXPS  Z18, Z22, Z18
+	VMAXPS  Z19, Z22, Z19
+	JMP     gemmAVX512_10x32_epdone
 
-gemmAVX512_10x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_10x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z22
-	VMINPS       Z0, Z22, Z0
-	VMINPS       Z1, Z22, Z1
-	VMINPS       Z2, Z22, Z2
-	VMINPS       Z3, Z22, Z3
-	VMINPS       Z4, Z22, Z4
-	VMINPS       Z5, Z22, Z5
-	VMINPS       Z6, Z22, Z6
-	VMINPS       Z7, Z22, Z7
-	VMINPS       Z8, Z22, Z8
-	VMINPS       Z9, Z22, Z9
-	VMINPS       Z10, Z22, Z10
-	VMINPS       Z11, Z22, Z11
-	VMINPS       Z12, Z22, Z12
-	VMINPS       Z13, Z22, Z13
-	VMINPS       Z14, Z22, Z14
-	VMINPS       Z15, Z22, Z15
-	VMINPS       Z16, Z22, Z16
-	VMINPS       Z17, Z22, Z17
-	VMINPS       Z18, Z22, Z18
-	VMINPS       Z19, Z22, Z19
+gemmAVX512_10x32_relu6:
+	VMAXPS Z0, Z22, Z0
+	VMINPS Z0, Z20, Z0
+	VMAXPS Z1, Z22, Z1
+	VMINPS Z1, Z20, Z1
+	VMAXPS Z2, Z22, Z2
+	VMINPS Z2, Z20, Z2
+	VMAXPS Z3, Z22, Z3
+	VMINPS Z3, Z20, Z3
+	VMAXPS Z4, Z22, Z4
+	VMINPS Z4, Z20, Z4
+	VMAXPS Z5, Z22, Z5
+	VMINPS Z5, Z20, Z5
+	VMAXPS Z6, Z22, Z6
+	VMINPS Z6, Z20, Z6
+	VMAXPS Z7, Z22, Z7
+	VMINPS Z7, Z20, Z7
+	VMAXPS Z8, Z22, Z8
+	VMINPS Z8, Z20, Z8
+	VMAXPS Z9, Z22, Z9
+	VMINPS Z9, Z20, Z9
+	VMAXPS Z10, Z22, Z10
+	VMINPS Z10, Z20, Z10
+	VMAXPS Z11, Z22, Z11
+	VMINPS Z11, Z20, Z11
+	VMAXPS Z12, Z22, Z12
+	VMINPS Z12, Z20, Z12
+	VMAXPS Z13, Z22, Z13
+	VMINPS Z13, Z20, Z13
+	VMAXPS Z14, Z22, Z14
+	VMINPS Z14, Z20, Z14
+	VMAXPS Z15, Z22, Z15
+	VMINPS Z15, Z20, Z15
+	VMAXPS Z16, Z22, Z16
+	VMINPS Z16, Z20, Z16
+	VMAXPS Z17, Z22, Z17
+	VMINPS Z17, Z20, Z17
+	VMAXPS Z18, Z22, Z18
+	VMINPS Z18, Z20, Z18
+	VMAXPS Z19, Z22, Z19
+	VMINPS Z19, Z20, Z19
+	JMP    gemmAVX512_10x32_epdone
 
-gemmAVX512_10x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_10x32_hard:
+	VPXORD  Z22, Z22, Z22
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z20
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_10x32_hsigmoid
+	VADDPS  256(R10), Z0, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z0, Z0
+	VADDPS  256(R10), Z1, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z1, Z1
+	VADDPS  256(R10), Z2, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z2, Z2
+	VADDPS  256(R10), Z3, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z3, Z3
+	VADDPS  256(R10), Z4, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z4, Z4
+	VADDPS  256(R10), Z5, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z5, Z5
+	VADDPS  256(R10), Z6, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z6, Z6
+	VADDPS  256(R10), Z7, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z7, Z7
+	VADDPS  256(R10), Z8, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z8, Z8
+	VADDPS  256(R10), Z9, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z9, Z9
+	VADDPS  256(R10), Z10, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z10, Z10
+	VADDPS  256(R10), Z11, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z11, Z11
+	VADDPS  256(R10), Z12, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z12, Z12
+	VADDPS  256(R10), Z13, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z13, Z13
+	VADDPS  256(R10), Z14, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z14, Z14
+	VADDPS  256(R10), Z15, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z15, Z15
+	VADDPS  256(R10), Z16, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z16, Z16
+	VADDPS  256(R10), Z17, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z17, Z17
+	VADDPS  256(R10), Z18, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z18, Z18
+	VADDPS  256(R10), Z19, Z21
+	VMAXPS  Z21, Z22, Z21
+	VMINPS  Z21, Z20, Z21
+	VMULPS  384(R10), Z21, Z21
+	VMULPS  Z21, Z19, Z19
+	JMP     gemmAVX512_10x32_epdone
+
+gemmAVX512_10x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z22, Z0
+	VMINPS Z0, Z20, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z22, Z1
+	VMINPS Z1, Z20, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z22, Z2
+	VMINPS Z2, Z20, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z22, Z3
+	VMINPS Z3, Z20, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z22, Z4
+	VMINPS Z4, Z20, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z22, Z5
+	VMINPS Z5, Z20, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z22, Z6
+	VMINPS Z6, Z20, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z22, Z7
+	VMINPS Z7, Z20, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z22, Z8
+	VMINPS Z8, Z20, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z22, Z9
+	VMINPS Z9, Z20, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z22, Z10
+	VMINPS Z10, Z20, Z10
+	VMULPS 384(R10), Z10, Z10
+	VADDPS 256(R10), Z11, Z11
+	VMAXPS Z11, Z22, Z11
+	VMINPS Z11, Z20, Z11
+	VMULPS 384(R10), Z11, Z11
+	VADDPS 256(R10), Z12, Z12
+	VMAXPS Z12, Z22, Z12
+	VMINPS Z12, Z20, Z12
+	VMULPS 384(R10), Z12, Z12
+	VADDPS 256(R10), Z13, Z13
+	VMAXPS Z13, Z22, Z13
+	VMINPS Z13, Z20, Z13
+	VMULPS 384(R10), Z13, Z13
+	VADDPS 256(R10), Z14, Z14
+	VMAXPS Z14, Z22, Z14
+	VMINPS Z14, Z20, Z14
+	VMULPS 384(R10), Z14, Z14
+	VADDPS 256(R10), Z15, Z15
+	VMAXPS Z15, Z22, Z15
+	VMINPS Z15, Z20, Z15
+	VMULPS 384(R10), Z15, Z15
+	VADDPS 256(R10), Z16, Z16
+	VMAXPS Z16, Z22, Z16
+	VMINPS Z16, Z20, Z16
+	VMULPS 384(R10), Z16, Z16
+	VADDPS 256(R10), Z17, Z17
+	VMAXPS Z17, Z22, Z17
+	VMINPS Z17, Z20, Z17
+	VMULPS 384(R10), Z17, Z17
+	VADDPS 256(R10), Z18, Z18
+	VMAXPS Z18, Z22, Z18
+	VMINPS Z18, Z20, Z18
+	VMULPS 384(R10), Z18, Z18
+	VADDPS 256(R10), Z19, Z19
+	VMAXPS Z19, Z22, Z19
+	VMINPS Z19, Z20, Z19
+	VMULPS 384(R10), Z19, Z19
+
+gemmAVX512_10x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x32_storemask
 	VMOVUPS Z0, (R13)
@@ -6488,10 +8681,9 @@ gemmAVX512_10x32_nomin:
 	JMP     gemmAVX512_10x32_stored
 
 gemmAVX512_10x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -6532,13 +8724,15 @@ gemmAVX512_10x32_ret:
 	RET
 
 gemmAVX512_10x32_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX512_10x32_seg
 	LEAQ (R10)(R11*2), R8
 
 gemmAVX512_10x32_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_10x32_ktailpf
 
@@ -6689,7 +8883,8 @@ gemmAVX512_10x32_klooppf:
 	JNZ          gemmAVX512_10x32_klooppf
 
 gemmAVX512_10x32_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_10x32_segendpf
 
@@ -6740,7 +8935,8 @@ gemmAVX512_10x32_kloop1pf:
 gemmAVX512_10x32_segendpf:
 	DECQ DI
 	JZ   gemmAVX512_10x32_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -6748,7 +8944,8 @@ gemmAVX512_10x32_segendpf:
 	JMP  gemmAVX512_10x32_segpf
 
 gemmAVX512_10x32_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
@@ -6756,26 +8953,33 @@ gemmAVX512_10x32_segsdonepf:
 	LEAQ (R8)(R9*2), R8
 	JMP  gemmAVX512_10x32_segsdone
 
-// func gemmAVX512_11x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_11x32(args *byte)
 // Requires: AVX, AVX512F, MMX+
-TEXT ·gemmAVX512_11x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_11x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_11x32_ret
 
 gemmAVX512_11x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_11x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_11x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -6801,11 +9005,11 @@ gemmAVX512_11x32_block:
 	JMP     gemmAVX512_11x32_initdone
 
 gemmAVX512_11x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -6858,7 +9062,8 @@ gemmAVX512_11x32_initzero:
 gemmAVX512_11x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -6895,11 +9100,11 @@ gemmAVX512_11x32_initc:
 	JMP     gemmAVX512_11x32_initdone
 
 gemmAVX512_11x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -6943,14 +9148,18 @@ gemmAVX512_11x32_initdone:
 	LEAQ  (CX)(R9*2), DX
 	ADDQ  R9, DX
 	LEAQ  (DX)(R9*2), R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX512_11x32_pfcheck
 
 gemmAVX512_11x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_11x32_ktail
 
@@ -7104,7 +9313,8 @@ gemmAVX512_11x32_kloop:
 	JNZ          gemmAVX512_11x32_kloop
 
 gemmAVX512_11x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_11x32_segend
 
@@ -7155,7 +9365,8 @@ gemmAVX512_11x32_kloop1:
 gemmAVX512_11x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_11x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -7163,64 +9374,299 @@ gemmAVX512_11x32_segend:
 	JMP  gemmAVX512_11x32_seg
 
 gemmAVX512_11x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_11x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z24
-	VMAXPS       Z0, Z24, Z0
-	VMAXPS       Z1, Z24, Z1
-	VMAXPS       Z2, Z24, Z2
-	VMAXPS       Z3, Z24, Z3
-	VMAXPS       Z4, Z24, Z4
-	VMAXPS       Z5, Z24, Z5
-	VMAXPS       Z6, Z24, Z6
-	VMAXPS       Z7, Z24, Z7
-	VMAXPS       Z8, Z24, Z8
-	VMAXPS       Z9, Z24, Z9
-	VMAXPS       Z10, Z24, Z10
-	VMAXPS       Z11, Z24, Z11
-	VMAXPS       Z12, Z24, Z12
-	VMAXPS       Z13, Z24, Z13
-	VMAXPS       Z14, Z24, Z14
-	VMAXPS       Z15, Z24, Z15
-	VMAXPS       Z16, Z24, Z16
-	VMAXPS       Z17, Z24, Z17
-	VMAXPS       Z18, Z24, Z18
-	VMAXPS       Z19, Z24, Z19
-	VMAXPS       Z20, Z24, Z20
-	VMAXPS       Z21, Z24, Z21
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_11x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_11x32_epdone
+	VPXORD  Z24, Z24, Z24
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z22
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_11x32_relu6
+	VMAXPS  Z0, Z24, Z0
+	VMAXPS  Z1, Z24, Z1
+	VMAXPS  Z2, Z24, Z2
+	VMAXPS  Z3, Z24, Z3
+	VMAXPS  Z4, Z24, Z4
+	VMAXPS  Z5, Z24, Z5
+	VMAXPS  Z6, Z24, Z6
+	VMAXPS  Z7, Z24, Z7
+	VMAXPS  Z8, Z24, Z8
+	VMAXPS  Z9, Z24, Z9
+	VMAXPS  Z10, Z24, Z10
+	VMAXPS  Z11, Z24, Z11
+	VMAXPS  Z12, Z24, Z12
+	VMAXPS  Z13, Z24, Z13
+	VMAXPS  Z14, Z24, Z14
+	VMAXPS  Z15, Z24, Z15
+	VMAXPS  Z16, Z24, Z16
+	VMAXPS  Z17, Z24, Z17
+	VMAXPS  Z18, Z24, Z18
+	VMAXPS  Z19, Z24, Z19
+	VMAXPS  Z20, Z24, Z20
+	VMAXPS  Z21, Z24, Z21
+	JMP     gemmAVX512_11x32_epdone
 
-gemmAVX512_11x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_11x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z24
-	VMINPS       Z0, Z24, Z0
-	VMINPS       Z1, Z24, Z1
-	VMINPS       Z2, Z24, Z2
-	VMINPS       Z3, Z24, Z3
-	VMINPS       Z4, Z24, Z4
-	VMINPS       Z5, Z24, Z5
-	VMINPS       Z6, Z24, Z6
-	VMINPS       Z7, Z24, Z7
-	VMINPS       Z8, Z24, Z8
-	VMINPS       Z9, Z24, Z9
-	VMINPS       Z10, Z24, Z10
-	VMINPS       Z11, Z24, Z11
-	VMINPS       Z12, Z24, Z12
-	VMINPS       Z13, Z24, Z13
-	VMINPS       Z14, Z24, Z14
-	VMINPS       Z15, Z24, Z15
-	VMINPS       Z16, Z24, Z16
-	VMINPS       Z17, Z24, Z17
-	VMINPS       Z18, Z24, Z18
-	VMINPS       Z19, Z24, Z19
-	VMINPS       Z20, Z24, Z20
-	VMINPS       Z21, Z24, Z21
+gemmAVX512_11x32_relu6:
+	VMAXPS Z0, Z24, Z0
+	VMINPS Z0, Z22, Z0
+	VMAXPS Z1, Z24, Z1
+	VMINPS Z1, Z22, Z1
+	VMAXPS Z2, Z24, Z2
+	VMINPS Z2, Z22, Z2
+	VMAXPS Z3, Z24, Z3
+	VMINPS Z3, Z22, Z3
+	VMAXPS Z4, Z24, Z4
+	VMINPS Z4, Z22, Z4
+	VMAXPS Z5, Z24, Z5
+	VMINPS Z5, Z22, Z5
+	VMAXPS Z6, Z24, Z6
+	VMINPS Z6, Z22, Z6
+	VMAXPS Z7, Z24, Z7
+	VMINPS Z7, Z22, Z7
+	VMAXPS Z8, Z24, Z8
+	VMINPS Z8, Z22, Z8
+	VMAXPS Z9, Z24, Z9
+	VMINPS Z9, Z22, Z9
+	VMAXPS Z10, Z24, Z10
+	VMINPS Z10, Z22, Z10
+	VMAXPS Z11, Z24, Z11
+	VMINPS Z11, Z22, Z11
+	VMAXPS Z12, Z24, Z12
+	VMINPS Z12, Z22, Z12
+	VMAXPS Z13, Z24, Z13
+	VMINPS Z13, Z22, Z13
+	VMAXPS Z14, Z24, Z14
+	VMINPS Z14, Z22, Z14
+	VMAXPS Z15, Z24, Z15
+	VMINPS Z15, Z22, Z15
+	VMAXPS Z16, Z24, Z16
+	VMINPS Z16, Z22, Z16
+	VMAXPS Z17, Z24, Z17
+	VMINPS Z17, Z22, Z17
+	VMAXPS Z18, Z24, Z18
+	VMINPS Z18, Z22, Z18
+	VMAXPS Z19, Z24, Z19
+	VMINPS Z19, Z22, Z19
+	VMAXPS Z20, Z24, Z20
+	VMINPS Z20, Z22, Z20
+	VMAXPS Z21, Z24, Z21
+	VMINPS Z21, Z22, Z21
+	JMP    gemmAVX512_11x32_epdone
 
-gemmAVX512_11x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_11x32_hard:
+	VPXORD  Z24, Z24, Z24
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z22
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_11x32_hsigmoid
+	VADDPS  256(R10), Z0, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z0, Z0
+	VADDPS  256(R10), Z1, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z1, Z1
+	VADDPS  256(R10), Z2, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z2, Z2
+	VADDPS  256(R10), Z3, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z3, Z3
+	VADDPS  256(R10), Z4, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z4, Z4
+	VADDPS  256(R10), Z5, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z5, Z5
+	VADDPS  256(R10), Z6, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z6, Z6
+	VADDPS  256(R10), Z7, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z7, Z7
+	VADDPS  256(R10), Z8, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z8, Z8
+	VADDPS  256(R10), Z9, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z9, Z9
+	VADDPS  256(R10), Z10, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z10, Z10
+	VADDPS  256(R10), Z11, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z11, Z11
+	VADDPS  256(R10), Z12, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z12, Z12
+	VADDPS  256(R10), Z13, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z13, Z13
+	VADDPS  256(R10), Z14, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z14, Z14
+	VADDPS  256(R10), Z15, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z15, Z15
+	VADDPS  256(R10), Z16, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z16, Z16
+	VADDPS  256(R10), Z17, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z17, Z17
+	VADDPS  256(R10), Z18, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z18, Z18
+	VADDPS  256(R10), Z19, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z19, Z19
+	VADDPS  256(R10), Z20, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z20, Z20
+	VADDPS  256(R10), Z21, Z23
+	VMAXPS  Z23, Z24, Z23
+	VMINPS  Z23, Z22, Z23
+	VMULPS  384(R10), Z23, Z23
+	VMULPS  Z23, Z21, Z21
+	JMP     gemmAVX512_11x32_epdone
+
+gemmAVX512_11x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z24, Z0
+	VMINPS Z0, Z22, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z24, Z1
+	VMINPS Z1, Z22, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z24, Z2
+	VMINPS Z2, Z22, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z24, Z3
+	VMINPS Z3, Z22, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z24, Z4
+	VMINPS Z4, Z22, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z24, Z5
+	VMINPS Z5, Z22, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z24, Z6
+	VMINPS Z6, Z22, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z24, Z7
+	VMINPS Z7, Z22, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z24, Z8
+	VMINPS Z8, Z22, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z24, Z9
+	VMINPS Z9, Z22, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z24, Z10
+	VMINPS Z10, Z22, Z10
+	VMULPS 384(R10), Z10, Z10
+	VADDPS 256(R10), Z11, Z11
+	VMAXPS Z11, Z24, Z11
+	VMINPS Z11, Z22, Z11
+	VMULPS 384(R10), Z11, Z11
+	VADDPS 256(R10), Z12, Z12
+	VMAXPS Z12, Z24, Z12
+	VMINPS Z12, Z22, Z12
+	VMULPS 384(R10), Z12, Z12
+	VADDPS 256(R10), Z13, Z13
+	VMAXPS Z13, Z24, Z13
+	VMINPS Z13, Z22, Z13
+	VMULPS 384(R10), Z13, Z13
+	VADDPS 256(R10), Z14, Z14
+	VMAXPS Z14, Z24, Z14
+	VMINPS Z14, Z22, Z14
+	VMULPS 384(R10), Z14, Z14
+	VADDPS 256(R10), Z15, Z15
+	VMAXPS Z15, Z24, Z15
+	VMINPS Z15, Z22, Z15
+	VMULPS 384(R10), Z15, Z15
+	VADDPS 256(R10), Z16, Z16
+	VMAXPS Z16, Z24, Z16
+	VMINPS Z16, Z22, Z16
+	VMULPS 384(R10), Z16, Z16
+	VADDPS 256(R10), Z17, Z17
+	VMAXPS Z17, Z24, Z17
+	VMINPS Z17, Z22, Z17
+	VMULPS 384(R10), Z17, Z17
+	VADDPS 256(R10), Z18, Z18
+	VMAXPS Z18, Z24, Z18
+	VMINPS Z18, Z22, Z18
+	VMULPS 384(R10), Z18, Z18
+	VADDPS 256(R10), Z19, Z19
+	VMAXPS Z19, Z24, Z19
+	VMINPS Z19, Z22, Z19
+	VMULPS 384(R10), Z19, Z19
+	VADDPS 256(R10), Z20, Z20
+	VMAXPS Z20, Z24, Z20
+	VMINPS Z20, Z22, Z20
+	VMULPS 384(R10), Z20, Z20
+	VADDPS 256(R10), Z21, Z21
+	VMAXPS Z21, Z24, Z21
+	VMINPS Z21, Z22, Z21
+	VMULPS 384(R10), Z21, Z21
+
+gemmAVX512_11x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x32_storemask
 	VMOVUPS Z0, (R13)
@@ -7259,10 +9705,9 @@ gemmAVX512_11x32_nomin:
 	JMP     gemmAVX512_11x32_stored
 
 gemmAVX512_11x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -7306,13 +9751,15 @@ gemmAVX512_11x32_ret:
 	RET
 
 gemmAVX512_11x32_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX512_11x32_seg
 	LEAQ (R10)(R11*2), R8
 
 gemmAVX512_11x32_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_11x32_ktailpf
 
@@ -7475,7 +9922,8 @@ gemmAVX512_11x32_klooppf:
 	JNZ          gemmAVX512_11x32_klooppf
 
 gemmAVX512_11x32_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_11x32_segendpf
 
@@ -7529,7 +9977,8 @@ gemmAVX512_11x32_kloop1pf:
 gemmAVX512_11x32_segendpf:
 	DECQ DI
 	JZ   gemmAVX512_11x32_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -7537,7 +9986,8 @@ gemmAVX512_11x32_segendpf:
 	JMP  gemmAVX512_11x32_segpf
 
 gemmAVX512_11x32_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
@@ -7546,26 +9996,33 @@ gemmAVX512_11x32_segsdonepf:
 	ADDQ R9, R8
 	JMP  gemmAVX512_11x32_segsdone
 
-// func gemmAVX512_12x32(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_12x32(args *byte)
 // Requires: AVX, AVX512F, MMX+
-TEXT ·gemmAVX512_12x32(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
-	MOVQ  bstride+24(FP), R11
+TEXT ·gemmAVX512_12x32(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
+	MOVQ  args+0(FP), R11
+	MOVQ  24(R11), R11
 	TESTQ SI, SI
 	JZ    gemmAVX512_12x32_ret
 
 gemmAVX512_12x32_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_12x32_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_12x32_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x32_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
 	VMOVUPS Z0, Z2
@@ -7593,11 +10050,11 @@ gemmAVX512_12x32_block:
 	JMP     gemmAVX512_12x32_initdone
 
 gemmAVX512_12x32_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
 	VMOVUPS   Z0, Z2
@@ -7654,7 +10111,8 @@ gemmAVX512_12x32_initzero:
 gemmAVX512_12x32_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x32_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -7694,11 +10152,11 @@ gemmAVX512_12x32_initc:
 	JMP     gemmAVX512_12x32_initdone
 
 gemmAVX512_12x32_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	SHRQ      $0x10, DI
-	KMOVW     DI, K2
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	KMOVW     98(DI), K2
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z 64(DI), K2, Z1
@@ -7746,14 +10204,18 @@ gemmAVX512_12x32_initdone:
 	ADDQ  R9, DX
 	LEAQ  (DX)(R9*2), R8
 	ADDQ  R9, R8
-	MOVQ  b+16(FP), R10
-	MOVQ  segs+40(FP), DI
-	MOVQ  flags+96(FP), R12
+	MOVQ  args+0(FP), R10
+	MOVQ  16(R10), R10
+	MOVQ  args+0(FP), DI
+	MOVQ  40(DI), DI
+	MOVQ  args+0(FP), R12
+	MOVQ  88(R12), R12
 	TESTQ $0x00000020, R12
 	JNZ   gemmAVX512_12x32_pfcheck
 
 gemmAVX512_12x32_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_12x32_ktail
 
@@ -7919,7 +10381,8 @@ gemmAVX512_12x32_kloop:
 	JNZ          gemmAVX512_12x32_kloop
 
 gemmAVX512_12x32_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_12x32_segend
 
@@ -7973,7 +10436,8 @@ gemmAVX512_12x32_kloop1:
 gemmAVX512_12x32_segend:
 	DECQ DI
 	JZ   gemmAVX512_12x32_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -7981,68 +10445,323 @@ gemmAVX512_12x32_segend:
 	JMP  gemmAVX512_12x32_seg
 
 gemmAVX512_12x32_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_12x32_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z26
-	VMAXPS       Z0, Z26, Z0
-	VMAXPS       Z1, Z26, Z1
-	VMAXPS       Z2, Z26, Z2
-	VMAXPS       Z3, Z26, Z3
-	VMAXPS       Z4, Z26, Z4
-	VMAXPS       Z5, Z26, Z5
-	VMAXPS       Z6, Z26, Z6
-	VMAXPS       Z7, Z26, Z7
-	VMAXPS       Z8, Z26, Z8
-	VMAXPS       Z9, Z26, Z9
-	VMAXPS       Z10, Z26, Z10
-	VMAXPS       Z11, Z26, Z11
-	VMAXPS       Z12, Z26, Z12
-	VMAXPS       Z13, Z26, Z13
-	VMAXPS       Z14, Z26, Z14
-	VMAXPS       Z15, Z26, Z15
-	VMAXPS       Z16, Z26, Z16
-	VMAXPS       Z17, Z26, Z17
-	VMAXPS       Z18, Z26, Z18
-	VMAXPS       Z19, Z26, Z19
-	VMAXPS       Z20, Z26, Z20
-	VMAXPS       Z21, Z26, Z21
-	VMAXPS       Z22, Z26, Z22
-	VMAXPS       Z23, Z26, Z23
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_12x32_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_12x32_epdone
+	VPXORD  Z26, Z26, Z26
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z24
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_12x32_relu6
+	VMAXPS  Z0, Z26, Z0
+	VMAXPS  Z1, Z26, Z1
+	VMAXPS  Z2, Z26, Z2
+	VMAXPS  Z3, Z26, Z3
+	VMAXPS  Z4, Z26, Z4
+	VMAXPS  Z5, Z26, Z5
+	VMAXPS  Z6, Z26, Z6
+	VMAXPS  Z7, Z26, Z7
+	VMAXPS  Z8, Z26, Z8
+	VMAXPS  Z9, Z26, Z9
+	VMAXPS  Z10, Z26, Z10
+	VMAXPS  Z11, Z26, Z11
+	VMAXPS  Z12, Z26, Z12
+	VMAXPS  Z13, Z26, Z13
+	VMAXPS  Z14, Z26, Z14
+	VMAXPS  Z15, Z26, Z15
+	VMAXPS  Z16, Z26, Z16
+	VMAXPS  Z17, Z26, Z17
+	VMAXPS  Z18, Z26, Z18
+	VMAXPS  Z19, Z26, Z19
+	VMAXPS  Z20, Z26, Z20
+	VMAXPS  Z21, Z26, Z21
+	VMAXPS  Z22, Z26, Z22
+	VMAXPS  Z23, Z26, Z23
+	JMP     gemmAVX512_12x32_epdone
 
-gemmAVX512_12x32_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_12x32_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z26
-	VMINPS       Z0, Z26, Z0
-	VMINPS       Z1, Z26, Z1
-	VMINPS       Z2, Z26, Z2
-	VMINPS       Z3, Z26, Z3
-	VMINPS       Z4, Z26, Z4
-	VMINPS       Z5, Z26, Z5
-	VMINPS       Z6, Z26, Z6
-	VMINPS       Z7, Z26, Z7
-	VMINPS       Z8, Z26, Z8
-	VMINPS       Z9, Z26, Z9
-	VMINPS       Z10, Z26, Z10
-	VMINPS       Z11, Z26, Z11
-	VMINPS       Z12, Z26, Z12
-	VMINPS       Z13, Z26, Z13
-	VMINPS       Z14, Z26, Z14
-	VMINPS       Z15, Z26, Z15
-	VMINPS       Z16, Z26, Z16
-	VMINPS       Z17, Z26, Z17
-	VMINPS       Z18, Z26, Z18
-	VMINPS       Z19, Z26, Z19
-	VMINPS       Z20, Z26, Z20
-	VMINPS       Z21, Z26, Z21
-	VMINPS       Z22, Z26, Z22
-	VMINPS       Z23, Z26, Z23
+gemmAVX512_12x32_relu6:
+	VMAXPS Z0, Z26, Z0
+	VMINPS Z0, Z24, Z0
+	VMAXPS Z1, Z26, Z1
+	VMINPS Z1, Z24, Z1
+	VMAXPS Z2, Z26, Z2
+	VMINPS Z2, Z24, Z2
+	VMAXPS Z3, Z26, Z3
+	VMINPS Z3, Z24, Z3
+	VMAXPS Z4, Z26, Z4
+	VMINPS Z4, Z24, Z4
+	VMAXPS Z5, Z26, Z5
+	VMINPS Z5, Z24, Z5
+	VMAXPS Z6, Z26, Z6
+	VMINPS Z6, Z24, Z6
+	VMAXPS Z7, Z26, Z7
+	VMINPS Z7, Z24, Z7
+	VMAXPS Z8, Z26, Z8
+	VMINPS Z8, Z24, Z8
+	VMAXPS Z9, Z26, Z9
+	VMINPS Z9, Z24, Z9
+	VMAXPS Z10, Z26, Z10
+	VMINPS Z10, Z24, Z10
+	VMAXPS Z11, Z26, Z11
+	VMINPS Z11, Z24, Z11
+	VMAXPS Z12, Z26, Z12
+	VMINPS Z12, Z24, Z12
+	VMAXPS Z13, Z26, Z13
+	VMINPS Z13, Z24, Z13
+	VMAXPS Z14, Z26, Z14
+	VMINPS Z14, Z24, Z14
+	VMAXPS Z15, Z26, Z15
+	VMINPS Z15, Z24, Z15
+	VMAXPS Z16, Z26, Z16
+	VMINPS Z16, Z24, Z16
+	VMAXPS Z17, Z26, Z17
+	VMINPS Z17, Z24, Z17
+	VMAXPS Z18, Z26, Z18
+	VMINPS Z18, Z24, Z18
+	VMAXPS Z19, Z26, Z19
+	VMINPS Z19, Z24, Z19
+	VMAXPS Z20, Z26, Z20
+	VMINPS Z20, Z24, Z20
+	VMAXPS Z21, Z26, Z21
+	VMINPS Z21, Z24, Z21
+	VMAXPS Z22, Z26, Z22
+	VMINPS Z22, Z24, Z22
+	VMAXPS Z23, Z26, Z23
+	VMINPS Z23, Z24, Z23
+	JMP    gemmAVX512_12x32_epdone
 
-gemmAVX512_12x32_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_12x32_hard:
+	VPXORD  Z26, Z26, Z26
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z24
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_12x32_hsigmoid
+	VADDPS  256(R10), Z0, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z0, Z0
+	VADDPS  256(R10), Z1, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z1, Z1
+	VADDPS  256(R10), Z2, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z2, Z2
+	VADDPS  256(R10), Z3, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z3, Z3
+	VADDPS  256(R10), Z4, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z4, Z4
+	VADDPS  256(R10), Z5, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z5, Z5
+	VADDPS  256(R10), Z6, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z6, Z6
+	VADDPS  256(R10), Z7, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z7, Z7
+	VADDPS  256(R10), Z8, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z8, Z8
+	VADDPS  256(R10), Z9, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z9, Z9
+	VADDPS  256(R10), Z10, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z10, Z10
+	VADDPS  256(R10), Z11, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z11, Z11
+	VADDPS  256(R10), Z12, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z12, Z12
+	VADDPS  256(R10), Z13, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z13, Z13
+	VADDPS  256(R10), Z14, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z14, Z14
+	VADDPS  256(R10), Z15, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z15, Z15
+	VADDPS  256(R10), Z16, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z16, Z16
+	VADDPS  256(R10), Z17, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z17, Z17
+	VADDPS  256(R10), Z18, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z18, Z18
+	VADDPS  256(R10), Z19, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z19, Z19
+	VADDPS  256(R10), Z20, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z20, Z20
+	VADDPS  256(R10), Z21, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z21, Z21
+	VADDPS  256(R10), Z22, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z22, Z22
+	VADDPS  256(R10), Z23, Z25
+	VMAXPS  Z25, Z26, Z25
+	VMINPS  Z25, Z24, Z25
+	VMULPS  384(R10), Z25, Z25
+	VMULPS  Z25, Z23, Z23
+	JMP     gemmAVX512_12x32_epdone
+
+gemmAVX512_12x32_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z26, Z0
+	VMINPS Z0, Z24, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z26, Z1
+	VMINPS Z1, Z24, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z26, Z2
+	VMINPS Z2, Z24, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z26, Z3
+	VMINPS Z3, Z24, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z26, Z4
+	VMINPS Z4, Z24, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z26, Z5
+	VMINPS Z5, Z24, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z26, Z6
+	VMINPS Z6, Z24, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z26, Z7
+	VMINPS Z7, Z24, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z26, Z8
+	VMINPS Z8, Z24, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z26, Z9
+	VMINPS Z9, Z24, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z26, Z10
+	VMINPS Z10, Z24, Z10
+	VMULPS 384(R10), Z10, Z10
+	VADDPS 256(R10), Z11, Z11
+	VMAXPS Z11, Z26, Z11
+	VMINPS Z11, Z24, Z11
+	VMULPS 384(R10), Z11, Z11
+	VADDPS 256(R10), Z12, Z12
+	VMAXPS Z12, Z26, Z12
+	VMINPS Z12, Z24, Z12
+	VMULPS 384(R10), Z12, Z12
+	VADDPS 256(R10), Z13, Z13
+	VMAXPS Z13, Z26, Z13
+	VMINPS Z13, Z24, Z13
+	VMULPS 384(R10), Z13, Z13
+	VADDPS 256(R10), Z14, Z14
+	VMAXPS Z14, Z26, Z14
+	VMINPS Z14, Z24, Z14
+	VMULPS 384(R10), Z14, Z14
+	VADDPS 256(R10), Z15, Z15
+	VMAXPS Z15, Z26, Z15
+	VMINPS Z15, Z24, Z15
+	VMULPS 384(R10), Z15, Z15
+	VADDPS 256(R10), Z16, Z16
+	VMAXPS Z16, Z26, Z16
+	VMINPS Z16, Z24, Z16
+	VMULPS 384(R10), Z16, Z16
+	VADDPS 256(R10), Z17, Z17
+	VMAXPS Z17, Z26, Z17
+	VMINPS Z17, Z24, Z17
+	VMULPS 384(R10), Z17, Z17
+	VADDPS 256(R10), Z18, Z18
+	VMAXPS Z18, Z26, Z18
+	VMINPS Z18, Z24, Z18
+	VMULPS 384(R10), Z18, Z18
+	VADDPS 256(R10), Z19, Z19
+	VMAXPS Z19, Z26, Z19
+	VMINPS Z19, Z24, Z19
+	VMULPS 384(R10), Z19, Z19
+	VADDPS 256(R10), Z20, Z20
+	VMAXPS Z20, Z26, Z20
+	VMINPS Z20, Z24, Z20
+	VMULPS 384(R10), Z20, Z20
+	VADDPS 256(R10), Z21, Z21
+	VMAXPS Z21, Z26, Z21
+	VMINPS Z21, Z24, Z21
+	VMULPS 384(R10), Z21, Z21
+	VADDPS 256(R10), Z22, Z22
+	VMAXPS Z22, Z26, Z22
+	VMINPS Z22, Z24, Z22
+	VMULPS 384(R10), Z22, Z22
+	VADDPS 256(R10), Z23, Z23
+	VMAXPS Z23, Z26, Z23
+	VMINPS Z23, Z24, Z23
+	VMULPS 384(R10), Z23, Z23
+
+gemmAVX512_12x32_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x32_storemask
 	VMOVUPS Z0, (R13)
@@ -8084,10 +10803,9 @@ gemmAVX512_12x32_nomin:
 	JMP     gemmAVX512_12x32_stored
 
 gemmAVX512_12x32_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
-	SHRQ    $0x10, DI
-	KMOVW   DI, K2
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
+	KMOVW   98(DI), K2
 	VMOVUPS Z0, K1, (R13)
 	VMOVUPS Z1, K2, 64(R13)
 	ADDQ    R10, R13
@@ -8134,13 +10852,15 @@ gemmAVX512_12x32_ret:
 	RET
 
 gemmAVX512_12x32_pfcheck:
-	MOVQ blocks+72(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 72(R12), R12
 	CMPQ R12, SI
 	JNE  gemmAVX512_12x32_seg
 	LEAQ (R10)(R11*2), R8
 
 gemmAVX512_12x32_segpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_12x32_ktailpf
 
@@ -8315,7 +11035,8 @@ gemmAVX512_12x32_klooppf:
 	JNZ          gemmAVX512_12x32_klooppf
 
 gemmAVX512_12x32_ktailpf:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_12x32_segendpf
 
@@ -8372,7 +11093,8 @@ gemmAVX512_12x32_kloop1pf:
 gemmAVX512_12x32_segendpf:
 	DECQ DI
 	JZ   gemmAVX512_12x32_segsdonepf
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -8380,7 +11102,8 @@ gemmAVX512_12x32_segendpf:
 	JMP  gemmAVX512_12x32_segpf
 
 gemmAVX512_12x32_segsdonepf:
-	MOVQ a+0(FP), R8
+	MOVQ args+0(FP), R8
+	MOVQ (R8), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
 	LEAQ (R8)(R9*2), R8
@@ -8389,32 +11112,39 @@ gemmAVX512_12x32_segsdonepf:
 	LEAQ (R8)(R9*2), R8
 	JMP  gemmAVX512_12x32_segsdone
 
-// func gemmAVX512_1x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_1x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_1x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_1x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_1x16_ret
 
 gemmAVX512_1x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_1x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_1x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	JMP     gemmAVX512_1x16_initdone
 
 gemmAVX512_1x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	JMP       gemmAVX512_1x16_initdone
 
@@ -8425,26 +11155,31 @@ gemmAVX512_1x16_initzero:
 gemmAVX512_1x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	JMP     gemmAVX512_1x16_initdone
 
 gemmAVX512_1x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 
 gemmAVX512_1x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*1), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_1x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_1x16_ktail
 
@@ -8467,7 +11202,8 @@ gemmAVX512_1x16_kloop:
 	JNZ          gemmAVX512_1x16_kloop
 
 gemmAVX512_1x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_1x16_segend
 
@@ -8483,27 +11219,53 @@ gemmAVX512_1x16_kloop1:
 gemmAVX512_1x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_1x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX512_1x16_seg
 
 gemmAVX512_1x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_1x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z2
-	VMAXPS       Z0, Z2, Z0
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_1x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_1x16_epdone
+	VPXORD  Z2, Z2, Z2
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z1
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_1x16_relu6
+	VMAXPS  Z0, Z2, Z0
+	JMP     gemmAVX512_1x16_epdone
 
-gemmAVX512_1x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_1x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z2
-	VMINPS       Z0, Z2, Z0
+gemmAVX512_1x16_relu6:
+	VMAXPS Z0, Z2, Z0
+	VMINPS Z0, Z1, Z0
+	JMP    gemmAVX512_1x16_epdone
 
-gemmAVX512_1x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_1x16_hard:
+	VPXORD  Z2, Z2, Z2
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z1
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_1x16_hsigmoid
+	VADDPS  256(R10), Z0, Z3
+	VMAXPS  Z3, Z2, Z3
+	VMINPS  Z3, Z1, Z3
+	VMULPS  384(R10), Z3, Z3
+	VMULPS  Z3, Z0, Z0
+	JMP     gemmAVX512_1x16_epdone
+
+gemmAVX512_1x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z2, Z0
+	VMINPS Z0, Z1, Z0
+	VMULPS 384(R10), Z0, Z0
+
+gemmAVX512_1x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_1x16_storemask
 	VMOVUPS Z0, (R13)
@@ -8511,8 +11273,8 @@ gemmAVX512_1x16_nomin:
 	JMP     gemmAVX512_1x16_stored
 
 gemmAVX512_1x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 
@@ -8524,33 +11286,40 @@ gemmAVX512_1x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_2x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_2x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_2x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_2x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_2x16_ret
 
 gemmAVX512_2x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_2x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_2x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	JMP     gemmAVX512_2x16_initdone
 
 gemmAVX512_2x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	JMP       gemmAVX512_2x16_initdone
@@ -8563,7 +11332,8 @@ gemmAVX512_2x16_initzero:
 gemmAVX512_2x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -8571,9 +11341,10 @@ gemmAVX512_2x16_initc:
 	JMP     gemmAVX512_2x16_initdone
 
 gemmAVX512_2x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -8582,11 +11353,14 @@ gemmAVX512_2x16_initcmask:
 gemmAVX512_2x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_2x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_2x16_ktail
 
@@ -8617,7 +11391,8 @@ gemmAVX512_2x16_kloop:
 	JNZ          gemmAVX512_2x16_kloop
 
 gemmAVX512_2x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_2x16_segend
 
@@ -8635,29 +11410,65 @@ gemmAVX512_2x16_kloop1:
 gemmAVX512_2x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_2x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX512_2x16_seg
 
 gemmAVX512_2x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_2x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z3
-	VMAXPS       Z0, Z3, Z0
-	VMAXPS       Z1, Z3, Z1
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_2x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_2x16_epdone
+	VPXORD  Z3, Z3, Z3
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z2
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_2x16_relu6
+	VMAXPS  Z0, Z3, Z0
+	VMAXPS  Z1, Z3, Z1
+	JMP     gemmAVX512_2x16_epdone
 
-gemmAVX512_2x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_2x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z3
-	VMINPS       Z0, Z3, Z0
-	VMINPS       Z1, Z3, Z1
+gemmAVX512_2x16_relu6:
+	VMAXPS Z0, Z3, Z0
+	VMINPS Z0, Z2, Z0
+	VMAXPS Z1, Z3, Z1
+	VMINPS Z1, Z2, Z1
+	JMP    gemmAVX512_2x16_epdone
 
-gemmAVX512_2x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_2x16_hard:
+	VPXORD  Z3, Z3, Z3
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z2
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_2x16_hsigmoid
+	VADDPS  256(R10), Z0, Z4
+	VMAXPS  Z4, Z3, Z4
+	VMINPS  Z4, Z2, Z4
+	VMULPS  384(R10), Z4, Z4
+	VMULPS  Z4, Z0, Z0
+	VADDPS  256(R10), Z1, Z4
+	VMAXPS  Z4, Z3, Z4
+	VMINPS  Z4, Z2, Z4
+	VMULPS  384(R10), Z4, Z4
+	VMULPS  Z4, Z1, Z1
+	JMP     gemmAVX512_2x16_epdone
+
+gemmAVX512_2x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z3, Z0
+	VMINPS Z0, Z2, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z3, Z1
+	VMINPS Z1, Z2, Z1
+	VMULPS 384(R10), Z1, Z1
+
+gemmAVX512_2x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_2x16_storemask
 	VMOVUPS Z0, (R13)
@@ -8667,8 +11478,8 @@ gemmAVX512_2x16_nomin:
 	JMP     gemmAVX512_2x16_stored
 
 gemmAVX512_2x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -8682,34 +11493,41 @@ gemmAVX512_2x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_3x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_3x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_3x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_3x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_3x16_ret
 
 gemmAVX512_3x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_3x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_3x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
 	JMP     gemmAVX512_3x16_initdone
 
 gemmAVX512_3x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -8724,7 +11542,8 @@ gemmAVX512_3x16_initzero:
 gemmAVX512_3x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -8734,9 +11553,10 @@ gemmAVX512_3x16_initc:
 	JMP     gemmAVX512_3x16_initdone
 
 gemmAVX512_3x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -8748,11 +11568,14 @@ gemmAVX512_3x16_initdone:
 	MOVQ R8, AX
 	LEAQ (AX)(R9*2), R8
 	ADDQ R9, R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_3x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_3x16_ktail
 
@@ -8791,7 +11614,8 @@ gemmAVX512_3x16_kloop:
 	JNZ          gemmAVX512_3x16_kloop
 
 gemmAVX512_3x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_3x16_segend
 
@@ -8811,31 +11635,77 @@ gemmAVX512_3x16_kloop1:
 gemmAVX512_3x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_3x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	JMP  gemmAVX512_3x16_seg
 
 gemmAVX512_3x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_3x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z4
-	VMAXPS       Z0, Z4, Z0
-	VMAXPS       Z1, Z4, Z1
-	VMAXPS       Z2, Z4, Z2
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_3x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_3x16_epdone
+	VPXORD  Z4, Z4, Z4
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z3
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_3x16_relu6
+	VMAXPS  Z0, Z4, Z0
+	VMAXPS  Z1, Z4, Z1
+	VMAXPS  Z2, Z4, Z2
+	JMP     gemmAVX512_3x16_epdone
 
-gemmAVX512_3x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_3x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z4
-	VMINPS       Z0, Z4, Z0
-	VMINPS       Z1, Z4, Z1
-	VMINPS       Z2, Z4, Z2
+gemmAVX512_3x16_relu6:
+	VMAXPS Z0, Z4, Z0
+	VMINPS Z0, Z3, Z0
+	VMAXPS Z1, Z4, Z1
+	VMINPS Z1, Z3, Z1
+	VMAXPS Z2, Z4, Z2
+	VMINPS Z2, Z3, Z2
+	JMP    gemmAVX512_3x16_epdone
 
-gemmAVX512_3x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_3x16_hard:
+	VPXORD  Z4, Z4, Z4
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z3
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_3x16_hsigmoid
+	VADDPS  256(R10), Z0, Z5
+	VMAXPS  Z5, Z4, Z5
+	VMINPS  Z5, Z3, Z5
+	VMULPS  384(R10), Z5, Z5
+	VMULPS  Z5, Z0, Z0
+	VADDPS  256(R10), Z1, Z5
+	VMAXPS  Z5, Z4, Z5
+	VMINPS  Z5, Z3, Z5
+	VMULPS  384(R10), Z5, Z5
+	VMULPS  Z5, Z1, Z1
+	VADDPS  256(R10), Z2, Z5
+	VMAXPS  Z5, Z4, Z5
+	VMINPS  Z5, Z3, Z5
+	VMULPS  384(R10), Z5, Z5
+	VMULPS  Z5, Z2, Z2
+	JMP     gemmAVX512_3x16_epdone
+
+gemmAVX512_3x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z4, Z0
+	VMINPS Z0, Z3, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z4, Z1
+	VMINPS Z1, Z3, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z4, Z2
+	VMINPS Z2, Z3, Z2
+	VMULPS 384(R10), Z2, Z2
+
+gemmAVX512_3x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_3x16_storemask
 	VMOVUPS Z0, (R13)
@@ -8847,8 +11717,8 @@ gemmAVX512_3x16_nomin:
 	JMP     gemmAVX512_3x16_stored
 
 gemmAVX512_3x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -8864,25 +11734,31 @@ gemmAVX512_3x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_4x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_4x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_4x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_4x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_4x16_ret
 
 gemmAVX512_4x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_4x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_4x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -8890,9 +11766,10 @@ gemmAVX512_4x16_block:
 	JMP     gemmAVX512_4x16_initdone
 
 gemmAVX512_4x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -8909,7 +11786,8 @@ gemmAVX512_4x16_initzero:
 gemmAVX512_4x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -8921,9 +11799,10 @@ gemmAVX512_4x16_initc:
 	JMP     gemmAVX512_4x16_initdone
 
 gemmAVX512_4x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -8938,11 +11817,14 @@ gemmAVX512_4x16_initdone:
 	LEAQ (AX)(R9*2), BX
 	ADDQ R9, BX
 	LEAQ (BX)(R9*1), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_4x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_4x16_ktail
 
@@ -8990,7 +11872,8 @@ gemmAVX512_4x16_kloop:
 	JNZ          gemmAVX512_4x16_kloop
 
 gemmAVX512_4x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_4x16_segend
 
@@ -9013,34 +11896,90 @@ gemmAVX512_4x16_kloop1:
 gemmAVX512_4x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_4x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX512_4x16_seg
 
 gemmAVX512_4x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_4x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z5
-	VMAXPS       Z0, Z5, Z0
-	VMAXPS       Z1, Z5, Z1
-	VMAXPS       Z2, Z5, Z2
-	VMAXPS       Z3, Z5, Z3
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_4x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_4x16_epdone
+	VPXORD  Z5, Z5, Z5
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z4
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_4x16_relu6
+	VMAXPS  Z0, Z5, Z0
+	VMAXPS  Z1, Z5, Z1
+	VMAXPS  Z2, Z5, Z2
+	VMAXPS  Z3, Z5, Z3
+	JMP     gemmAVX512_4x16_epdone
 
-gemmAVX512_4x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_4x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z5
-	VMINPS       Z0, Z5, Z0
-	VMINPS       Z1, Z5, Z1
-	VMINPS       Z2, Z5, Z2
-	VMINPS       Z3, Z5, Z3
+gemmAVX512_4x16_relu6:
+	VMAXPS Z0, Z5, Z0
+	VMINPS Z0, Z4, Z0
+	VMAXPS Z1, Z5, Z1
+	VMINPS Z1, Z4, Z1
+	VMAXPS Z2, Z5, Z2
+	VMINPS Z2, Z4, Z2
+	VMAXPS Z3, Z5, Z3
+	VMINPS Z3, Z4, Z3
+	JMP    gemmAVX512_4x16_epdone
 
-gemmAVX512_4x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_4x16_hard:
+	VPXORD  Z5, Z5, Z5
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z4
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_4x16_hsigmoid
+	VADDPS  256(R10), Z0, Z6
+	VMAXPS  Z6, Z5, Z6
+	VMINPS  Z6, Z4, Z6
+	VMULPS  384(R10), Z6, Z6
+	VMULPS  Z6, Z0, Z0
+	VADDPS  256(R10), Z1, Z6
+	VMAXPS  Z6, Z5, Z6
+	VMINPS  Z6, Z4, Z6
+	VMULPS  384(R10), Z6, Z6
+	VMULPS  Z6, Z1, Z1
+	VADDPS  256(R10), Z2, Z6
+	VMAXPS  Z6, Z5, Z6
+	VMINPS  Z6, Z4, Z6
+	VMULPS  384(R10), Z6, Z6
+	VMULPS  Z6, Z2, Z2
+	VADDPS  256(R10), Z3, Z6
+	VMAXPS  Z6, Z5, Z6
+	VMINPS  Z6, Z4, Z6
+	VMULPS  384(R10), Z6, Z6
+	VMULPS  Z6, Z3, Z3
+	JMP     gemmAVX512_4x16_epdone
+
+gemmAVX512_4x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z5, Z0
+	VMINPS Z0, Z4, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z5, Z1
+	VMINPS Z1, Z4, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z5, Z2
+	VMINPS Z2, Z4, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z5, Z3
+	VMINPS Z3, Z4, Z3
+	VMULPS 384(R10), Z3, Z3
+
+gemmAVX512_4x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_4x16_storemask
 	VMOVUPS Z0, (R13)
@@ -9054,8 +11993,8 @@ gemmAVX512_4x16_nomin:
 	JMP     gemmAVX512_4x16_stored
 
 gemmAVX512_4x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -9073,25 +12012,31 @@ gemmAVX512_4x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_5x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_5x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_5x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_5x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_5x16_ret
 
 gemmAVX512_5x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_5x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_5x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -9100,9 +12045,10 @@ gemmAVX512_5x16_block:
 	JMP     gemmAVX512_5x16_initdone
 
 gemmAVX512_5x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -9121,7 +12067,8 @@ gemmAVX512_5x16_initzero:
 gemmAVX512_5x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -9135,9 +12082,10 @@ gemmAVX512_5x16_initc:
 	JMP     gemmAVX512_5x16_initdone
 
 gemmAVX512_5x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -9154,11 +12102,14 @@ gemmAVX512_5x16_initdone:
 	LEAQ (AX)(R9*2), BX
 	ADDQ R9, BX
 	LEAQ (BX)(R9*2), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_5x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_5x16_ktail
 
@@ -9214,7 +12165,8 @@ gemmAVX512_5x16_kloop:
 	JNZ          gemmAVX512_5x16_kloop
 
 gemmAVX512_5x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_5x16_segend
 
@@ -9239,36 +12191,102 @@ gemmAVX512_5x16_kloop1:
 gemmAVX512_5x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_5x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX512_5x16_seg
 
 gemmAVX512_5x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_5x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z6
-	VMAXPS       Z0, Z6, Z0
-	VMAXPS       Z1, Z6, Z1
-	VMAXPS       Z2, Z6, Z2
-	VMAXPS       Z3, Z6, Z3
-	VMAXPS       Z4, Z6, Z4
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_5x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_5x16_epdone
+	VPXORD  Z6, Z6, Z6
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z5
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_5x16_relu6
+	VMAXPS  Z0, Z6, Z0
+	VMAXPS  Z1, Z6, Z1
+	VMAXPS  Z2, Z6, Z2
+	VMAXPS  Z3, Z6, Z3
+	VMAXPS  Z4, Z6, Z4
+	JMP     gemmAVX512_5x16_epdone
 
-gemmAVX512_5x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_5x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z6
-	VMINPS       Z0, Z6, Z0
-	VMINPS       Z1, Z6, Z1
-	VMINPS       Z2, Z6, Z2
-	VMINPS       Z3, Z6, Z3
-	VMINPS       Z4, Z6, Z4
+gemmAVX512_5x16_relu6:
+	VMAXPS Z0, Z6, Z0
+	VMINPS Z0, Z5, Z0
+	VMAXPS Z1, Z6, Z1
+	VMINPS Z1, Z5, Z1
+	VMAXPS Z2, Z6, Z2
+	VMINPS Z2, Z5, Z2
+	VMAXPS Z3, Z6, Z3
+	VMINPS Z3, Z5, Z3
+	VMAXPS Z4, Z6, Z4
+	VMINPS Z4, Z5, Z4
+	JMP    gemmAVX512_5x16_epdone
 
-gemmAVX512_5x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_5x16_hard:
+	VPXORD  Z6, Z6, Z6
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z5
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_5x16_hsigmoid
+	VADDPS  256(R10), Z0, Z7
+	VMAXPS  Z7, Z6, Z7
+	VMINPS  Z7, Z5, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z0, Z0
+	VADDPS  256(R10), Z1, Z7
+	VMAXPS  Z7, Z6, Z7
+	VMINPS  Z7, Z5, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z1, Z1
+	VADDPS  256(R10), Z2, Z7
+	VMAXPS  Z7, Z6, Z7
+	VMINPS  Z7, Z5, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z2, Z2
+	VADDPS  256(R10), Z3, Z7
+	VMAXPS  Z7, Z6, Z7
+	VMINPS  Z7, Z5, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z3, Z3
+	VADDPS  256(R10), Z4, Z7
+	VMAXPS  Z7, Z6, Z7
+	VMINPS  Z7, Z5, Z7
+	VMULPS  384(R10), Z7, Z7
+	VMULPS  Z7, Z4, Z4
+	JMP     gemmAVX512_5x16_epdone
+
+gemmAVX512_5x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z6, Z0
+	VMINPS Z0, Z5, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z6, Z1
+	VMINPS Z1, Z5, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z6, Z2
+	VMINPS Z2, Z5, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z6, Z3
+	VMINPS Z3, Z5, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z6, Z4
+	VMINPS Z4, Z5, Z4
+	VMULPS 384(R10), Z4, Z4
+
+gemmAVX512_5x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_5x16_storemask
 	VMOVUPS Z0, (R13)
@@ -9284,8 +12302,8 @@ gemmAVX512_5x16_nomin:
 	JMP     gemmAVX512_5x16_stored
 
 gemmAVX512_5x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -9305,25 +12323,31 @@ gemmAVX512_5x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_6x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_6x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_6x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_6x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_6x16_ret
 
 gemmAVX512_6x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_6x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_6x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -9333,9 +12357,10 @@ gemmAVX512_6x16_block:
 	JMP     gemmAVX512_6x16_initdone
 
 gemmAVX512_6x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -9356,7 +12381,8 @@ gemmAVX512_6x16_initzero:
 gemmAVX512_6x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -9372,9 +12398,10 @@ gemmAVX512_6x16_initc:
 	JMP     gemmAVX512_6x16_initdone
 
 gemmAVX512_6x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -9394,11 +12421,14 @@ gemmAVX512_6x16_initdone:
 	ADDQ R9, BX
 	LEAQ (BX)(R9*2), R8
 	ADDQ R9, R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_6x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_6x16_ktail
 
@@ -9462,7 +12492,8 @@ gemmAVX512_6x16_kloop:
 	JNZ          gemmAVX512_6x16_kloop
 
 gemmAVX512_6x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_6x16_segend
 
@@ -9489,38 +12520,114 @@ gemmAVX512_6x16_kloop1:
 gemmAVX512_6x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_6x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	JMP  gemmAVX512_6x16_seg
 
 gemmAVX512_6x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_6x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z7
-	VMAXPS       Z0, Z7, Z0
-	VMAXPS       Z1, Z7, Z1
-	VMAXPS       Z2, Z7, Z2
-	VMAXPS       Z3, Z7, Z3
-	VMAXPS       Z4, Z7, Z4
-	VMAXPS       Z5, Z7, Z5
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_6x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_6x16_epdone
+	VPXORD  Z7, Z7, Z7
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z6
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_6x16_relu6
+	VMAXPS  Z0, Z7, Z0
+	VMAXPS  Z1, Z7, Z1
+	VMAXPS  Z2, Z7, Z2
+	VMAXPS  Z3, Z7, Z3
+	VMAXPS  Z4, Z7, Z4
+	VMAXPS  Z5, Z7, Z5
+	JMP     gemmAVX512_6x16_epdone
 
-gemmAVX512_6x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_6x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z7
-	VMINPS       Z0, Z7, Z0
-	VMINPS       Z1, Z7, Z1
-	VMINPS       Z2, Z7, Z2
-	VMINPS       Z3, Z7, Z3
-	VMINPS       Z4, Z7, Z4
-	VMINPS       Z5, Z7, Z5
+gemmAVX512_6x16_relu6:
+	VMAXPS Z0, Z7, Z0
+	VMINPS Z0, Z6, Z0
+	VMAXPS Z1, Z7, Z1
+	VMINPS Z1, Z6, Z1
+	VMAXPS Z2, Z7, Z2
+	VMINPS Z2, Z6, Z2
+	VMAXPS Z3, Z7, Z3
+	VMINPS Z3, Z6, Z3
+	VMAXPS Z4, Z7, Z4
+	VMINPS Z4, Z6, Z4
+	VMAXPS Z5, Z7, Z5
+	VMINPS Z5, Z6, Z5
+	JMP    gemmAVX512_6x16_epdone
 
-gemmAVX512_6x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_6x16_hard:
+	VPXORD  Z7, Z7, Z7
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z6
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_6x16_hsigmoid
+	VADDPS  256(R10), Z0, Z8
+	VMAXPS  Z8, Z7, Z8
+	VMINPS  Z8, Z6, Z8
+	VMULPS  384(R10), Z8, Z8
+	VMULPS  Z8, Z0, Z0
+	VADDPS  256(R10), Z1, Z8
+	VMAXPS  Z8, Z7, Z8
+	VMINPS  Z8, Z6, Z8
+	VMULPS  384(R10), Z8, Z8
+	VMULPS  Z8, Z1, Z1
+	VADDPS  256(R10), Z2, Z8
+	VMAXPS  Z8, Z7, Z8
+	VMINPS  Z8, Z6, Z8
+	VMULPS  384(R10), Z8, Z8
+	VMULPS  Z8, Z2, Z2
+	VADDPS  256(R10), Z3, Z8
+	VMAXPS  Z8, Z7, Z8
+	VMINPS  Z8, Z6, Z8
+	VMULPS  384(R10), Z8, Z8
+	VMULPS  Z8, Z3, Z3
+	VADDPS  256(R10), Z4, Z8
+	VMAXPS  Z8, Z7, Z8
+	VMINPS  Z8, Z6, Z8
+	VMULPS  384(R10), Z8, Z8
+	VMULPS  Z8, Z4, Z4
+	VADDPS  256(R10), Z5, Z8
+	VMAXPS  Z8, Z7, Z8
+	VMINPS  Z8, Z6, Z8
+	VMULPS  384(R10), Z8, Z8
+	VMULPS  Z8, Z5, Z5
+	JMP     gemmAVX512_6x16_epdone
+
+gemmAVX512_6x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z7, Z0
+	VMINPS Z0, Z6, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z7, Z1
+	VMINPS Z1, Z6, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z7, Z2
+	VMINPS Z2, Z6, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z7, Z3
+	VMINPS Z3, Z6, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z7, Z4
+	VMINPS Z4, Z6, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z7, Z5
+	VMINPS Z5, Z6, Z5
+	VMULPS 384(R10), Z5, Z5
+
+gemmAVX512_6x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_6x16_storemask
 	VMOVUPS Z0, (R13)
@@ -9538,8 +12645,8 @@ gemmAVX512_6x16_nomin:
 	JMP     gemmAVX512_6x16_stored
 
 gemmAVX512_6x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -9561,25 +12668,31 @@ gemmAVX512_6x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_7x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_7x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_7x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_7x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_7x16_ret
 
 gemmAVX512_7x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_7x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_7x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -9590,9 +12703,10 @@ gemmAVX512_7x16_block:
 	JMP     gemmAVX512_7x16_initdone
 
 gemmAVX512_7x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -9615,7 +12729,8 @@ gemmAVX512_7x16_initzero:
 gemmAVX512_7x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -9633,9 +12748,10 @@ gemmAVX512_7x16_initc:
 	JMP     gemmAVX512_7x16_initdone
 
 gemmAVX512_7x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -9658,11 +12774,14 @@ gemmAVX512_7x16_initdone:
 	LEAQ (BX)(R9*2), CX
 	ADDQ R9, CX
 	LEAQ (CX)(R9*1), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_7x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_7x16_ktail
 
@@ -9735,7 +12854,8 @@ gemmAVX512_7x16_kloop:
 	JNZ          gemmAVX512_7x16_kloop
 
 gemmAVX512_7x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_7x16_segend
 
@@ -9765,41 +12885,127 @@ gemmAVX512_7x16_kloop1:
 gemmAVX512_7x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_7x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_7x16_seg
 
 gemmAVX512_7x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_7x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z8
-	VMAXPS       Z0, Z8, Z0
-	VMAXPS       Z1, Z8, Z1
-	VMAXPS       Z2, Z8, Z2
-	VMAXPS       Z3, Z8, Z3
-	VMAXPS       Z4, Z8, Z4
-	VMAXPS       Z5, Z8, Z5
-	VMAXPS       Z6, Z8, Z6
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_7x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_7x16_epdone
+	VPXORD  Z8, Z8, Z8
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z7
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_7x16_relu6
+	VMAXPS  Z0, Z8, Z0
+	VMAXPS  Z1, Z8, Z1
+	VMAXPS  Z2, Z8, Z2
+	VMAXPS  Z3, Z8, Z3
+	VMAXPS  Z4, Z8, Z4
+	VMAXPS  Z5, Z8, Z5
+	VMAXPS  Z6, Z8, Z6
+	JMP     gemmAVX512_7x16_epdone
 
-gemmAVX512_7x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_7x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z8
-	VMINPS       Z0, Z8, Z0
-	VMINPS       Z1, Z8, Z1
-	VMINPS       Z2, Z8, Z2
-	VMINPS       Z3, Z8, Z3
-	VMINPS       Z4, Z8, Z4
-	VMINPS       Z5, Z8, Z5
-	VMINPS       Z6, Z8, Z6
+gemmAVX512_7x16_relu6:
+	VMAXPS Z0, Z8, Z0
+	VMINPS Z0, Z7, Z0
+	VMAXPS Z1, Z8, Z1
+	VMINPS Z1, Z7, Z1
+	VMAXPS Z2, Z8, Z2
+	VMINPS Z2, Z7, Z2
+	VMAXPS Z3, Z8, Z3
+	VMINPS Z3, Z7, Z3
+	VMAXPS Z4, Z8, Z4
+	VMINPS Z4, Z7, Z4
+	VMAXPS Z5, Z8, Z5
+	VMINPS Z5, Z7, Z5
+	VMAXPS Z6, Z8, Z6
+	VMINPS Z6, Z7, Z6
+	JMP    gemmAVX512_7x16_epdone
 
-gemmAVX512_7x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_7x16_hard:
+	VPXORD  Z8, Z8, Z8
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z7
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_7x16_hsigmoid
+	VADDPS  256(R10), Z0, Z9
+	VMAXPS  Z9, Z8, Z9
+	VMINPS  Z9, Z7, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z0, Z0
+	VADDPS  256(R10), Z1, Z9
+	VMAXPS  Z9, Z8, Z9
+	VMINPS  Z9, Z7, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z1, Z1
+	VADDPS  256(R10), Z2, Z9
+	VMAXPS  Z9, Z8, Z9
+	VMINPS  Z9, Z7, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z2, Z2
+	VADDPS  256(R10), Z3, Z9
+	VMAXPS  Z9, Z8, Z9
+	VMINPS  Z9, Z7, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z3, Z3
+	VADDPS  256(R10), Z4, Z9
+	VMAXPS  Z9, Z8, Z9
+	VMINPS  Z9, Z7, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z4, Z4
+	VADDPS  256(R10), Z5, Z9
+	VMAXPS  Z9, Z8, Z9
+	VMINPS  Z9, Z7, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z5, Z5
+	VADDPS  256(R10), Z6, Z9
+	VMAXPS  Z9, Z8, Z9
+	VMINPS  Z9, Z7, Z9
+	VMULPS  384(R10), Z9, Z9
+	VMULPS  Z9, Z6, Z6
+	JMP     gemmAVX512_7x16_epdone
+
+gemmAVX512_7x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z8, Z0
+	VMINPS Z0, Z7, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z8, Z1
+	VMINPS Z1, Z7, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z8, Z2
+	VMINPS Z2, Z7, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z8, Z3
+	VMINPS Z3, Z7, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z8, Z4
+	VMINPS Z4, Z7, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z8, Z5
+	VMINPS Z5, Z7, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z8, Z6
+	VMINPS Z6, Z7, Z6
+	VMULPS 384(R10), Z6, Z6
+
+gemmAVX512_7x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_7x16_storemask
 	VMOVUPS Z0, (R13)
@@ -9819,8 +13025,8 @@ gemmAVX512_7x16_nomin:
 	JMP     gemmAVX512_7x16_stored
 
 gemmAVX512_7x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -9844,25 +13050,31 @@ gemmAVX512_7x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_8x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_8x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_8x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_8x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_8x16_ret
 
 gemmAVX512_8x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_8x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_8x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -9874,9 +13086,10 @@ gemmAVX512_8x16_block:
 	JMP     gemmAVX512_8x16_initdone
 
 gemmAVX512_8x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -9901,7 +13114,8 @@ gemmAVX512_8x16_initzero:
 gemmAVX512_8x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -9921,9 +13135,10 @@ gemmAVX512_8x16_initc:
 	JMP     gemmAVX512_8x16_initdone
 
 gemmAVX512_8x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -9948,11 +13163,14 @@ gemmAVX512_8x16_initdone:
 	LEAQ (BX)(R9*2), CX
 	ADDQ R9, CX
 	LEAQ (CX)(R9*2), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_8x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_8x16_ktail
 
@@ -10033,7 +13251,8 @@ gemmAVX512_8x16_kloop:
 	JNZ          gemmAVX512_8x16_kloop
 
 gemmAVX512_8x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_8x16_segend
 
@@ -10065,43 +13284,139 @@ gemmAVX512_8x16_kloop1:
 gemmAVX512_8x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_8x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_8x16_seg
 
 gemmAVX512_8x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_8x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z9
-	VMAXPS       Z0, Z9, Z0
-	VMAXPS       Z1, Z9, Z1
-	VMAXPS       Z2, Z9, Z2
-	VMAXPS       Z3, Z9, Z3
-	VMAXPS       Z4, Z9, Z4
-	VMAXPS       Z5, Z9, Z5
-	VMAXPS       Z6, Z9, Z6
-	VMAXPS       Z7, Z9, Z7
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_8x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_8x16_epdone
+	VPXORD  Z9, Z9, Z9
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z8
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_8x16_relu6
+	VMAXPS  Z0, Z9, Z0
+	VMAXPS  Z1, Z9, Z1
+	VMAXPS  Z2, Z9, Z2
+	VMAXPS  Z3, Z9, Z3
+	VMAXPS  Z4, Z9, Z4
+	VMAXPS  Z5, Z9, Z5
+	VMAXPS  Z6, Z9, Z6
+	VMAXPS  Z7, Z9, Z7
+	JMP     gemmAVX512_8x16_epdone
 
-gemmAVX512_8x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_8x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z9
-	VMINPS       Z0, Z9, Z0
-	VMINPS       Z1, Z9, Z1
-	VMINPS       Z2, Z9, Z2
-	VMINPS       Z3, Z9, Z3
-	VMINPS       Z4, Z9, Z4
-	VMINPS       Z5, Z9, Z5
-	VMINPS       Z6, Z9, Z6
-	VMINPS       Z7, Z9, Z7
+gemmAVX512_8x16_relu6:
+	VMAXPS Z0, Z9, Z0
+	VMINPS Z0, Z8, Z0
+	VMAXPS Z1, Z9, Z1
+	VMINPS Z1, Z8, Z1
+	VMAXPS Z2, Z9, Z2
+	VMINPS Z2, Z8, Z2
+	VMAXPS Z3, Z9, Z3
+	VMINPS Z3, Z8, Z3
+	VMAXPS Z4, Z9, Z4
+	VMINPS Z4, Z8, Z4
+	VMAXPS Z5, Z9, Z5
+	VMINPS Z5, Z8, Z5
+	VMAXPS Z6, Z9, Z6
+	VMINPS Z6, Z8, Z6
+	VMAXPS Z7, Z9, Z7
+	VMINPS Z7, Z8, Z7
+	JMP    gemmAVX512_8x16_epdone
 
-gemmAVX512_8x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_8x16_hard:
+	VPXORD  Z9, Z9, Z9
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z8
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_8x16_hsigmoid
+	VADDPS  256(R10), Z0, Z10
+	VMAXPS  Z10, Z9, Z10
+	VMINPS  Z10, Z8, Z10
+	VMULPS  384(R10), Z10, Z10
+	VMULPS  Z10, Z0, Z0
+	VADDPS  256(R10), Z1, Z10
+	VMAXPS  Z10, Z9, Z10
+	VMINPS  Z10, Z8, Z10
+	VMULPS  384(R10), Z10, Z10
+	VMULPS  Z10, Z1, Z1
+	VADDPS  256(R10), Z2, Z10
+	VMAXPS  Z10, Z9, Z10
+	VMINPS  Z10, Z8, Z10
+	VMULPS  384(R10), Z10, Z10
+	VMULPS  Z10, Z2, Z2
+	VADDPS  256(R10), Z3, Z10
+	VMAXPS  Z10, Z9, Z10
+	VMINPS  Z10, Z8, Z10
+	VMULPS  384(R10), Z10, Z10
+	VMULPS  Z10, Z3, Z3
+	VADDPS  256(R10), Z4, Z10
+	VMAXPS  Z10, Z9, Z10
+	VMINPS  Z10, Z8, Z10
+	VMULPS  384(R10), Z10, Z10
+	VMULPS  Z10, Z4, Z4
+	VADDPS  256(R10), Z5, Z10
+	VMAXPS  Z10, Z9, Z10
+	VMINPS  Z10, Z8, Z10
+	VMULPS  384(R10), Z10, Z10
+	VMULPS  Z10, Z5, Z5
+	VADDPS  256(R10), Z6, Z10
+	VMAXPS  Z10, Z9, Z10
+	VMINPS  Z10, Z8, Z10
+	VMULPS  384(R10), Z10, Z10
+	VMULPS  Z10, Z6, Z6
+	VADDPS  256(R10), Z7, Z10
+	VMAXPS  Z10, Z9, Z10
+	VMINPS  Z10, Z8, Z10
+	VMULPS  384(R10), Z10, Z10
+	VMULPS  Z10, Z7, Z7
+	JMP     gemmAVX512_8x16_epdone
+
+gemmAVX512_8x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z9, Z0
+	VMINPS Z0, Z8, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z9, Z1
+	VMINPS Z1, Z8, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z9, Z2
+	VMINPS Z2, Z8, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z9, Z3
+	VMINPS Z3, Z8, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z9, Z4
+	VMINPS Z4, Z8, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z9, Z5
+	VMINPS Z5, Z8, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z9, Z6
+	VMINPS Z6, Z8, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z9, Z7
+	VMINPS Z7, Z8, Z7
+	VMULPS 384(R10), Z7, Z7
+
+gemmAVX512_8x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_8x16_storemask
 	VMOVUPS Z0, (R13)
@@ -10123,8 +13438,8 @@ gemmAVX512_8x16_nomin:
 	JMP     gemmAVX512_8x16_stored
 
 gemmAVX512_8x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -10150,25 +13465,31 @@ gemmAVX512_8x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_9x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_9x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_9x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_9x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_9x16_ret
 
 gemmAVX512_9x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_9x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_9x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -10181,9 +13502,10 @@ gemmAVX512_9x16_block:
 	JMP     gemmAVX512_9x16_initdone
 
 gemmAVX512_9x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -10210,7 +13532,8 @@ gemmAVX512_9x16_initzero:
 gemmAVX512_9x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -10232,9 +13555,10 @@ gemmAVX512_9x16_initc:
 	JMP     gemmAVX512_9x16_initdone
 
 gemmAVX512_9x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -10262,11 +13586,14 @@ gemmAVX512_9x16_initdone:
 	ADDQ R9, CX
 	LEAQ (CX)(R9*2), R8
 	ADDQ R9, R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_9x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_9x16_ktail
 
@@ -10355,7 +13682,8 @@ gemmAVX512_9x16_kloop:
 	JNZ          gemmAVX512_9x16_kloop
 
 gemmAVX512_9x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_9x16_segend
 
@@ -10389,45 +13717,151 @@ gemmAVX512_9x16_kloop1:
 gemmAVX512_9x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_9x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
 	JMP  gemmAVX512_9x16_seg
 
 gemmAVX512_9x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_9x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z10
-	VMAXPS       Z0, Z10, Z0
-	VMAXPS       Z1, Z10, Z1
-	VMAXPS       Z2, Z10, Z2
-	VMAXPS       Z3, Z10, Z3
-	VMAXPS       Z4, Z10, Z4
-	VMAXPS       Z5, Z10, Z5
-	VMAXPS       Z6, Z10, Z6
-	VMAXPS       Z7, Z10, Z7
-	VMAXPS       Z8, Z10, Z8
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_9x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_9x16_epdone
+	VPXORD  Z10, Z10, Z10
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z9
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_9x16_relu6
+	VMAXPS  Z0, Z10, Z0
+	VMAXPS  Z1, Z10, Z1
+	VMAXPS  Z2, Z10, Z2
+	VMAXPS  Z3, Z10, Z3
+	VMAXPS  Z4, Z10, Z4
+	VMAXPS  Z5, Z10, Z5
+	VMAXPS  Z6, Z10, Z6
+	VMAXPS  Z7, Z10, Z7
+	VMAXPS  Z8, Z10, Z8
+	JMP     gemmAVX512_9x16_epdone
 
-gemmAVX512_9x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_9x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z10
-	VMINPS       Z0, Z10, Z0
-	VMINPS       Z1, Z10, Z1
-	VMINPS       Z2, Z10, Z2
-	VMINPS       Z3, Z10, Z3
-	VMINPS       Z4, Z10, Z4
-	VMINPS       Z5, Z10, Z5
-	VMINPS       Z6, Z10, Z6
-	VMINPS       Z7, Z10, Z7
-	VMINPS       Z8, Z10, Z8
+gemmAVX512_9x16_relu6:
+	VMAXPS Z0, Z10, Z0
+	VMINPS Z0, Z9, Z0
+	VMAXPS Z1, Z10, Z1
+	VMINPS Z1, Z9, Z1
+	VMAXPS Z2, Z10, Z2
+	VMINPS Z2, Z9, Z2
+	VMAXPS Z3, Z10, Z3
+	VMINPS Z3, Z9, Z3
+	VMAXPS Z4, Z10, Z4
+	VMINPS Z4, Z9, Z4
+	VMAXPS Z5, Z10, Z5
+	VMINPS Z5, Z9, Z5
+	VMAXPS Z6, Z10, Z6
+	VMINPS Z6, Z9, Z6
+	VMAXPS Z7, Z10, Z7
+	VMINPS Z7, Z9, Z7
+	VMAXPS Z8, Z10, Z8
+	VMINPS Z8, Z9, Z8
+	JMP    gemmAVX512_9x16_epdone
 
-gemmAVX512_9x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_9x16_hard:
+	VPXORD  Z10, Z10, Z10
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z9
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_9x16_hsigmoid
+	VADDPS  256(R10), Z0, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z0, Z0
+	VADDPS  256(R10), Z1, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z1, Z1
+	VADDPS  256(R10), Z2, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z2, Z2
+	VADDPS  256(R10), Z3, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z3, Z3
+	VADDPS  256(R10), Z4, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z4, Z4
+	VADDPS  256(R10), Z5, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z5, Z5
+	VADDPS  256(R10), Z6, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z6, Z6
+	VADDPS  256(R10), Z7, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z7, Z7
+	VADDPS  256(R10), Z8, Z11
+	VMAXPS  Z11, Z10, Z11
+	VMINPS  Z11, Z9, Z11
+	VMULPS  384(R10), Z11, Z11
+	VMULPS  Z11, Z8, Z8
+	JMP     gemmAVX512_9x16_epdone
+
+gemmAVX512_9x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z10, Z0
+	VMINPS Z0, Z9, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z10, Z1
+	VMINPS Z1, Z9, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z10, Z2
+	VMINPS Z2, Z9, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z10, Z3
+	VMINPS Z3, Z9, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z10, Z4
+	VMINPS Z4, Z9, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z10, Z5
+	VMINPS Z5, Z9, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z10, Z6
+	VMINPS Z6, Z9, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z10, Z7
+	VMINPS Z7, Z9, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z10, Z8
+	VMINPS Z8, Z9, Z8
+	VMULPS 384(R10), Z8, Z8
+
+gemmAVX512_9x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_9x16_storemask
 	VMOVUPS Z0, (R13)
@@ -10451,8 +13885,8 @@ gemmAVX512_9x16_nomin:
 	JMP     gemmAVX512_9x16_stored
 
 gemmAVX512_9x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -10480,25 +13914,31 @@ gemmAVX512_9x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_10x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_10x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_10x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_10x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_10x16_ret
 
 gemmAVX512_10x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_10x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_10x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -10512,9 +13952,10 @@ gemmAVX512_10x16_block:
 	JMP     gemmAVX512_10x16_initdone
 
 gemmAVX512_10x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -10543,7 +13984,8 @@ gemmAVX512_10x16_initzero:
 gemmAVX512_10x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -10567,9 +14009,10 @@ gemmAVX512_10x16_initc:
 	JMP     gemmAVX512_10x16_initdone
 
 gemmAVX512_10x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -10600,11 +14043,14 @@ gemmAVX512_10x16_initdone:
 	LEAQ (CX)(R9*2), DX
 	ADDQ R9, DX
 	LEAQ (DX)(R9*1), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_10x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_10x16_ktail
 
@@ -10702,7 +14148,8 @@ gemmAVX512_10x16_kloop:
 	JNZ          gemmAVX512_10x16_kloop
 
 gemmAVX512_10x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_10x16_segend
 
@@ -10739,7 +14186,8 @@ gemmAVX512_10x16_kloop1:
 gemmAVX512_10x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_10x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -10747,40 +14195,155 @@ gemmAVX512_10x16_segend:
 	JMP  gemmAVX512_10x16_seg
 
 gemmAVX512_10x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_10x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z11
-	VMAXPS       Z0, Z11, Z0
-	VMAXPS       Z1, Z11, Z1
-	VMAXPS       Z2, Z11, Z2
-	VMAXPS       Z3, Z11, Z3
-	VMAXPS       Z4, Z11, Z4
-	VMAXPS       Z5, Z11, Z5
-	VMAXPS       Z6, Z11, Z6
-	VMAXPS       Z7, Z11, Z7
-	VMAXPS       Z8, Z11, Z8
-	VMAXPS       Z9, Z11, Z9
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_10x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_10x16_epdone
+	VPXORD  Z11, Z11, Z11
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z10
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_10x16_relu6
+	VMAXPS  Z0, Z11, Z0
+	VMAXPS  Z1, Z11, Z1
+	VMAXPS  Z2, Z11, Z2
+	VMAXPS  Z3, Z11, Z3
+	VMAXPS  Z4, Z11, Z4
+	VMAXPS  Z5, Z11, Z5
+	VMAXPS  Z6, Z11, Z6
+	VMAXPS  Z7, Z11, Z7
+	VMAXPS  Z8, Z11, Z8
+	VMAXPS  Z9, Z11, Z9
+	JMP     gemmAVX512_10x16_epdone
 
-gemmAVX512_10x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_10x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z11
-	VMINPS       Z0, Z11, Z0
-	VMINPS       Z1, Z11, Z1
-	VMINPS       Z2, Z11, Z2
-	VMINPS       Z3, Z11, Z3
-	VMINPS       Z4, Z11, Z4
-	VMINPS       Z5, Z11, Z5
-	VMINPS       Z6, Z11, Z6
-	VMINPS       Z7, Z11, Z7
-	VMINPS       Z8, Z11, Z8
-	VMINPS       Z9, Z11, Z9
+gemmAVX512_10x16_relu6:
+	VMAXPS Z0, Z11, Z0
+	VMINPS Z0, Z10, Z0
+	VMAXPS Z1, Z11, Z1
+	VMINPS Z1, Z10, Z1
+	VMAXPS Z2, Z11, Z2
+	VMINPS Z2, Z10, Z2
+	VMAXPS Z3, Z11, Z3
+	VMINPS Z3, Z10, Z3
+	VMAXPS Z4, Z11, Z4
+	VMINPS Z4, Z10, Z4
+	VMAXPS Z5, Z11, Z5
+	VMINPS Z5, Z10, Z5
+	VMAXPS Z6, Z11, Z6
+	VMINPS Z6, Z10, Z6
+	VMAXPS Z7, Z11, Z7
+	VMINPS Z7, Z10, Z7
+	VMAXPS Z8, Z11, Z8
+	VMINPS Z8, Z10, Z8
+	VMAXPS Z9, Z11, Z9
+	VMINPS Z9, Z10, Z9
+	JMP    gemmAVX512_10x16_epdone
 
-gemmAVX512_10x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_10x16_hard:
+	VPXORD  Z11, Z11, Z11
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z10
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_10x16_hsigmoid
+	VADDPS  256(R10), Z0, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z0, Z0
+	VADDPS  256(R10), Z1, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z1, Z1
+	VADDPS  256(R10), Z2, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z2, Z2
+	VADDPS  256(R10), Z3, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z3, Z3
+	VADDPS  256(R10), Z4, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z4, Z4
+	VADDPS  256(R10), Z5, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z5, Z5
+	VADDPS  256(R10), Z6, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z6, Z6
+	VADDPS  256(R10), Z7, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z7, Z7
+	VADDPS  256(R10), Z8, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z8, Z8
+	VADDPS  256(R10), Z9, Z12
+	VMAXPS  Z12, Z11, Z12
+	VMINPS  Z12, Z10, Z12
+	VMULPS  384(R10), Z12, Z12
+	VMULPS  Z12, Z9, Z9
+	JMP     gemmAVX512_10x16_epdone
+
+gemmAVX512_10x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z11, Z0
+	VMINPS Z0, Z10, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z11, Z1
+	VMINPS Z1, Z10, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z11, Z2
+	VMINPS Z2, Z10, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z11, Z3
+	VMINPS Z3, Z10, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z11, Z4
+	VMINPS Z4, Z10, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z11, Z5
+	VMINPS Z5, Z10, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z11, Z6
+	VMINPS Z6, Z10, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z11, Z7
+	VMINPS Z7, Z10, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z11, Z8
+	VMINPS Z8, Z10, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z11, Z9
+	VMINPS Z9, Z10, Z9
+	VMULPS 384(R10), Z9, Z9
+
+gemmAVX512_10x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_10x16_storemask
 	VMOVUPS Z0, (R13)
@@ -10806,8 +14369,8 @@ gemmAVX512_10x16_nomin:
 	JMP     gemmAVX512_10x16_stored
 
 gemmAVX512_10x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -10837,25 +14400,31 @@ gemmAVX512_10x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_11x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_11x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_11x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_11x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_11x16_ret
 
 gemmAVX512_11x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_11x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_11x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -10870,9 +14439,10 @@ gemmAVX512_11x16_block:
 	JMP     gemmAVX512_11x16_initdone
 
 gemmAVX512_11x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -10903,7 +14473,8 @@ gemmAVX512_11x16_initzero:
 gemmAVX512_11x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -10929,9 +14500,10 @@ gemmAVX512_11x16_initc:
 	JMP     gemmAVX512_11x16_initdone
 
 gemmAVX512_11x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -10964,11 +14536,14 @@ gemmAVX512_11x16_initdone:
 	LEAQ (CX)(R9*2), DX
 	ADDQ R9, DX
 	LEAQ (DX)(R9*2), R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_11x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_11x16_ktail
 
@@ -11074,7 +14649,8 @@ gemmAVX512_11x16_kloop:
 	JNZ          gemmAVX512_11x16_kloop
 
 gemmAVX512_11x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_11x16_segend
 
@@ -11113,7 +14689,8 @@ gemmAVX512_11x16_kloop1:
 gemmAVX512_11x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_11x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -11121,42 +14698,167 @@ gemmAVX512_11x16_segend:
 	JMP  gemmAVX512_11x16_seg
 
 gemmAVX512_11x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_11x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z12
-	VMAXPS       Z0, Z12, Z0
-	VMAXPS       Z1, Z12, Z1
-	VMAXPS       Z2, Z12, Z2
-	VMAXPS       Z3, Z12, Z3
-	VMAXPS       Z4, Z12, Z4
-	VMAXPS       Z5, Z12, Z5
-	VMAXPS       Z6, Z12, Z6
-	VMAXPS       Z7, Z12, Z7
-	VMAXPS       Z8, Z12, Z8
-	VMAXPS       Z9, Z12, Z9
-	VMAXPS       Z10, Z12, Z10
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_11x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_11x16_epdone
+	VPXORD  Z12, Z12, Z12
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z11
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_11x16_relu6
+	VMAXPS  Z0, Z12, Z0
+	VMAXPS  Z1, Z12, Z1
+	VMAXPS  Z2, Z12, Z2
+	VMAXPS  Z3, Z12, Z3
+	VMAXPS  Z4, Z12, Z4
+	VMAXPS  Z5, Z12, Z5
+	VMAXPS  Z6, Z12, Z6
+	VMAXPS  Z7, Z12, Z7
+	VMAXPS  Z8, Z12, Z8
+	VMAXPS  Z9, Z12, Z9
+	VMAXPS  Z10, Z12, Z10
+	JMP     gemmAVX512_11x16_epdone
 
-gemmAVX512_11x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_11x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z12
-	VMINPS       Z0, Z12, Z0
-	VMINPS       Z1, Z12, Z1
-	VMINPS       Z2, Z12, Z2
-	VMINPS       Z3, Z12, Z3
-	VMINPS       Z4, Z12, Z4
-	VMINPS       Z5, Z12, Z5
-	VMINPS       Z6, Z12, Z6
-	VMINPS       Z7, Z12, Z7
-	VMINPS       Z8, Z12, Z8
-	VMINPS       Z9, Z12, Z9
-	VMINPS       Z10, Z12, Z10
+gemmAVX512_11x16_relu6:
+	VMAXPS Z0, Z12, Z0
+	VMINPS Z0, Z11, Z0
+	VMAXPS Z1, Z12, Z1
+	VMINPS Z1, Z11, Z1
+	VMAXPS Z2, Z12, Z2
+	VMINPS Z2, Z11, Z2
+	VMAXPS Z3, Z12, Z3
+	VMINPS Z3, Z11, Z3
+	VMAXPS Z4, Z12, Z4
+	VMINPS Z4, Z11, Z4
+	VMAXPS Z5, Z12, Z5
+	VMINPS Z5, Z11, Z5
+	VMAXPS Z6, Z12, Z6
+	VMINPS Z6, Z11, Z6
+	VMAXPS Z7, Z12, Z7
+	VMINPS Z7, Z11, Z7
+	VMAXPS Z8, Z12, Z8
+	VMINPS Z8, Z11, Z8
+	VMAXPS Z9, Z12, Z9
+	VMINPS Z9, Z11, Z9
+	VMAXPS Z10, Z12, Z10
+	VMINPS Z10, Z11, Z10
+	JMP    gemmAVX512_11x16_epdone
 
-gemmAVX512_11x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_11x16_hard:
+	VPXORD  Z12, Z12, Z12
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z11
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_11x16_hsigmoid
+	VADDPS  256(R10), Z0, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z0, Z0
+	VADDPS  256(R10), Z1, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z1, Z1
+	VADDPS  256(R10), Z2, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z2, Z2
+	VADDPS  256(R10), Z3, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z3, Z3
+	VADDPS  256(R10), Z4, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z4, Z4
+	VADDPS  256(R10), Z5, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z5, Z5
+	VADDPS  256(R10), Z6, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z6, Z6
+	VADDPS  256(R10), Z7, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z7, Z7
+	VADDPS  256(R10), Z8, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z8, Z8
+	VADDPS  256(R10), Z9, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z9, Z9
+	VADDPS  256(R10), Z10, Z13
+	VMAXPS  Z13, Z12, Z13
+	VMINPS  Z13, Z11, Z13
+	VMULPS  384(R10), Z13, Z13
+	VMULPS  Z13, Z10, Z10
+	JMP     gemmAVX512_11x16_epdone
+
+gemmAVX512_11x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z12, Z0
+	VMINPS Z0, Z11, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z12, Z1
+	VMINPS Z1, Z11, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z12, Z2
+	VMINPS Z2, Z11, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z12, Z3
+	VMINPS Z3, Z11, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z12, Z4
+	VMINPS Z4, Z11, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z12, Z5
+	VMINPS Z5, Z11, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z12, Z6
+	VMINPS Z6, Z11, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z12, Z7
+	VMINPS Z7, Z11, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z12, Z8
+	VMINPS Z8, Z11, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z12, Z9
+	VMINPS Z9, Z11, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z12, Z10
+	VMINPS Z10, Z11, Z10
+	VMULPS 384(R10), Z10, Z10
+
+gemmAVX512_11x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_11x16_storemask
 	VMOVUPS Z0, (R13)
@@ -11184,8 +14886,8 @@ gemmAVX512_11x16_nomin:
 	JMP     gemmAVX512_11x16_stored
 
 gemmAVX512_11x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)
@@ -11217,25 +14919,31 @@ gemmAVX512_11x16_ret:
 	VZEROUPPER
 	RET
 
-// func gemmAVX512_12x16(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask uint64)
+// func gemmAVX512_12x16(args *byte)
 // Requires: AVX, AVX512F
-TEXT ·gemmAVX512_12x16(SB), NOSPLIT, $0-112
-	MOVQ  a+0(FP), R8
-	MOVQ  lda+8(FP), R9
-	MOVQ  c+56(FP), R13
-	MOVQ  blocks+72(FP), SI
+TEXT ·gemmAVX512_12x16(SB), NOSPLIT, $0-8
+	MOVQ  args+0(FP), R8
+	MOVQ  (R8), R8
+	MOVQ  args+0(FP), R9
+	MOVQ  8(R9), R9
+	MOVQ  args+0(FP), R13
+	MOVQ  56(R13), R13
+	MOVQ  args+0(FP), SI
+	MOVQ  72(SI), SI
 	TESTQ SI, SI
 	JZ    gemmAVX512_12x16_ret
 
 gemmAVX512_12x16_block:
-	MOVQ    flags+96(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
 	TESTQ   $0x00000004, DI
 	JNZ     gemmAVX512_12x16_initc
 	TESTQ   $0x00000010, DI
 	JZ      gemmAVX512_12x16_initzero
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x16_initbiasmask
-	MOVQ    bias+80(FP), DI
+	MOVQ    args+0(FP), DI
+	MOVQ    80(DI), DI
 	VMOVUPS (DI), Z0
 	VMOVUPS Z0, Z1
 	VMOVUPS Z0, Z2
@@ -11251,9 +14959,10 @@ gemmAVX512_12x16_block:
 	JMP     gemmAVX512_12x16_initdone
 
 gemmAVX512_12x16_initbiasmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      bias+80(FP), DI
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), DI
+	MOVQ      80(DI), DI
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS   Z0, Z1
 	VMOVUPS   Z0, Z2
@@ -11286,7 +14995,8 @@ gemmAVX512_12x16_initzero:
 gemmAVX512_12x16_initc:
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x16_initcmask
-	MOVQ    ldc+64(FP), R10
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	MOVQ    R13, DI
 	VMOVUPS (DI), Z0
 	ADDQ    R10, DI
@@ -11314,9 +15024,10 @@ gemmAVX512_12x16_initc:
 	JMP     gemmAVX512_12x16_initdone
 
 gemmAVX512_12x16_initcmask:
-	MOVQ      mask+104(FP), DI
-	KMOVW     DI, K1
-	MOVQ      ldc+64(FP), R10
+	MOVQ      args+0(FP), DI
+	KMOVW     96(DI), K1
+	MOVQ      args+0(FP), R10
+	MOVQ      64(R10), R10
 	MOVQ      R13, DI
 	VMOVUPS.Z (DI), K1, Z0
 	ADDQ      R10, DI
@@ -11352,11 +15063,14 @@ gemmAVX512_12x16_initdone:
 	ADDQ R9, DX
 	LEAQ (DX)(R9*2), R8
 	ADDQ R9, R8
-	MOVQ b+16(FP), R10
-	MOVQ segs+40(FP), DI
+	MOVQ args+0(FP), R10
+	MOVQ 16(R10), R10
+	MOVQ args+0(FP), DI
+	MOVQ 40(DI), DI
 
 gemmAVX512_12x16_seg:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	SHRQ $0x02, R12
 	JZ   gemmAVX512_12x16_ktail
 
@@ -11470,7 +15184,8 @@ gemmAVX512_12x16_kloop:
 	JNZ          gemmAVX512_12x16_kloop
 
 gemmAVX512_12x16_ktail:
-	MOVQ k+32(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 32(R12), R12
 	ANDQ $0x03, R12
 	JZ   gemmAVX512_12x16_segend
 
@@ -11511,7 +15226,8 @@ gemmAVX512_12x16_kloop1:
 gemmAVX512_12x16_segend:
 	DECQ DI
 	JZ   gemmAVX512_12x16_segsdone
-	MOVQ segadj+48(FP), R12
+	MOVQ args+0(FP), R12
+	MOVQ 48(R12), R12
 	ADDQ R12, AX
 	ADDQ R12, BX
 	ADDQ R12, CX
@@ -11519,44 +15235,179 @@ gemmAVX512_12x16_segend:
 	JMP  gemmAVX512_12x16_seg
 
 gemmAVX512_12x16_segsdone:
-	MOVQ         flags+96(FP), DI
-	TESTQ        $0x00000001, DI
-	JZ           gemmAVX512_12x16_nomax
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS (R10), Z13
-	VMAXPS       Z0, Z13, Z0
-	VMAXPS       Z1, Z13, Z1
-	VMAXPS       Z2, Z13, Z2
-	VMAXPS       Z3, Z13, Z3
-	VMAXPS       Z4, Z13, Z4
-	VMAXPS       Z5, Z13, Z5
-	VMAXPS       Z6, Z13, Z6
-	VMAXPS       Z7, Z13, Z7
-	VMAXPS       Z8, Z13, Z8
-	VMAXPS       Z9, Z13, Z9
-	VMAXPS       Z10, Z13, Z10
-	VMAXPS       Z11, Z13, Z11
+	MOVQ    args+0(FP), DI
+	MOVQ    88(DI), DI
+	TESTQ   $0x000000c0, DI
+	JNZ     gemmAVX512_12x16_hard
+	TESTQ   $0x00000003, DI
+	JZ      gemmAVX512_12x16_epdone
+	VPXORD  Z13, Z13, Z13
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z12
+	TESTQ   $0x00000002, DI
+	JNZ     gemmAVX512_12x16_relu6
+	VMAXPS  Z0, Z13, Z0
+	VMAXPS  Z1, Z13, Z1
+	VMAXPS  Z2, Z13, Z2
+	VMAXPS  Z3, Z13, Z3
+	VMAXPS  Z4, Z13, Z4
+	VMAXPS  Z5, Z13, Z5
+	VMAXPS  Z6, Z13, Z6
+	VMAXPS  Z7, Z13, Z7
+	VMAXPS  Z8, Z13, Z8
+	VMAXPS  Z9, Z13, Z9
+	VMAXPS  Z10, Z13, Z10
+	VMAXPS  Z11, Z13, Z11
+	JMP     gemmAVX512_12x16_epdone
 
-gemmAVX512_12x16_nomax:
-	TESTQ        $0x00000002, DI
-	JZ           gemmAVX512_12x16_nomin
-	MOVQ         clamp+88(FP), R10
-	VBROADCASTSS 4(R10), Z13
-	VMINPS       Z0, Z13, Z0
-	VMINPS       Z1, Z13, Z1
-	VMINPS       Z2, Z13, Z2
-	VMINPS       Z3, Z13, Z3
-	VMINPS       Z4, Z13, Z4
-	VMINPS       Z5, Z13, Z5
-	VMINPS       Z6, Z13, Z6
-	VMINPS       Z7, Z13, Z7
-	VMINPS       Z8, Z13, Z8
-	VMINPS       Z9, Z13, Z9
-	VMINPS       Z10, Z13, Z10
-	VMINPS       Z11, Z13, Z11
+gemmAVX512_12x16_relu6:
+	VMAXPS Z0, Z13, Z0
+	VMINPS Z0, Z12, Z0
+	VMAXPS Z1, Z13, Z1
+	VMINPS Z1, Z12, Z1
+	VMAXPS Z2, Z13, Z2
+	VMINPS Z2, Z12, Z2
+	VMAXPS Z3, Z13, Z3
+	VMINPS Z3, Z12, Z3
+	VMAXPS Z4, Z13, Z4
+	VMINPS Z4, Z12, Z4
+	VMAXPS Z5, Z13, Z5
+	VMINPS Z5, Z12, Z5
+	VMAXPS Z6, Z13, Z6
+	VMINPS Z6, Z12, Z6
+	VMAXPS Z7, Z13, Z7
+	VMINPS Z7, Z12, Z7
+	VMAXPS Z8, Z13, Z8
+	VMINPS Z8, Z12, Z8
+	VMAXPS Z9, Z13, Z9
+	VMINPS Z9, Z12, Z9
+	VMAXPS Z10, Z13, Z10
+	VMINPS Z10, Z12, Z10
+	VMAXPS Z11, Z13, Z11
+	VMINPS Z11, Z12, Z11
+	JMP    gemmAVX512_12x16_epdone
 
-gemmAVX512_12x16_nomin:
-	MOVQ    ldc+64(FP), R10
+gemmAVX512_12x16_hard:
+	VPXORD  Z13, Z13, Z13
+	MOVQ    args+0(FP), R10
+	VMOVUPS 320(R10), Z12
+	TESTQ   $0x00000080, DI
+	JNZ     gemmAVX512_12x16_hsigmoid
+	VADDPS  256(R10), Z0, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z0, Z0
+	VADDPS  256(R10), Z1, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z1, Z1
+	VADDPS  256(R10), Z2, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z2, Z2
+	VADDPS  256(R10), Z3, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z3, Z3
+	VADDPS  256(R10), Z4, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z4, Z4
+	VADDPS  256(R10), Z5, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z5, Z5
+	VADDPS  256(R10), Z6, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z6, Z6
+	VADDPS  256(R10), Z7, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z7, Z7
+	VADDPS  256(R10), Z8, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z8, Z8
+	VADDPS  256(R10), Z9, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z9, Z9
+	VADDPS  256(R10), Z10, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z10, Z10
+	VADDPS  256(R10), Z11, Z14
+	VMAXPS  Z14, Z13, Z14
+	VMINPS  Z14, Z12, Z14
+	VMULPS  384(R10), Z14, Z14
+	VMULPS  Z14, Z11, Z11
+	JMP     gemmAVX512_12x16_epdone
+
+gemmAVX512_12x16_hsigmoid:
+	VADDPS 256(R10), Z0, Z0
+	VMAXPS Z0, Z13, Z0
+	VMINPS Z0, Z12, Z0
+	VMULPS 384(R10), Z0, Z0
+	VADDPS 256(R10), Z1, Z1
+	VMAXPS Z1, Z13, Z1
+	VMINPS Z1, Z12, Z1
+	VMULPS 384(R10), Z1, Z1
+	VADDPS 256(R10), Z2, Z2
+	VMAXPS Z2, Z13, Z2
+	VMINPS Z2, Z12, Z2
+	VMULPS 384(R10), Z2, Z2
+	VADDPS 256(R10), Z3, Z3
+	VMAXPS Z3, Z13, Z3
+	VMINPS Z3, Z12, Z3
+	VMULPS 384(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VMAXPS Z4, Z13, Z4
+	VMINPS Z4, Z12, Z4
+	VMULPS 384(R10), Z4, Z4
+	VADDPS 256(R10), Z5, Z5
+	VMAXPS Z5, Z13, Z5
+	VMINPS Z5, Z12, Z5
+	VMULPS 384(R10), Z5, Z5
+	VADDPS 256(R10), Z6, Z6
+	VMAXPS Z6, Z13, Z6
+	VMINPS Z6, Z12, Z6
+	VMULPS 384(R10), Z6, Z6
+	VADDPS 256(R10), Z7, Z7
+	VMAXPS Z7, Z13, Z7
+	VMINPS Z7, Z12, Z7
+	VMULPS 384(R10), Z7, Z7
+	VADDPS 256(R10), Z8, Z8
+	VMAXPS Z8, Z13, Z8
+	VMINPS Z8, Z12, Z8
+	VMULPS 384(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	VMAXPS Z9, Z13, Z9
+	VMINPS Z9, Z12, Z9
+	VMULPS 384(R10), Z9, Z9
+	VADDPS 256(R10), Z10, Z10
+	VMAXPS Z10, Z13, Z10
+	VMINPS Z10, Z12, Z10
+	VMULPS 384(R10), Z10, Z10
+	VADDPS 256(R10), Z11, Z11
+	VMAXPS Z11, Z13, Z11
+	VMINPS Z11, Z12, Z11
+	VMULPS 384(R10), Z11, Z11
+
+gemmAVX512_12x16_epdone:
+	MOVQ    args+0(FP), R10
+	MOVQ    64(R10), R10
 	TESTQ   $0x00000008, DI
 	JNZ     gemmAVX512_12x16_storemask
 	VMOVUPS Z0, (R13)
@@ -11586,8 +15437,8 @@ gemmAVX512_12x16_nomin:
 	JMP     gemmAVX512_12x16_stored
 
 gemmAVX512_12x16_storemask:
-	MOVQ    mask+104(FP), DI
-	KMOVW   DI, K1
+	MOVQ    args+0(FP), DI
+	KMOVW   96(DI), K1
 	VMOVUPS Z0, K1, (R13)
 	ADDQ    R10, R13
 	VMOVUPS Z1, K1, (R13)

@@ -68,21 +68,7 @@ func genRow(a []float32, sg Segs, panel, c []float32, bias *[panelW]float32, act
 func genStore(c, acc, bias []float32, act Act) {
 	acc, bias = acc[:len(c)], bias[:len(c)]
 	for j := range c {
-		v := acc[j] + bias[j]
-		switch act {
-		case ActReLU:
-			if v < 0 {
-				v = 0
-			}
-		case ActReLU6:
-			if v < 0 {
-				v = 0
-			}
-			if v > 6 {
-				v = 6
-			}
-		}
-		c[j] = v
+		c[j] = act.apply(acc[j] + bias[j])
 	}
 }
 

@@ -30,7 +30,8 @@ func pageEnd(t *testing.T, n int) []float32 {
 }
 
 func TestGemmPageGuard(t *testing.T) {
-	for _, isa := range Available() {
+	for _, ks := range Available() {
+		ws := new(Workspace)
 		for _, sh := range []struct{ m, n, k int }{
 			{7, 21, 9}, {49, 1000, 33}, {13, 45, 600}, {1, 8, 5}, {2, 45, 7}, {1, 1000, 30}, {12, 17, 1}, {3, 21, 2100},
 		} {
@@ -44,13 +45,13 @@ func TestGemmPageGuard(t *testing.T) {
 					s[i] = rng.Float32()*2 - 1
 				}
 			}
-			p := PackB(isa, sh.k, sh.n, b, sh.n)
-			Gemm(isa, sh.m, a, sh.k, p, 0, sh.n, bias, ActReLU6, c, sh.n)
+			p := PackB(sh.k, sh.n, b, sh.n)
+			Gemm(ks, ws, sh.m, a, sh.k, p, 0, sh.n, bias, ActReLU6, c, sh.n)
 			cs := gemmCase{m: sh.m, n: sh.n, k: sh.k, lda: sh.k, ldc: sh.n, n0: 0, n1: sh.n, bias: true, act: ActReLU6}
 			ref := refGemm(cs, a, b, bias)
 			for i, v := range ref {
 				if d := float64(c[i]) - v; !(d < 1e-4 && d > -1e-4) {
-					t.Fatalf("%v %+v: C[%d] = %v, want %v", isa, sh, i, c[i], v)
+					t.Fatalf("%v %+v: C[%d] = %v, want %v", ks, sh, i, c[i], v)
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -92,7 +93,23 @@ func (c gemmCase) aLen() int {
 
 // refGemm is the float64 reference: act(bias + A*B) over the range.
 func refGemm(cs gemmCase, a, b, bias []float32) []float64 {
+	out, _ := refGemmSums(cs, a, b, bias)
+	return out
+}
+
+// gemmTol is the tolerance of a float32 GEMM against the float64
+// reference, given the largest |sum| before the activation: float32 products
+// summed in float32 err by about sqrt(k)*eps of the sums' magnitude for
+// random signs (k <= 2100 here: under 3e-6), inside 1e-5 of it; a wrong
+// index or a lost term is off by O(1/sqrt(k)) of it. The activation only
+// shrinks values (ReLU6 clamps sums of 20 to 6), so the sums, not the
+// outputs, set the scale.
+func gemmTol(sumScale float64) float64 { return 1e-5 * max(sumScale, 1e-3) }
+
+// refGemmSums is refGemm and the largest |sum| before the activation.
+func refGemmSums(cs gemmCase, a, b, bias []float32) ([]float64, float64) {
 	out := make([]float64, cs.m*cs.n)
+	scale := 0.0
 	k0 := cs.segs().K0
 	for i := range cs.m {
 		for j := cs.n0; j < cs.n1; j++ {
@@ -103,21 +120,16 @@ func refGemm(cs gemmCase, a, b, bias []float32) []float64 {
 			for k := range cs.depth() {
 				s += float64(a[cs.aIdx(i, k)]) * float64(b[(k0+k)*cs.n+j])
 			}
-			switch cs.act {
-			case ActReLU:
-				s = max(s, 0)
-			case ActReLU6:
-				s = min(max(s, 0), 6)
-			}
-			out[i*cs.n+j] = s
+			scale = max(scale, math.Abs(s))
+			out[i*cs.n+j] = refAct(cs.act, s)
 		}
 	}
-	return out
+	return out, scale
 }
 
-// runGemmCase runs one case on isa with guard bands around A, packed B,
+// runGemmCase runs one case on ks with guard bands around A, packed B,
 // bias and C, NaN in the lda/ldc gaps, and checks values and guards.
-func runGemmCase(t *testing.T, isa ISA, cs gemmCase, rng *rand.Rand) {
+func runGemmCase(t *testing.T, ks *Set, cs gemmCase, rng *rand.Rand) {
 	t.Helper()
 	// A: the values the case reads, NaN in every gap (between rows and
 	// between segments).
@@ -143,7 +155,7 @@ func runGemmCase(t *testing.T, isa ISA, cs gemmCase, rng *rand.Rand) {
 			bias[j] = rng.Float32()*2 - 1
 		}
 	}
-	p := PackB(isa, cs.k, cs.n, b, cs.n)
+	p := PackB(cs.k, cs.n, b, cs.n)
 	// Copy the packed panels between NaN guards.
 	pg := newGuarded(len(p.data))
 	copy(pg.data(), p.data)
@@ -157,9 +169,9 @@ func runGemmCase(t *testing.T, isa ISA, cs gemmCase, rng *rand.Rand) {
 	c := cg.data()
 
 	if cs.sg.N == 0 {
-		Gemm(isa, cs.m, a, cs.lda, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
+		Gemm(ks, nil, cs.m, a, cs.lda, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
 	} else {
-		GemmSegs(isa, cs.m, a, cs.lda, cs.sg, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
+		GemmSegs(ks, nil, cs.m, a, cs.lda, cs.sg, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
 	}
 
 	ag.check(t, "A")
@@ -168,37 +180,28 @@ func runGemmCase(t *testing.T, isa ISA, cs gemmCase, rng *rand.Rand) {
 	cg.check(t, "C")
 	for i := range a {
 		if math.Float32bits(a[i]) != math.Float32bits(aOrig[i]) || (!used[i] && math.Float32bits(a[i]) != guardBits) {
-			t.Fatalf("%v %v: A[%d] (gap %v) overwritten", isa, cs, i, !used[i])
+			t.Fatalf("%v %v: A[%d] (gap %v) overwritten", ks, cs, i, !used[i])
 		}
 	}
 
-	ref := refGemm(cs, a, b, bias)
-	scale := 0.0
-	for _, v := range ref {
-		scale = max(scale, math.Abs(v))
-	}
-	scale = max(scale, 1e-3)
-	// Tolerance: float32 products summed in float32. For random signs the
-	// rounding error of a k-term sum grows like sqrt(k)*eps relative to the
-	// output scale (k <= 2100 here: under 3e-6), inside 1e-5; a wrong
-	// index or a lost term is off by O(1/sqrt(k)) of the scale.
-	tol := 1e-5 * scale
+	ref, sums := refGemmSums(cs, a, b, bias)
+	tol := gemmTol(sums)
 	for i := range cs.m {
 		for j := range cs.n {
 			got := c[i*cs.ldc+j]
 			if j < cs.n0 || j >= cs.n1 {
 				if math.Float32bits(got) != guardBits {
-					t.Fatalf("%v %v: C[%d][%d] outside [%d,%d) written: %v", isa, cs, i, j, cs.n0, cs.n1, got)
+					t.Fatalf("%v %v: C[%d][%d] outside [%d,%d) written: %v", ks, cs, i, j, cs.n0, cs.n1, got)
 				}
 				continue
 			}
 			if d := math.Abs(float64(got) - ref[i*cs.n+j]); !(d <= tol) {
-				t.Fatalf("%v %v: C[%d][%d] = %v, want %v (|diff| %.3g > tol %.3g)", isa, cs, i, j, got, ref[i*cs.n+j], d, tol)
+				t.Fatalf("%v %v: C[%d][%d] = %v, want %v (|diff| %.3g > tol %.3g)", ks, cs, i, j, got, ref[i*cs.n+j], d, tol)
 			}
 		}
 		for j := cs.n; j < cs.ldc && i*cs.ldc+j < len(c); j++ {
 			if math.Float32bits(c[i*cs.ldc+j]) != guardBits {
-				t.Fatalf("%v %v: C gap [%d][%d] written", isa, cs, i, j)
+				t.Fatalf("%v %v: C gap [%d][%d] written", ks, cs, i, j)
 			}
 		}
 	}
@@ -252,7 +255,7 @@ func randomCase(rng *rand.Rand) gemmCase {
 	}
 	cs.n0, cs.n1 = p0*panelW, min(p1*panelW, cs.n)
 	cs.bias = rng.IntN(2) == 0
-	cs.act = Act(rng.IntN(3))
+	cs.act = Act(rng.IntN(int(numActs)))
 	return cs
 }
 
@@ -271,24 +274,24 @@ func TestGemm(t *testing.T) {
 		{m: 111, n: 32, k: 27, sg: Segs{N: 2, Len: 9, Stride: 672, K0: 9}}, // top border
 		{m: 20, n: 40, k: 2100, sg: Segs{N: 3, Len: 700, Stride: 760}},     // K blocked by segments
 	}
-	for _, isa := range Available() {
-		t.Run(isa.String(), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(1, uint64(isa)))
+	for si, ks := range testSets(t) {
+		t.Run(ks.String(), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, uint64(si)))
 			for _, cs := range fixed {
 				for _, bias := range []bool{false, true} {
-					for act := range ActReLU6 + 1 {
+					for act := range numActs {
 						cs := cs
 						cs.lda, cs.ldc, cs.n0, cs.n1 = cs.k+1, cs.n+2, 0, cs.n
 						if cs.sg.N > 0 {
 							cs.lda = []int{6, 761}[min(cs.sg.Len/100, 1)]
 						}
 						cs.bias, cs.act = bias, act
-						runGemmCase(t, isa, cs, rng)
+						runGemmCase(t, ks, cs, rng)
 					}
 				}
 			}
 			for range 200 {
-				runGemmCase(t, isa, randomCase(rng), rng)
+				runGemmCase(t, ks, randomCase(rng), rng)
 			}
 		})
 	}
@@ -297,53 +300,95 @@ func TestGemm(t *testing.T) {
 // TestGemmAllHeights runs every m up to 3 blocks of the largest kernel, so
 // every kernel height and every balanced split is exercised.
 func TestGemmAllHeights(t *testing.T) {
-	for _, isa := range Available() {
-		rng := rand.New(rand.NewPCG(2, uint64(isa)))
-		for m := 1; m <= 3*RowBlock(AVX512)+1; m++ {
+	for si, ks := range testSets(t) {
+		rng := rand.New(rand.NewPCG(2, uint64(si)))
+		for m := 1; m <= 3*12+1; m++ {
 			for _, n := range []int{16, 21, 32, 45} {
-				cs := gemmCase{m: m, n: n, k: 19, lda: 20, ldc: n + 3, n0: 0, n1: n, bias: m%2 == 0, act: Act(m % 3)}
-				runGemmCase(t, isa, cs, rng)
+				cs := gemmCase{m: m, n: n, k: 19, lda: 20, ldc: n + 3, n0: 0, n1: n, bias: m%2 == 0, act: Act(m % int(numActs))}
+				runGemmCase(t, ks, cs, rng)
 			}
 		}
 	}
 }
 
-// TestGemmSplits checks that splitting rows and columns (as the executor's
-// threads do) gives the same bits as one call.
+// TestGemmSplits checks that a GEMM cut into calls by rows and by column
+// panels, at arbitrary boundaries (as the executor's threads cut a layer),
+// gives the same bits as one call, on every set: every kernel computes an
+// output element with the same operations in the same order. Shapes cover
+// odd panel counts (a two-panel set then runs a one-panel kernel on the
+// last), row counts that leave 1-3 row blocks, segmented A and K blocks.
 func TestGemmSplits(t *testing.T) {
-	const m, n, k = 100, 70, 37
-	rng := rand.New(rand.NewPCG(3, 3))
-	a := make([]float32, m*k)
-	b := make([]float32, k*n)
-	bias := make([]float32, n)
-	for _, s := range [][]float32{a, b, bias} {
-		for i := range s {
-			s[i] = rng.Float32()*2 - 1
-		}
+	shapes := []gemmCase{
+		{m: 100, n: 70, k: 37},
+		{m: 49, n: 1000, k: 64},
+		{m: 13, n: 80, k: 5},
+		{m: 1, n: 1000, k: 256},
+		{m: 31, n: 48, k: 2100}, // K blocked
+		{m: 40, n: 45, k: 29, sg: Segs{N: 3, Len: 7, Stride: 30, K0: 2}},
 	}
-	for _, isa := range Available() {
-		p := PackB(isa, k, n, b, n)
-		whole := make([]float32, m*n)
-		Gemm(isa, m, a, k, p, 0, n, bias, ActReLU6, whole, n)
-		parts := make([]float32, m*n)
-		rb := RowBlock(isa)
-		for i0 := 0; i0 < m; i0 += 2 * rb {
-			i1 := min(i0+2*rb, m)
-			for _, cols := range [][2]int{{0, 32}, {32, 48}, {48, n}} {
-				Gemm(isa, i1-i0, a[i0*k:], k, p, cols[0], cols[1], bias, ActReLU6, parts[i0*n:], n)
+	for si, ks := range testSets(t) {
+		rng := rand.New(rand.NewPCG(3, uint64(si)))
+		ws := new(Workspace)
+		for _, cs := range shapes {
+			sg := cs.segs()
+			cs.lda = cs.k
+			if cs.sg.N > 0 {
+				cs.lda = 11
+			}
+			a := make([]float32, cs.aLen())
+			b := make([]float32, cs.k*cs.n)
+			bias := make([]float32, cs.n)
+			for _, s := range [][]float32{a, b, bias} {
+				for i := range s {
+					s[i] = rng.Float32()*2 - 1
+				}
+			}
+			p := PackB(cs.k, cs.n, b, cs.n)
+			panels := (cs.n + panelW - 1) / panelW
+			for act := range numActs {
+				whole := make([]float32, cs.m*cs.n)
+				GemmSegs(ks, ws, cs.m, a, cs.lda, sg, p, 0, cs.n, bias, act, whole, cs.n)
+				for trial := range 6 {
+					parts := make([]float32, cs.m*cs.n)
+					// Row cuts anywhere; column cuts on panel boundaries.
+					rows := cuts(rng, cs.m, 1+rng.IntN(min(cs.m, 7)))
+					cols := cuts(rng, panels, 1+rng.IntN(min(panels, 5)))
+					for ri := 0; ri+1 < len(rows); ri++ {
+						i0, i1 := rows[ri], rows[ri+1]
+						for ci := 0; ci+1 < len(cols); ci++ {
+							n0, n1 := cols[ci]*panelW, min(cols[ci+1]*panelW, cs.n)
+							GemmSegs(ks, ws, i1-i0, a[i0*cs.lda:], cs.lda, sg, p, n0, n1, bias, act, parts[i0*cs.n:], cs.n)
+						}
+					}
+					for i := range whole {
+						if math.Float32bits(whole[i]) != math.Float32bits(parts[i]) {
+							t.Fatalf("%v %dx%dx%d %v, trial %d (rows %v, panels %v): split result differs at C[%d][%d]: %v vs %v",
+								ks, cs.m, cs.n, cs.k, act, trial, rows, cols, i/cs.n, i%cs.n, parts[i], whole[i])
+						}
+					}
+				}
 			}
 		}
-		for i := range whole {
-			if math.Float32bits(whole[i]) != math.Float32bits(parts[i]) {
-				t.Fatalf("%v: split result differs at %d: %v vs %v", isa, i, parts[i], whole[i])
-			}
-		}
 	}
+}
+
+// cuts returns k+1 increasing boundaries from 0 to n (k parts, each non-empty).
+func cuts(rng *rand.Rand, n, k int) []int {
+	set := map[int]bool{0: true, n: true}
+	for len(set) < k+1 {
+		set[1+rng.IntN(n-1)] = true
+	}
+	out := make([]int, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func TestGemmNaNPropagates(t *testing.T) {
-	for _, isa := range Available() {
-		for _, act := range []Act{ActNone, ActReLU, ActReLU6} {
+	for _, ks := range testSets(t) {
+		for act := range numActs {
 			const m, n, k = 7, 20, 5
 			a := make([]float32, m*k)
 			a[3*k+2] = float32(math.NaN())
@@ -352,11 +397,11 @@ func TestGemmNaNPropagates(t *testing.T) {
 				b[i] = 1
 			}
 			c := make([]float32, m*n)
-			Gemm(isa, m, a, k, PackB(isa, k, n, b, n), 0, n, nil, act, c, n)
+			Gemm(ks, nil, m, a, k, PackB(k, n, b, n), 0, n, nil, act, c, n)
 			for i := range m {
 				for j := range n {
 					if got := c[i*n+j]; math.IsNaN(float64(got)) != (i == 3) {
-						t.Fatalf("%v %v: C[%d][%d] = %v", isa, act, i, j, got)
+						t.Fatalf("%v %v: C[%d][%d] = %v", ks, act, i, j, got)
 					}
 				}
 			}
@@ -370,31 +415,37 @@ func TestGemmNoAllocs(t *testing.T) {
 	b := make([]float32, k*n)
 	c := make([]float32, m*n)
 	bias := make([]float32, n)
-	for _, isa := range Available() {
-		p := PackB(isa, k, n, b, n)
-		if allocs := testing.AllocsPerRun(20, func() {
-			Gemm(isa, m, a, k, p, 0, n, bias, ActReLU, c, n)
-		}); allocs != 0 {
-			t.Errorf("%v: %v allocations per Gemm", isa, allocs)
+	ws := new(Workspace)
+	p := PackB(k, n, b, n)
+	for _, ks := range Available() {
+		for act := range numActs {
+			if allocs := testing.AllocsPerRun(20, func() {
+				Gemm(ks, ws, m, a, k, p, 0, n, bias, act, c, n)
+			}); allocs != 0 {
+				t.Errorf("%v %v: %v allocations per Gemm", ks, act, allocs)
+			}
 		}
 	}
 }
 
 func TestGemmPanics(t *testing.T) {
-	p := PackB(Generic, 4, 20, make([]float32, 80), 20)
+	p := PackB(4, 20, make([]float32, 80), 20)
 	a := make([]float32, 3*4)
 	c := make([]float32, 3*20)
+	g := Generic()
+	unsupported := &Set{name: "unsupported"}
 	for name, f := range map[string]func(){
-		"n0 off panel":  func() { Gemm(Generic, 3, a, 4, p, 8, 20, nil, ActNone, c, 20) },
-		"n1 off panel":  func() { Gemm(Generic, 3, a, 4, p, 0, 17, nil, ActNone, c, 20) },
-		"n1 > N":        func() { Gemm(Generic, 3, a, 4, p, 0, 32, nil, ActNone, c, 20) },
-		"short A":       func() { Gemm(Generic, 4, a, 4, p, 0, 20, nil, ActNone, c, 20) },
-		"short C":       func() { Gemm(Generic, 3, a, 4, p, 0, 20, nil, ActNone, c[:50], 20) },
-		"lda < K":       func() { Gemm(Generic, 3, a, 3, p, 0, 20, nil, ActNone, c, 20) },
-		"ldc < n1":      func() { Gemm(Generic, 3, a, 4, p, 0, 20, nil, ActNone, c, 19) },
-		"short bias":    func() { Gemm(Generic, 3, a, 4, p, 0, 20, make([]float32, 19), ActNone, c, 20) },
-		"bad ISA":       func() { Gemm(ISA(9), 3, a, 4, p, 0, 20, nil, ActNone, c, 20) },
-		"bad PackB ldb": func() { PackB(Generic, 4, 20, make([]float32, 80), 19) },
+		"n0 off panel":   func() { Gemm(g, nil, 3, a, 4, p, 8, 20, nil, ActNone, c, 20) },
+		"n1 off panel":   func() { Gemm(g, nil, 3, a, 4, p, 0, 17, nil, ActNone, c, 20) },
+		"n1 > N":         func() { Gemm(g, nil, 3, a, 4, p, 0, 32, nil, ActNone, c, 20) },
+		"short A":        func() { Gemm(g, nil, 4, a, 4, p, 0, 20, nil, ActNone, c, 20) },
+		"short C":        func() { Gemm(g, nil, 3, a, 4, p, 0, 20, nil, ActNone, c[:50], 20) },
+		"lda < K":        func() { Gemm(g, nil, 3, a, 3, p, 0, 20, nil, ActNone, c, 20) },
+		"ldc < n1":       func() { Gemm(g, nil, 3, a, 4, p, 0, 20, nil, ActNone, c, 19) },
+		"short bias":     func() { Gemm(g, nil, 3, a, 4, p, 0, 20, make([]float32, 19), ActNone, c, 20) },
+		"bad activation": func() { Gemm(g, nil, 3, a, 4, p, 0, 20, nil, numActs, c, 20) },
+		"unsupported":    func() { Gemm(unsupported, nil, 3, a, 4, p, 0, 20, nil, ActNone, c, 20) },
+		"bad PackB ldb":  func() { PackB(4, 20, make([]float32, 80), 19) },
 	} {
 		func() {
 			defer func() {
@@ -428,7 +479,7 @@ func TestAsmVocabulary(t *testing.T) {
 	allowed := map[string]bool{
 		"VMOVUPS": true, "VMOVUPS.Z": true, "VMASKMOVPS": true, "VBROADCASTSS": true,
 		"VFMADD231PS": true, "VXORPS": true, "VPXORD": true, "VADDPS": true,
-		"VMAXPS": true, "VMINPS": true, "VZEROUPPER": true, "KMOVW": true,
+		"VMAXPS": true, "VMINPS": true, "VMULPS": true, "VZEROUPPER": true, "KMOVW": true,
 		"MOVQ": true, "LEAQ": true, "ADDQ": true, "SHRQ": true, "ANDQ": true,
 		"DECQ": true, "TESTQ": true, "CMPQ": true, "JZ": true, "JNZ": true, "JEQ": true, "JNE": true,
 		"JMP": true, "RET": true, "PREFETCHT0": true,
@@ -451,6 +502,65 @@ func TestAsmVocabulary(t *testing.T) {
 			}
 			if strings.Contains(line, "*4)") || strings.Contains(line, "*8)") {
 				t.Errorf("%s:%d: index scale other than 1 or 2: %s", name, i+1, line)
+			}
+		}
+	}
+}
+
+// TestGemmBlocking forces tiny K blocks and row chunks on every set with
+// GEMM kernels, so the accumulate-into-C path (kfAccum, masked and
+// unmasked), the activation on the last K block only, and chunk boundaries
+// inside both row segments are exercised on small shapes. A K block stores
+// its float32 accumulators in C and the next reloads them, which changes
+// no bit: the result must equal the unblocked call exactly.
+func TestGemmBlocking(t *testing.T) {
+	for si, ks := range testSets(t) {
+		if ks.gemm == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(7, uint64(si)))
+		ws := new(Workspace)
+		ws.init()
+		for range 60 {
+			m, n, k := 1+rng.IntN(80), 1+rng.IntN(70), 1+rng.IntN(90)
+			lda, ldc := k+rng.IntN(3), n+rng.IntN(3)
+			a := make([]float32, (m-1)*lda+k)
+			w := make([]float32, k*n)
+			bias := make([]float32, n)
+			for _, s := range [][]float32{a, w, bias} {
+				for i := range s {
+					s[i] = rng.Float32()*2 - 1
+				}
+			}
+			if rng.IntN(2) == 0 {
+				bias = nil
+			}
+			act := Act(rng.IntN(int(numActs)))
+			p := PackB(k, n, w, n)
+			want := make([]float32, (m-1)*ldc+n)
+			Gemm(ks, ws, m, a, lda, p, 0, n, bias, act, want, ldc)
+			bl := blocking{kc: 1 + rng.IntN(k), mc: 1 + rng.IntN(m)}
+			got := make([]float32, len(want))
+			for i := range got {
+				got[i] = guardNaN
+			}
+			ks.gemm.gemmBlocked(ws, bl, m, a, lda, Segs{N: 1, Len: k}, p, 0, n, bias, act, got, ldc)
+			for i := range m {
+				for j := range ldc {
+					if i*ldc+j >= len(got) {
+						break
+					}
+					g, w := got[i*ldc+j], want[i*ldc+j]
+					if j >= n {
+						if math.Float32bits(g) != guardBits {
+							t.Fatalf("%v m%d n%d k%d %+v: gap written", ks, m, n, k, bl)
+						}
+						continue
+					}
+					if math.Float32bits(g) != math.Float32bits(w) {
+						t.Fatalf("%v m%d n%d k%d %+v act %v: C[%d][%d] = %v, unblocked %v", ks, m, n, k, bl, act, i, j, g, w)
+					}
+				}
 			}
 		}
 	}

@@ -133,31 +133,6 @@ func im2colRow(s *ConvShape, row, in []float32, inStride, cg, iy0, ix0 int) {
 	}
 }
 
-// Gather1x1 is Im2col for a 1x1 convolution with stride (sh, sw) and no
-// padding: row r = oy*outW+ox of dst[(r-r0)*ld:] gets the c channels of input
-// pixel (oy*sh, ox*sw) of the inW-wide view (pixel stride inStride).
-func Gather1x1(in []float32, inW, c, inStride, sh, sw, outW int, dst []float32, ld int, r0, r1 int) {
-	if r0 >= r1 {
-		return
-	}
-	if c < 1 || inW < 1 || sh < 1 || sw < 1 || outW < 1 || ld < c || r0 < 0 || (outW-1)*sw >= inW {
-		panic(fmt.Sprintf("gather1x1: bad shape c %d, in width %d, stride %dx%d, out width %d, ld %d, rows [%d, %d)", c, inW, sh, sw, outW, ld, r0, r1))
-	}
-	last := r1 - 1
-	dkCheckView("gather1x1 input", in, (last/outW)*sh*inW+(last%outW)*sw+1, c, inStride)
-	if len(dst) < (r1-r0-1)*ld+c {
-		panic(fmt.Sprintf("gather1x1: destination has %d floats, want %d", len(dst), (r1-r0-1)*ld+c))
-	}
-	oy, ox := r0/outW, r0%outW
-	for r := r0; r < r1; r++ {
-		im2colCopy(dst[(r-r0)*ld:][:c], in[(oy*sh*inW+ox*sw)*inStride:])
-		if ox++; ox == outW {
-			ox = 0
-			oy++
-		}
-	}
-}
-
 // im2colCopy copies len(d) floats from s; a plain loop beats memmove for
 // the few-channel rows of first layers.
 func im2colCopy(d, s []float32) {

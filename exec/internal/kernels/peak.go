@@ -1,43 +1,27 @@
 package kernels
 
-import "time"
+import "unsafe"
 
-// PeakGFLOPS measures the single-thread floating-point peak of isa: chains
-// of independent fused multiply-adds on registers only (no memory traffic),
-// enough chains to cover FMA latency on both FMA ports (12 ymm chains for
-// AVX2, 24 zmm chains for AVX-512). It runs for about d and returns the best
-// rate seen, in GFLOP/s (an FMA counts as 2 FLOPs per lane). It is the
-// calibration point for the GEMM benchmarks: a low value means the machine
-// is busy or clocked down. For Generic it measures the same kind of loop in
-// scalar Go (8 chains of multiply-add), the ceiling of the generic kernels.
-// It returns 0 if isa is not supported.
-func PeakGFLOPS(isa ISA, d time.Duration) float64 {
-	if !isa.Supported() {
-		return 0
-	}
-	iters := 1 << 12
-	best := 0.0
-	deadline := time.Now().Add(d)
-	for {
-		t0 := time.Now()
-		flops := peakRun(isa, iters)
-		el := time.Since(t0)
-		if el > 0 {
-			best = max(best, flops/el.Seconds()/1e9)
-		}
-		if el < time.Millisecond && iters < 1<<30 {
-			iters *= 2
-		}
-		if time.Now().After(deadline) {
-			return best
-		}
-	}
+// peakTable is a set's peak-FMA calibration kernel: iters iterations of
+// flopsPerIter floating-point operations on registers only.
+type peakTable struct {
+	k            Kernel
+	flopsPerIter int
 }
 
-// peakRun runs iters iterations of isa's peak loop and returns the FLOPs done.
-func peakRun(isa ISA, iters int) float64 {
-	if per, ok := peakAsm(isa, iters); ok {
-		return float64(per) * float64(iters)
+// peakArgs is the record the peak kernels read: the iteration count.
+type peakArgs struct {
+	iters int
+}
+
+// peakRun runs iters iterations of the set's peak loop and returns the
+// FLOPs done. It runs on a Workspace of its own (a measurement, not a hot
+// path).
+func (s *Set) peakRun(iters int) float64 {
+	if t := s.peak; t != nil {
+		a := &peakArgs{iters: iters}
+		t.k.call((*byte)(unsafe.Pointer(a)))
+		return float64(t.flopsPerIter) * float64(iters)
 	}
 	// The result is used (a NaN check the compiler cannot drop), so the
 	// loop is not optimised away; it never is NaN.

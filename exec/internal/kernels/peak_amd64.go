@@ -5,7 +5,11 @@
 package kernels
 
 // peakAVX2 runs iters x 12 independent 8-lane FMAs on registers.
-func peakAVX2(iters int)
+//
+//go:noescape
+func peakAVX2(args *byte)
 
 // peakAVX512 runs iters x 24 independent 16-lane FMAs on registers.
-func peakAVX512(iters int)
+//
+//go:noescape
+func peakAVX512(args *byte)

@@ -4,7 +4,7 @@
 
 #include "textflag.h"
 
-// func peakAVX2(iters int)
+// func peakAVX2(args *byte)
 // Requires: AVX, FMA3
 TEXT ·peakAVX2(SB), NOSPLIT, $0-8
 	VXORPS Y0, Y0, Y0
@@ -21,7 +21,8 @@ TEXT ·peakAVX2(SB), NOSPLIT, $0-8
 	VXORPS Y11, Y11, Y11
 	VXORPS Y12, Y12, Y12
 	VXORPS Y13, Y13, Y13
-	MOVQ   iters+0(FP), R12
+	MOVQ   args+0(FP), R12
+	MOVQ   (R12), R12
 	TESTQ  R12, R12
 	JZ     peakAVX2_done
 
@@ -45,7 +46,7 @@ peakAVX2_done:
 	VZEROUPPER
 	RET
 
-// func peakAVX512(iters int)
+// func peakAVX512(args *byte)
 // Requires: AVX, AVX512F
 TEXT ·peakAVX512(SB), NOSPLIT, $0-8
 	VPXORD Z0, Z0, Z0
@@ -74,7 +75,8 @@ TEXT ·peakAVX512(SB), NOSPLIT, $0-8
 	VPXORD Z23, Z23, Z23
 	VPXORD Z24, Z24, Z24
 	VPXORD Z25, Z25, Z25
-	MOVQ   iters+0(FP), R12
+	MOVQ   args+0(FP), R12
+	MOVQ   (R12), R12
 	TESTQ  R12, R12
 	JZ     peakAVX512_done
 

@@ -6,16 +6,9 @@ import (
 )
 
 func TestPeakGFLOPS(t *testing.T) {
-	for _, isa := range Available() {
-		if g := PeakGFLOPS(isa, 20*time.Millisecond); !(g > 0.1) {
-			t.Errorf("%v: PeakGFLOPS = %v", isa, g)
-		}
-	}
-	for _, isa := range []ISA{AVX2, AVX512} {
-		if !isa.Supported() {
-			if g := PeakGFLOPS(isa, time.Millisecond); g != 0 {
-				t.Errorf("%v unsupported but PeakGFLOPS = %v", isa, g)
-			}
+	for _, ks := range Available() {
+		if g := ks.PeakGFLOPS(20 * time.Millisecond); !(g > 0.1) {
+			t.Errorf("%v: PeakGFLOPS = %v", ks, g)
 		}
 	}
 }
@@ -25,12 +18,12 @@ func TestPeakGFLOPS(t *testing.T) {
 // FMA ports). A GEMM figure is only meaningful next to this one from the
 // same run.
 func BenchmarkPeak(b *testing.B) {
-	for _, isa := range Available() {
-		b.Run(isa.String(), func(b *testing.B) {
+	for _, ks := range Available() {
+		b.Run(ks.String(), func(b *testing.B) {
 			const iters = 1 << 16
 			var flops float64
 			for b.Loop() {
-				flops += peakRun(isa, iters)
+				flops += ks.peakRun(iters)
 			}
 			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})

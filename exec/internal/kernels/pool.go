@@ -41,13 +41,13 @@ func (s *PoolShape) check(in []float32, inStride int, out []float32, outStride i
 	}
 }
 
-// mustRun panics if this machine cannot run isa, and reports whether isa
-// is a vector ISA.
-func (i ISA) mustRun() bool {
-	if !i.Supported() {
-		panic(fmt.Sprintf("kernels: kernel set %v not supported here", i))
+// poolKernels panics if this machine cannot run ks, and returns its
+// pooling kernels (nil: the generic loops).
+func (ks *Set) poolKernels() *poolTable {
+	if !ks.native {
+		panic(fmt.Sprintf("kernels: kernel set %v not supported here", ks))
 	}
-	return i != Generic
+	return ks.pool
 }
 
 // dkCheckView panics unless buf holds pixels of c channels at stride str.
@@ -62,14 +62,17 @@ func dkCheckView(what string, buf []float32, pixels, c, str int) {
 
 // MaxPool writes output rows [oy0, oy1) of a max pooling; padding taps are
 // ignored (and a NaN tap is, unless it is the window's first), and a window
-// with no tap inside the input yields 0. AVX2 and AVX-512 run the AVX2
-// kernels of _asm/pool, bit for bit the generic result: GoogLeNet's pool2
+// with no tap inside the input yields 0. The vector sets run the kernels of
+// _asm/pool (AVX-512 machines the AVX2 ones), bit for bit the generic
+// result (ws holds their argument record; nil: one of their own, which
+// allocates): GoogLeNet's pool2
 // (56x56x192, 3x3 stride 2) in 0.09 ms on one Zen 3 core against 1.7 ms for
 // the generic loop (a compare and branch per value); whole GoogLeNet's max
 // pools 0.9 ms instead of 33.
-func MaxPool(isa ISA, s *PoolShape, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
+func MaxPool(ks *Set, ws *Workspace, s *PoolShape, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
 	s.check(in, inStride, out, outStride, oy0, oy1)
-	if isa.mustRun() && poolSIMD(isa, s, true, false, in, inStride, out, outStride, oy0, oy1) {
+	if t := ks.poolKernels(); t != nil {
+		t.pool(workspace(ws), s, true, false, in, inStride, out, outStride, oy0, oy1)
 		return
 	}
 	c := s.C
@@ -107,10 +110,11 @@ func MaxPool(isa ISA, s *PoolShape, in []float32, inStride int, out []float32, o
 // the padded extent [-PadTop, InH+PadBottom) x [-PadLeft, InW+PadRight)
 // (Caffe, ONNX count_include_pad=1; taps a ceil-mode window hangs beyond that
 // extent never count). Padding taps add zero; an empty divisor yields 0.
-// AVX2 and AVX-512 run the AVX2 kernels, bit for bit the generic result.
-func AvgPool(isa ISA, s *PoolShape, countPad bool, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
+// The vector sets run their kernels, bit for bit the generic result.
+func AvgPool(ks *Set, ws *Workspace, s *PoolShape, countPad bool, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
 	s.check(in, inStride, out, outStride, oy0, oy1)
-	if isa.mustRun() && poolSIMD(isa, s, false, countPad, in, inStride, out, outStride, oy0, oy1) {
+	if t := ks.poolKernels(); t != nil {
+		t.pool(workspace(ws), s, false, countPad, in, inStride, out, outStride, oy0, oy1)
 		return
 	}
 	c := s.C
@@ -170,15 +174,16 @@ func poolScale(o []float32, f float32) {
 
 // GlobalAvgPool averages an h x w x c view (pixel stride inStride) to c
 // values in out, accumulating in float64 (each channel summed in pixel
-// order). AVX2 and AVX-512 run the AVX2 kernel (bit for bit the same
-// sums): 7x7x1024, MobileNet's head, in 8 us on one Zen 3 core. The
+// order). The vector sets run their kernel (bit for bit the same sums):
+// 7x7x1024, MobileNet's head, in 8 us on one Zen 3 core. The
 // generic loop keeps eight channels' sums in registers across the image
 // (27 us; 40 us summing 64-channel chunks through a stack array, whose 49
 // pixels 4 KiB apart share an L1 set).
-func GlobalAvgPool(isa ISA, in []float32, h, w, c, inStride int, out []float32) {
+func GlobalAvgPool(ks *Set, ws *Workspace, in []float32, h, w, c, inStride int, out []float32) {
 	dkCheckView("global pool input", in, h*w, c, inStride)
 	out = out[:c]
-	if isa.mustRun() && globalSIMD(isa, false, in, h, w, c, inStride, out) {
+	if t := ks.poolKernels(); t != nil {
+		t.global(workspace(ws), false, in, h, w, c, inStride, out)
 		return
 	}
 	n := h * w
@@ -212,10 +217,11 @@ func GlobalAvgPool(isa ISA, in []float32, h, w, c, inStride int, out []float32) 
 
 // GlobalMaxPool takes the channel-wise maximum of an h x w x c view into out
 // (a NaN is ignored unless it is in the first pixel).
-func GlobalMaxPool(isa ISA, in []float32, h, w, c, inStride int, out []float32) {
+func GlobalMaxPool(ks *Set, ws *Workspace, in []float32, h, w, c, inStride int, out []float32) {
 	dkCheckView("global pool input", in, h*w, c, inStride)
 	out = out[:c]
-	if isa.mustRun() && globalSIMD(isa, true, in, h, w, c, inStride, out) {
+	if t := ks.poolKernels(); t != nil {
+		t.global(workspace(ws), true, in, h, w, c, inStride, out)
 		return
 	}
 	copy(out, in[:c])

@@ -3,9 +3,9 @@ package kernels
 import "testing"
 
 // dkBenchISAs runs f as a sub-benchmark per available kernel set.
-func dkBenchISAs(b *testing.B, f func(b *testing.B, isa ISA)) {
-	for _, isa := range Available() {
-		b.Run(isa.String(), func(b *testing.B) { f(b, isa) })
+func dkBenchISAs(b *testing.B, f func(b *testing.B, ks *Set, ws *Workspace)) {
+	for _, ks := range Available() {
+		b.Run(ks.String(), func(b *testing.B) { f(b, ks, new(Workspace)) })
 	}
 }
 
@@ -23,8 +23,8 @@ func BenchmarkMaxPool3x3s2(b *testing.B) { // GoogLeNet pool2: 56x56x192 -> 28x2
 	s := PoolShape{InH: 56, InW: 56, C: 192, KH: 3, KW: 3, SH: 2, SW: 2, OutH: 28, OutW: 28}
 	in := make([]float32, 56*56*192)
 	out := make([]float32, 28*28*192)
-	dkBenchISAs(b, func(b *testing.B, isa ISA) {
-		dkBenchReport(b, 4*float64(len(in)+len(out)), func() { MaxPool(isa, &s, in, 192, out, 192, 0, 28) })
+	dkBenchISAs(b, func(b *testing.B, ks *Set, ws *Workspace) {
+		dkBenchReport(b, 4*float64(len(in)+len(out)), func() { MaxPool(ks, ws, &s, in, 192, out, 192, 0, 28) })
 	})
 }
 
@@ -32,16 +32,16 @@ func BenchmarkAvgPool3x3s1(b *testing.B) { // Inception branch pool: 28x28x256, 
 	s := PoolShape{InH: 28, InW: 28, C: 256, KH: 3, KW: 3, SH: 1, SW: 1, PadTop: 1, PadLeft: 1, OutH: 28, OutW: 28, PadBottom: 1, PadRight: 1}
 	in := make([]float32, 28*28*256)
 	out := make([]float32, 28*28*256)
-	dkBenchISAs(b, func(b *testing.B, isa ISA) {
-		dkBenchReport(b, 4*float64(len(in)+len(out)), func() { AvgPool(isa, &s, false, in, 256, out, 256, 0, 28) })
+	dkBenchISAs(b, func(b *testing.B, ks *Set, ws *Workspace) {
+		dkBenchReport(b, 4*float64(len(in)+len(out)), func() { AvgPool(ks, ws, &s, false, in, 256, out, 256, 0, 28) })
 	})
 }
 
 func BenchmarkGlobalAvgPool7x7x1024(b *testing.B) { // MobileNet v1 head
 	in := make([]float32, 7*7*1024)
 	out := make([]float32, 1024)
-	dkBenchISAs(b, func(b *testing.B, isa ISA) {
-		dkBenchReport(b, 4*float64(len(in)+len(out)), func() { GlobalAvgPool(isa, in, 7, 7, 1024, 1024, out) })
+	dkBenchISAs(b, func(b *testing.B, ks *Set, ws *Workspace) {
+		dkBenchReport(b, 4*float64(len(in)+len(out)), func() { GlobalAvgPool(ks, ws, in, 7, 7, 1024, 1024, out) })
 	})
 }
 

@@ -48,6 +48,7 @@ func refPool(s *PoolShape, in *tview, isMax, countPad bool) []float64 {
 }
 
 func TestPoolRandom(t *testing.T) {
+	sets := testSets(t)
 	rng := rand.New(rand.NewPCG(7, 8))
 	ks := []int{1, 2, 3, 3, 5, 7}
 	for it := range 500 {
@@ -89,15 +90,15 @@ func TestPoolRandom(t *testing.T) {
 		for _, mode := range []string{"max", "avg", "avgpad"} {
 			ref := refPool(&s, in, mode == "max", mode == "avgpad")
 			var generic *tview
-			for _, isa := range Available() {
+			for _, ks := range sets {
 				out := newTView(s.OutH, s.OutW, s.C, outStride, nil)
 				switch mode {
 				case "max":
-					MaxPool(isa, &s, in.data, inStride, out.data, outStride, oy0, oy1)
+					MaxPool(ks, nil, &s, in.data, inStride, out.data, outStride, oy0, oy1)
 				default:
-					AvgPool(isa, &s, mode == "avgpad", in.data, inStride, out.data, outStride, oy0, oy1)
+					AvgPool(ks, nil, &s, mode == "avgpad", in.data, inStride, out.data, outStride, oy0, oy1)
 				}
-				what := fmt.Sprintf("%v %s %s", isa, mode, desc)
+				what := fmt.Sprintf("%v %s %s", ks, mode, desc)
 				out.checkOut(t, what, ref, oy0, oy1, 1e-5)
 				in.checkSame(t, what, orig)
 				// The vector kernels do the generic arithmetic in the
@@ -116,6 +117,7 @@ func TestPoolRandom(t *testing.T) {
 }
 
 func TestGlobalPool(t *testing.T) {
+	sets := testSets(t)
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, sz := range [][3]int{{1, 1, 1}, {7, 7, 1024}, {3, 5, 65}, {112, 112, 3}, {2, 9, 130}} {
 		h, w, c := sz[0], sz[1], sz[2]
@@ -134,16 +136,16 @@ func TestGlobalPool(t *testing.T) {
 		}
 		for _, isMax := range []bool{false, true} {
 			var generic *tview
-			for _, isa := range Available() {
+			for _, ks := range sets {
 				out := newTView(1, 1, c, c, nil)
 				ref := refAvg
 				if isMax {
-					GlobalMaxPool(isa, in.data, h, w, c, str, out.data)
+					GlobalMaxPool(ks, nil, in.data, h, w, c, str, out.data)
 					ref = refMax
 				} else {
-					GlobalAvgPool(isa, in.data, h, w, c, str, out.data)
+					GlobalAvgPool(ks, nil, in.data, h, w, c, str, out.data)
 				}
-				what := fmt.Sprintf("%v global max=%v %dx%dx%d", isa, isMax, h, w, c)
+				what := fmt.Sprintf("%v global max=%v %dx%dx%d", ks, isMax, h, w, c)
 				out.checkOut(t, what, ref, 0, 1, 1e-6)
 				in.checkSame(t, what, orig)
 				if generic == nil {
@@ -160,14 +162,15 @@ func TestPoolNoAlloc(t *testing.T) {
 	s := PoolShape{InH: 9, InW: 9, C: 70, KH: 3, KW: 3, SH: 2, SW: 2, PadTop: 1, PadLeft: 1, OutH: 5, OutW: 5}
 	in := make([]float32, 81*70)
 	out := make([]float32, 25*70)
-	for _, isa := range Available() {
+	ws := new(Workspace)
+	for _, ks := range Available() {
 		if n := testing.AllocsPerRun(10, func() {
-			MaxPool(isa, &s, in, 70, out, 70, 0, 5)
-			AvgPool(isa, &s, true, in, 70, out, 70, 0, 5)
-			GlobalAvgPool(isa, in, 9, 9, 70, 70, out)
-			GlobalMaxPool(isa, in, 9, 9, 70, 70, out)
+			MaxPool(ks, ws, &s, in, 70, out, 70, 0, 5)
+			AvgPool(ks, ws, &s, true, in, 70, out, 70, 0, 5)
+			GlobalAvgPool(ks, ws, in, 9, 9, 70, 70, out)
+			GlobalMaxPool(ks, ws, in, 9, 9, 70, 70, out)
 		}); n != 0 {
-			t.Errorf("%v: %v allocations per call", isa, n)
+			t.Errorf("%v: %v allocations per call", ks, n)
 		}
 	}
 }

@@ -31,6 +31,23 @@ func Add32(src1, src2 uint32) uint32 {
 	return r
 }
 
+// Mul32 is VMULPS on one lane: src1 * src2 (Intel operand order), with the
+// NaN selection of Add32 (the first NaN operand, quieted; the default NaN
+// for an invalid 0 * inf).
+func Mul32(src1, src2 uint32) uint32 {
+	switch {
+	case isNaN32(src1):
+		return quiet32(src1)
+	case isNaN32(src2):
+		return quiet32(src2)
+	}
+	r := math.Float32bits(math.Float32frombits(src1) * math.Float32frombits(src2))
+	if isNaN32(r) {
+		return defaultNaN
+	}
+	return r
+}
+
 // Max32 is VMAXPS on one lane: src1 > src2 ? src1 : src2 (Intel operand
 // order). A NaN in either operand, or two zeros of any sign, give src2,
 // unchanged (not quieted).

@@ -693,7 +693,7 @@ func (m *Machine) execVec(in *Inst) error {
 			res[i] = x
 		}
 		m.writeVec(a[1].Reg, n, &res)
-	case opVFMADD231PS, opVADDPS, opVMAXPS, opVMINPS, opVXORPS, opVPXORD:
+	case opVFMADD231PS, opVADDPS, opVMAXPS, opVMINPS, opVMULPS, opVXORPS, opVPXORD:
 		// Go order: a[0] = Intel src2 (r/m), a[1] = Intel src1 (vvvv),
 		// a[2] = destination.
 		if (in.Op == opVXORPS || in.Op == opVPXORD) && a[0].Kind == KVec && a[0].Reg == a[1].Reg {
@@ -735,6 +735,10 @@ func (m *Machine) execVec(in *Inst) error {
 		case opVADDPS:
 			for i := 0; i < n; i++ {
 				res[i] = Add32(s1[i], s2[i])
+			}
+		case opVMULPS:
+			for i := 0; i < n; i++ {
+				res[i] = Mul32(s1[i], s2[i])
 			}
 		case opVMAXPS:
 			for i := 0; i < n; i++ {

@@ -109,6 +109,7 @@ const (
 	opVADDPS
 	opVMAXPS
 	opVMINPS
+	opVMULPS
 	opVXORPS
 	opVPXORD
 	opVZEROUPPER
@@ -122,6 +123,7 @@ var opNames = map[string]Op{
 	"JZ": opJZ, "JEQ": opJZ, "JNZ": opJNZ, "JNE": opJNZ, "JMP": opJMP, "RET": opRET,
 	"VMOVUPS": opVMOVUPS, "VMASKMOVPS": opVMASKMOVPS, "VBROADCASTSS": opVBROADCASTSS,
 	"VFMADD231PS": opVFMADD231PS, "VADDPS": opVADDPS, "VMAXPS": opVMAXPS, "VMINPS": opVMINPS,
+	"VMULPS": opVMULPS,
 	"VXORPS": opVXORPS, "VPXORD": opVPXORD, "VZEROUPPER": opVZEROUPPER, "KMOVW": opKMOVW,
 	"PREFETCHT0": opPREFETCHT0,
 }
@@ -698,7 +700,7 @@ func decode(f *Func, path string, ln int, line string) (*Inst, error) {
 		if pattern(a, KMem, KVec) {
 			in.Form = fVLoad
 		}
-	case opVFMADD231PS, opVADDPS, opVMAXPS, opVMINPS, opVXORPS, opVPXORD:
+	case opVFMADD231PS, opVADDPS, opVMAXPS, opVMINPS, opVMULPS, opVXORPS, opVPXORD:
 		if (pattern(a, KVec, KVec, KVec) || pattern(a, KMem, KVec, KVec)) && !in.Zeroing {
 			in.Form = fV3
 		}
@@ -795,7 +797,7 @@ func features(in *Inst) []string {
 			return evexFeats(in, "AVX512F")
 		}
 		return []string{"FMA3"}
-	case opVMOVUPS, opVBROADCASTSS, opVADDPS, opVMAXPS, opVMINPS, opVPXORD:
+	case opVMOVUPS, opVBROADCASTSS, opVADDPS, opVMAXPS, opVMINPS, opVMULPS, opVPXORD:
 		if evex {
 			return evexFeats(in, "AVX512F")
 		}

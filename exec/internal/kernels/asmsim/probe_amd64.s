@@ -49,6 +49,10 @@ TEXT ·probeVec(SB), NOSPLIT, $0-40
 	VMOVUPS      Y0, 384(AX)
 	VXORPS       Y5, Y5, Y5
 	VMOVUPS      Y5, 416(AX)
+	VMULPS       Y2, Y1, Y0
+	VMOVUPS      Y0, 448(AX)
+	VMULPS       (CX), Y1, Y0
+	VMOVUPS      Y0, 480(AX)
 	VZEROUPPER
 	RET
 

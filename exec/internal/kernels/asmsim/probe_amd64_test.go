@@ -48,7 +48,7 @@ func probeValue(rng *rand.Rand) uint32 {
 }
 
 // TestProbeVecHardware runs probeVec (VFMADD231PS in three operand
-// arrangements, VMAXPS, VMINPS, VADDPS in register and memory forms,
+// arrangements, VMAXPS, VMINPS, VADDPS, VMULPS in register and memory forms,
 // VMASKMOVPS load and store, VBROADCASTSS, VXORPS) natively and in the
 // simulator on the same adversarial inputs and requires bit-identical
 // results: NaN payload selection, signed zeros, infinities, subnormals,
@@ -61,7 +61,7 @@ func TestProbeVecHardware(t *testing.T) {
 	prog := probeProgram(t)
 	f := prog.Func("probeVec")
 	rng := rand.New(rand.NewPCG(9, 9))
-	const slots = 14
+	const slots = 16
 	var a, b, c, m [8]float32
 	var native, sim [slots * 8]float32
 	for round := 0; round < 4000; round++ {
@@ -101,7 +101,7 @@ func TestProbeVecHardware(t *testing.T) {
 			t.Fatal(err)
 		}
 		names := []string{"fma reg", "fma mem", "fma swapped", "max", "min", "add", "max mem",
-			"maskload", "maskstore", "broadcast", "xor", "min mem", "add mem", "xor zero"}
+			"maskload", "maskstore", "broadcast", "xor", "min mem", "add mem", "xor zero", "mul", "mul mem"}
 		for i := range native {
 			if nb, sb := math.Float32bits(native[i]), math.Float32bits(sim[i]); nb != sb {
 				l := i % 8

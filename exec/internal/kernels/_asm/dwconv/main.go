@@ -21,11 +21,18 @@
 //
 //	vector:  VMOVUPS (load, store, reg-reg), VBROADCASTSS (m32),
 //	         VFMADD231PS (reg or m256/m512 first operand), VMAXPS, VMINPS,
-//	         VZEROUPPER
+//	         VADDPS, VMULPS (m256/m512 first operand; register), VZEROUPPER
 //	AVX2 tails:    VMASKMOVPS m256, ymm, ymm (load) and ymm, ymm, m256 (store)
 //	AVX-512 tails: KMOVW m16, k; VMOVUPS.Z m512, k, zmm; VMOVUPS zmm, k, m512
 //	integer: MOVQ, ADDQ, XORQ, DECQ, CMPQ (reg or m64 vs imm), TESTQ
-//	control: JZ, JNZ, JEQ, RET
+//	control: JZ, JNZ, JEQ, JNE, JMP, RET
+//
+// The epilogue (offEp) clamps to [lo, hi] (none: -Inf, +Inf; ReLU: 0, +Inf;
+// ReLU6: 0, 6), or computes hard-swish x*(min(max(x+3, lo), hi)*(1/6)) or
+// hard-sigmoid min(max(x+3, lo), hi)*(1/6) with lo 0 and hi 6, each
+// operation rounded to float32 in that order as the generic kernels do; a
+// NaN stays NaN through all of them (it is the second source of
+// VMAXPS/VMINPS, Intel order, which they return when either is NaN).
 //
 // All memory operands are base + optional index*1 + displacement. Every
 // function takes a single pointer to a dwArgs record (layout below, mirrored in
@@ -71,9 +78,19 @@ const (
 	offHi     = 148 // float32 upper clamp (+Inf or 6)
 	offKMask  = 152 // uint16 AVX-512 tail mask
 	offMask   = 160 // [8]int32 AVX2 tail mask
-	offCurIn  = 192 // scratch: current input pointer
-	offCurOut = 200 // scratch: current output pointer
-	offCount  = 208 // scratch: pixels / blocks left
+	offEp     = 192 // epilogue: 0 clamp to [lo, hi], 1 hard-swish, 2 hard-sigmoid (lo 0, hi 6)
+	offThree  = 256 // [16]float32: 3
+	offSixth  = 320 // [16]float32: float32(1/6)
+	offCurIn  = 384 // scratch: current input pointer
+	offCurOut = 392 // scratch: current output pointer
+	offCount  = 400 // scratch: pixels / blocks left
+)
+
+// Epilogue kinds (offEp).
+const (
+	epClamp    = 0
+	epHSwish   = 1
+	epHSigmoid = 2
 )
 
 const (
@@ -203,11 +220,52 @@ func advance(c common, loop string) {
 	JNZ(LabelRef(loop))
 }
 
-// clampStore applies the activation clamp (lo, hi; NaN propagates) and stores.
-func clampStore(v *isa, c common, acc reg.VecVirtual, m Mem, masked bool) {
-	VMAXPS(acc, c.lo, acc)
-	VMINPS(acc, c.hi, acc)
-	v.store(acc, m, masked)
+// epilogueStores applies the epilogue the record asks for to every
+// accumulator and stores it (at mem(i)): three copies of the store loop,
+// chosen once (labels from label).
+func epilogueStores(v *isa, c common, acc []reg.VecVirtual, mem func(i int) Mem, masked bool, label string) {
+	three, sixth := arg(c.a, offThree), arg(c.a, offSixth)
+	kinds := []struct {
+		ep   int
+		f    func(x reg.VecVirtual)
+		name string
+	}{
+		{epClamp, func(x reg.VecVirtual) {
+			VMAXPS(x, c.lo, x)
+			VMINPS(x, c.hi, x)
+		}, "clamp"},
+		{epHSwish, func(x reg.VecVirtual) {
+			u := v.vec()
+			VADDPS(three, x, u)
+			VMAXPS(u, c.lo, u)
+			VMINPS(u, c.hi, u)
+			VMULPS(sixth, u, u)
+			VMULPS(u, x, x)
+		}, "hswish"},
+		{epHSigmoid, func(x reg.VecVirtual) {
+			VADDPS(three, x, x)
+			VMAXPS(x, c.lo, x)
+			VMINPS(x, c.hi, x)
+			VMULPS(sixth, x, x)
+		}, "hsigmoid"},
+	}
+	done := label + "_epdone"
+	for i, k := range kinds {
+		next := fmt.Sprintf("%s_ep%d", label, i+1)
+		if i < len(kinds)-1 {
+			CMPQ(arg(c.a, offEp), U8(k.ep))
+			JNE(LabelRef(next))
+		}
+		for j, x := range acc {
+			k.f(x)
+			v.store(x, mem(j), masked)
+		}
+		if i < len(kinds)-1 {
+			JMP(LabelRef(done))
+			Label(next)
+		}
+	}
+	Label(done)
 }
 
 // countedLoop emits "n := load(off); if n != 0 { do { body } while --n != 0 }".
@@ -326,16 +384,34 @@ func blockBody(v *isa, c common, ocs, co, pw reg.GPVirtual, wdisp, K, S, NB, G i
 	DECQ(kc)
 	JNZ(LabelRef(label + "_kh"))
 
+	// The block's NB pixels are ocs bytes apart: their outputs are
+	// addressed from q with ocs as an index (scale 1), q stepping by two
+	// ocs every second pixel.
 	q := loadArg(c.a, offCurOut)
 	ADDQ(co, q)
-	for i := range acc {
-		for g := range acc[i] {
-			clampStore(v, c, acc[i][g], Mem{Base: q, Disp: g * v.vbytes()}, masked)
+	qs := make([]reg.GPVirtual, (NB+1)/2)
+	for i := range qs {
+		if i == 0 {
+			qs[0] = q
+			continue
 		}
-		if i < NB-1 {
-			ADDQ(ocs, q)
-		}
+		qs[i] = GP64()
+		MOVQ(qs[i-1], qs[i])
+		ADDQ(ocs, qs[i])
+		ADDQ(ocs, qs[i])
 	}
+	var flat []reg.VecVirtual
+	for i := range acc {
+		flat = append(flat, acc[i]...)
+	}
+	epilogueStores(v, c, flat, func(j int) Mem {
+		i, g := j/G, j%G
+		m := Mem{Base: qs[i/2], Disp: g * v.vbytes()}
+		if i%2 == 1 {
+			m.Index, m.Scale = ocs, 1
+		}
+		return m
+	}, masked, label)
 }
 
 // pixelKernel emits the general kernel: a.n output pixels, each summing the
@@ -422,9 +498,7 @@ func pixelBody(v *isa, c common, wrsAdj, wps, co, pw reg.GPVirtual, nv int, labe
 
 	q := loadArg(c.a, offCurOut)
 	ADDQ(co, q)
-	for u := range acc {
-		clampStore(v, c, acc[u], Mem{Base: q, Disp: u * v.vbytes()}, masked)
-	}
+	epilogueStores(v, c, acc, func(u int) Mem { return Mem{Base: q, Disp: u * v.vbytes()} }, masked, label)
 }
 
 func main() {

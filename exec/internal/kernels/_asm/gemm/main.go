@@ -25,9 +25,10 @@
 //	VFMADD231PS  v1, v2, v3    v3 += v1*v2 (all registers)
 //	VXORPS       v, v, v       zeroing idiom only (AVX2)
 //	VPXORD       v, v, v       zeroing idiom only (AVX-512: VXORPS on zmm is AVX512DQ)
-//	VADDPS, VMAXPS, VMINPS     register operands
+//	VADDPS, VMULPS             register operands, or memory first operand
+//	VMAXPS, VMINPS             register operands
 //	VZEROUPPER                 before every RET
-//	KMOVW        r32 -> K      (AVX-512 only; K1, K2)
+//	KMOVW        m16 -> K      (AVX-512 only; K1, K2)
 //	PREFETCHT0   m             (no architectural effect; never faults)
 //	MOVQ (arguments and register copies), LEAQ, ADDQ, SHRQ, ANDQ, DECQ, TESTQ (imm, reg)
 //	CMPQ (reg, reg)
@@ -44,7 +45,17 @@
 //
 //	for each block: acc = (flags&accumulate ? C : flags&bias ? bias : 0)
 //	                acc += A[mr x segs*k] * Bpanel[segs*k x w]   (A read in place, row stride lda bytes)
-//	                acc = clamp(acc); store to C (row stride ldc bytes)
+//	                acc = epilogue(acc); store to C (row stride ldc bytes)
+//
+// The epilogue is ReLU (max 0), ReLU6 (then min 6), hard-swish
+// x*(min(max(x+3, 0), 6)*(1/6)) or hard-sigmoid min(max(x+3, 0), 6)*(1/6),
+// as the flags say, each operation rounded to float32 in that order (the
+// generic Go kernels do the same, so they agree bit for bit on the
+// epilogue); a NaN accumulator stays NaN through every one.
+//
+// Every kernel takes one argument, a pointer to a gemmArgs record (the
+// offsets below), so that a driver can call any kernel of its table through
+// a function value, native or simulated, without its arguments escaping.
 //
 // A row's segs*k values lie in segs segments of k contiguous floats, each
 // segment segadj bytes past the end of the previous one (segs 1 for a plain
@@ -68,11 +79,20 @@
 //
 // A rows are broadcast straight from memory (not packed); B is packed as
 // k-major panels of 16 floats per k (64 bytes, one cache line), panel p+1
-// starting bstride bytes after panel p. For kernels with fewer than 8
-// independent accumulators (tiny mr) the k loop keeps `sets` copies of the
-// accumulators (k-step u accumulates into set u%sets) so the FMA latency
-// (4 cycles on both Zen 3 and Skylake-X, 2 FMA ports) is hidden; the copies
-// are summed before the store.
+// starting bstride bytes after panel p.
+//
+// Every C element is one chain of FMAs in k order, started from the bias
+// (or from C, for a K block after the first; 0 without bias): any kernel
+// computes any element with the same operations in the same order, so the
+// result does not depend on how the driver cut the rows and columns into
+// calls (the thread split of a layer). The kernels with fewer than 8
+// independent accumulators once split k over 2 or 4 accumulator copies to
+// hide the FMA latency and summed the copies at the end, in another order:
+// a row computed in a 1-row block then differed in the last bit from the
+// same row in a 12-row block. They serve the fully connected layer (m = 1,
+// a GEMV bound by streaming B at 64 bytes per FMA, not by FMA latency:
+// measured the same or 3% faster with one chain) and the last rows of a
+// thread's chunk.
 package main
 
 import (
@@ -92,16 +112,42 @@ import (
 // Flag bits passed in the kernels' flags argument. Keep in sync with
 // gemm_asm.go.
 const (
-	flagMax   = 1  // acc = max(acc, clamp[0])
-	flagMin   = 2  // acc = min(acc, clamp[1])
-	flagAccum = 4  // start from C instead of bias/zero (K blocking)
-	flagMask  = 8  // partial last panel: mask loads of C/bias and stores
-	flagBias  = 16 // start from bias (ignored with flagAccum)
-	flagPf    = 32 // first block: prefetch the next call's B panels
-	// AVX2 masked stores, per vector v of the panels: flagFull<<v the
-	// vector is whole, flagPart<<v it is the partial one (neither: empty).
+	flagMax      = 1   // acc = max(acc, 0) (ReLU, ReLU6)
+	flagMin      = 2   // acc = min(acc, 6) (ReLU6)
+	flagAccum    = 4   // start from C instead of bias/zero (K blocking)
+	flagMask     = 8   // partial last panel: mask loads of C/bias and stores
+	flagBias     = 16  // start from bias (ignored with flagAccum)
+	flagPf       = 32  // first block: prefetch the next call's B panels
+	flagHSwish   = 64  // acc = acc * (min(max(acc+3, 0), 6) * 1/6)
+	flagHSigmoid = 128 // acc = min(max(acc+3, 0), 6) * 1/6
+	// Masked stores by vectors of 8 lanes (AVX2), per vector v of the
+	// panels: flagFull<<v the vector is whole, flagPart<<v it is the
+	// partial one (neither: empty).
 	flagFull = 1 << 8
-	flagPart = 1 << 12
+	flagPart = 1 << 16
+)
+
+// The argument record every kernel reads (its only argument, a pointer):
+// gemmArgs in ../../gemm_simd.go, whose layout TestGemmArgsLayout checks
+// against these offsets.
+const (
+	offA       = 0   // *float32: A at the first row of the first block
+	offLda     = 8   // A row stride, bytes
+	offB       = 16  // *float32: packed B at the first k step of the first panel
+	offBstride = 24  // bytes from one B panel to the next
+	offK       = 32  // k steps per segment
+	offSegs    = 40  // segments (>= 1)
+	offSegadj  = 48  // bytes from the end of a segment of A to the next one
+	offC       = 56  // *float32: C at the first row of the first block
+	offLdc     = 64  // C row stride, bytes
+	offBlocks  = 72  // blocks of mr rows
+	offBias    = 80  // *float32: the bias at the first column (flagBias)
+	offFlags   = 88  // the flag bits above
+	offKMask   = 96  // uint64: AVX-512 lane mask of a partial last panel (bit j: column j)
+	offVMask   = 128 // [32]int32: AVX2 lane masks of a partial last panel (4 ymm)
+	offThree   = 256 // [16]float32: 3 (hard-swish and hard-sigmoid)
+	offSix     = 320 // [16]float32: 6
+	offSixth   = 384 // [16]float32: float32(1/6)
 )
 
 const panelW = 16 // floats per packed B panel row (64 bytes)
@@ -234,15 +280,14 @@ func emit(ctx *build.Context, pkg, asmPath, stubPath string) {
 type kernel struct {
 	ctx   *build.Context
 	a     arch
-	mr    int // rows per block
-	np    int // panels per call
-	nvec  int // vectors per row (w / lanes)
-	sets  int // accumulator copies over k
-	acc   [][][]reg.VecPhysical
-	bv    []reg.VecPhysical // B row vectors
-	t     reg.VecPhysical   // broadcast / clamp temporary
-	masks []reg.VecPhysical // AVX2 tail masks (aliases bv/t, used outside the k loop)
-	kregs []reg.Register    // AVX-512 tail masks
+	mr    int                 // rows per block
+	np    int                 // panels per call
+	nvec  int                 // vectors per row (w / lanes)
+	acc   [][]reg.VecPhysical // [row][vector]
+	bv    []reg.VecPhysical   // B row vectors
+	t     reg.VecPhysical     // broadcast / clamp temporary
+	masks []reg.VecPhysical   // AVX2 tail masks (aliases bv/t, used outside the k loop)
+	kregs []reg.Register      // AVX-512 tail masks
 	label string
 	hasPf bool // has the prefetching first block (see gemmKernel)
 	pf    bool // emitting the prefetching copy of the k loop
@@ -263,36 +308,18 @@ var (
 	rPf     = rA      // prefetch cursor (k loop of a prefetching block; rA is restored after)
 )
 
-// chooseSets returns the number of accumulator copies over k. It is 1 for
-// every kernel: each C element is one chain of FMAs in k order, started from
-// the bias (or from C for a K block after the first), so any kernel computes
-// any element with the same operations in the same order and the result does
-// not depend on how the driver cut the rows and columns into calls (the
-// thread split of a layer). Splitting k over 2 or 4 copies in the kernels
-// with fewer than 8 accumulators (mr <= 3 on AVX2, the odd-panel ones on
-// AVX-512) hid FMA latency but summed the copies in another order, so a row
-// computed in a 1-row block differed in the last bit from the same row in
-// a 12-row block. Those kernels serve the fully connected layer (m = 1: a
-// GEMV bound by streaming B, 64 bytes per FMA, not by FMA latency) and the
-// last rows of a thread's chunk.
-func chooseSets(int) int { return 1 }
-
 func gemmKernel(ctx *build.Context, a arch, mr, np int) {
 	k := &kernel{ctx: ctx, a: a, mr: mr, np: np, nvec: np * panelW / a.lanes}
-	k.sets = chooseSets(mr * k.nvec)
 	k.hasPf = a.prefetches(mr, np)
 	name := fmt.Sprintf("gemm%s_%dx%d", a.name, mr, np*panelW)
 	k.label = name
 	n := 0
 	next := func() reg.VecPhysical { r := a.vecs[n]; n++; return r }
-	k.acc = make([][][]reg.VecPhysical, k.sets)
-	for s := range k.acc {
-		k.acc[s] = make([][]reg.VecPhysical, mr)
-		for r := range k.acc[s] {
-			k.acc[s][r] = make([]reg.VecPhysical, k.nvec)
-			for v := range k.acc[s][r] {
-				k.acc[s][r][v] = next()
-			}
+	k.acc = make([][]reg.VecPhysical, mr)
+	for r := range k.acc {
+		k.acc[r] = make([]reg.VecPhysical, k.nvec)
+		for v := range k.acc[r] {
+			k.acc[r][v] = next()
 		}
 	}
 	for range k.nvec {
@@ -304,28 +331,32 @@ func gemmKernel(ctx *build.Context, a arch, mr, np int) {
 	}
 	if !a.kmask {
 		// Masks are live only outside the k loop (init and store), where
-		// the B registers are free; at init all accumulator sets are live,
-		// so they must not overlap any of them.
+		// the B registers are free; at init all accumulators are live, so
+		// they must not overlap any of them.
 		k.masks = k.bv
 	} else {
 		k.kregs = []reg.Register{reg.K1, reg.K2}[:k.nvec]
 	}
 
-	maskType := "*int32"
-	if a.kmask {
-		maskType = "uint64"
-	}
 	ctx.Function(name)
 	ctx.Attributes(attr.NOSPLIT)
 	ctx.Pragma("noescape")
-	ctx.SignatureExpr("func(a *float32, lda int, b *float32, bstride int, k int, segs int, segadj int, c *float32, ldc int, blocks int, bias *float32, clamp *float32, flags uint, mask " + maskType + ")")
-	ctx.Doc(fmt.Sprintf("%s computes blocks x %d rows by %d columns of C (sets=%d); see the generator.", name, mr, np*panelW, k.sets))
+	ctx.SignatureExpr("func(args *byte)")
+	ctx.Doc(fmt.Sprintf("%s computes blocks x %d rows by %d columns of C; see the generator.", name, mr, np*panelW))
 	k.body()
 }
 
 func (k *kernel) lbl(s string) string { return k.label + "_" + s }
 
-func (k *kernel) load(param string, r reg.Register) { k.ctx.Load(k.ctx.Param(param), r) }
+// load loads the record field at byte offset off into r (through r: the
+// record pointer first).
+func (k *kernel) load(off int, r reg.Register) {
+	k.ctx.Load(k.ctx.Param("args"), r)
+	k.ctx.MOVQ(operand.Mem{Base: r, Disp: off}, r)
+}
+
+// args loads the record pointer into r.
+func (k *kernel) args(r reg.Register) { k.ctx.Load(k.ctx.Param("args"), r) }
 
 // rowMem addresses A row r (relative to the current bases) at byte offset disp.
 func (k *kernel) rowMem(r, disp int) operand.Mem {
@@ -370,55 +401,46 @@ func (k *kernel) storeVec(src reg.VecPhysical, v int, m operand.Mem, masked bool
 	}
 }
 
-// loadMasks prepares the tail masks. AVX2: from the mask pointer (nvec
-// vectors of int32 lane masks). AVX-512: one 16-bit opmask per vector from
-// the mask integer.
+// loadMasks prepares the tail masks. AVX2: nvec vectors of int32 lane
+// masks from the record's vmask. AVX-512: one 16-bit opmask per vector from
+// the record's kmask.
 func (k *kernel) loadMasks() {
 	c := k.ctx
+	k.args(rTmp)
 	if k.a.kmask {
-		k.load("mask", rTmp)
 		for v := range k.nvec {
-			if v > 0 {
-				c.SHRQ(operand.Imm(16), rTmp)
-			}
-			c.KMOVW(reg.EDI, k.kregs[v])
+			c.KMOVW(operand.Mem{Base: rTmp, Disp: offKMask + 2*v}, k.kregs[v])
 		}
 		return
 	}
-	k.load("mask", rTmp)
 	for v := range k.nvec {
-		c.VMOVUPS(operand.Mem{Base: rTmp, Disp: v * 32}, k.masks[v])
+		c.VMOVUPS(operand.Mem{Base: rTmp, Disp: offVMask + v*32}, k.masks[v])
 	}
 }
 
-func (k *kernel) zeroSets(from int) {
-	c := k.ctx
-	for s := from; s < k.sets; s++ {
-		for r := range k.mr {
-			for v := range k.nvec {
-				k.a.zero(c, k.acc[s][r][v])
-			}
+func (k *kernel) zeroAcc() {
+	for r := range k.mr {
+		for v := range k.nvec {
+			k.a.zero(k.ctx, k.acc[r][v])
 		}
 	}
 }
 
-// initFromBias starts every row's accumulators at the bias vector (and the
-// extra accumulator sets at zero).
+// initFromBias starts every row's accumulators at the bias vector.
 func (k *kernel) initFromBias(masked bool) {
 	c := k.ctx
 	if masked {
 		k.loadMasks()
 	}
-	k.load("bias", rTmp)
+	k.load(offBias, rTmp)
 	for v := range k.nvec {
-		k.loadVec(k.vecMem(rTmp, v), v, k.acc[0][0][v], masked)
+		k.loadVec(k.vecMem(rTmp, v), v, k.acc[0][v], masked)
 	}
 	for r := 1; r < k.mr; r++ {
 		for v := range k.nvec {
-			c.VMOVUPS(k.acc[0][0][v], k.acc[0][r][v])
+			c.VMOVUPS(k.acc[0][v], k.acc[r][v])
 		}
 	}
-	k.zeroSets(1)
 }
 
 // initFromC starts the accumulators at the current C block (K blocks after
@@ -428,21 +450,20 @@ func (k *kernel) initFromC(masked bool) {
 	if masked {
 		k.loadMasks()
 	}
-	k.load("ldc", rB)
+	k.load(offLdc, rB)
 	c.MOVQ(rC, rTmp)
 	for r := range k.mr {
 		if r > 0 {
 			c.ADDQ(rB, rTmp)
 		}
 		for v := range k.nvec {
-			k.loadVec(k.vecMem(rTmp, v), v, k.acc[0][r][v], masked)
+			k.loadVec(k.vecMem(rTmp, v), v, k.acc[r][v], masked)
 		}
 	}
-	k.zeroSets(1)
 }
 
-// step emits one k step at byte offset u (A: 4*u, B: 64*u) into set s.
-func (k *kernel) step(u, s int) {
+// step emits one k step at byte offset u (A: 4*u, B: 64*u).
+func (k *kernel) step(u int) {
 	c := k.ctx
 	vpp := panelW / k.a.lanes // vectors per panel
 	for v := range k.nvec {
@@ -463,7 +484,7 @@ func (k *kernel) step(u, s int) {
 	for r := range k.mr {
 		c.VBROADCASTSS(k.rowMem(r, 4*u), k.t)
 		for v := range k.nvec {
-			c.VFMADD231PS(k.bv[v], k.t, k.acc[s][r][v])
+			c.VFMADD231PS(k.bv[v], k.t, k.acc[r][v])
 		}
 	}
 }
@@ -483,12 +504,12 @@ const unroll = 4
 
 func (k *kernel) body() {
 	c := k.ctx
-	k.load("a", rA)
-	k.load("lda", rLda)
-	k.load("c", rC)
-	k.load("blocks", rBlocks)
+	k.load(offA, rA)
+	k.load(offLda, rLda)
+	k.load(offC, rC)
+	k.load(offBlocks, rBlocks)
 	if k.np > 1 {
-		k.load("bstride", rBs)
+		k.load(offBstride, rBs)
 	}
 	c.TESTQ(rBlocks, rBlocks)
 	c.JZ(operand.LabelRef(k.lbl("ret")))
@@ -496,7 +517,7 @@ func (k *kernel) body() {
 	c.Label(k.lbl("block"))
 	// Accumulator initialisation: C (accumulate), bias, or zero; masked
 	// variants for a partial last panel.
-	k.load("flags", rTmp)
+	k.load(offFlags, rTmp)
 	c.TESTQ(operand.U32(flagAccum), rTmp)
 	c.JNZ(operand.LabelRef(k.lbl("initc")))
 	c.TESTQ(operand.U32(flagBias), rTmp)
@@ -509,7 +530,7 @@ func (k *kernel) body() {
 	k.initFromBias(true)
 	c.JMP(operand.LabelRef(k.lbl("initdone")))
 	c.Label(k.lbl("initzero"))
-	k.zeroSets(0)
+	k.zeroAcc()
 	c.JMP(operand.LabelRef(k.lbl("initdone")))
 	c.Label(k.lbl("initc"))
 	c.TESTQ(operand.U32(flagMask), rTmp)
@@ -538,15 +559,15 @@ func (k *kernel) body() {
 		c.LEAQ(operand.Mem{Base: last, Index: rLda, Scale: 2}, rA)
 		c.ADDQ(rLda, rA)
 	}
-	k.load("b", rB)
+	k.load(offB, rB)
 
 	// The k loop: segs segments of k steps (A moves on by segadj bytes
 	// between segments, B continues). The first block of a call with
 	// flagPf runs a copy of it that also prefetches the next call's panels
 	// (out of line, below the RET).
-	k.load("segs", rSeg)
+	k.load(offSegs, rSeg)
 	if k.hasPf {
-		k.load("flags", rK)
+		k.load(offFlags, rK)
 		c.TESTQ(operand.U32(flagPf), rK)
 		c.JNZ(operand.LabelRef(k.lbl("pfcheck")))
 	}
@@ -554,42 +575,11 @@ func (k *kernel) body() {
 	k.segLoop("")
 	c.Label(k.lbl("segsdone"))
 
-	// Sum the accumulator sets.
-	for s := 1; s < k.sets; s++ {
-		for r := range k.mr {
-			for v := range k.nvec {
-				c.VADDPS(k.acc[s][r][v], k.acc[0][r][v], k.acc[0][r][v])
-			}
-		}
-	}
-
-	// Activation: clamp to [clamp[0], clamp[1]] as the flags ask. Operand
-	// order (Intel: VMAXPS acc, t, acc) makes a NaN accumulator come
-	// through as NaN, like the generic Go code.
-	k.load("flags", rTmp)
-	c.TESTQ(operand.U32(flagMax), rTmp)
-	c.JZ(operand.LabelRef(k.lbl("nomax")))
-	k.load("clamp", rB)
-	c.VBROADCASTSS(operand.Mem{Base: rB}, k.t)
-	for r := range k.mr {
-		for v := range k.nvec {
-			c.VMAXPS(k.acc[0][r][v], k.t, k.acc[0][r][v])
-		}
-	}
-	c.Label(k.lbl("nomax"))
-	c.TESTQ(operand.U32(flagMin), rTmp)
-	c.JZ(operand.LabelRef(k.lbl("nomin")))
-	k.load("clamp", rB)
-	c.VBROADCASTSS(operand.Mem{Base: rB, Disp: 4}, k.t)
-	for r := range k.mr {
-		for v := range k.nvec {
-			c.VMINPS(k.acc[0][r][v], k.t, k.acc[0][r][v])
-		}
-	}
-	c.Label(k.lbl("nomin"))
+	k.load(offFlags, rTmp)
+	k.epilogue()
 
 	// Store; rC moves on to the next block.
-	k.load("ldc", rB)
+	k.load(offLdc, rB)
 	c.TESTQ(operand.U32(flagMask), rTmp)
 	c.JNZ(operand.LabelRef(k.lbl("storemask")))
 	k.store(false)
@@ -616,11 +606,11 @@ func (k *kernel) body() {
 	// next call's panels, np*bstride bytes ahead of rB; rA, the next
 	// block's A start, is then recomputed from the a argument.
 	c.Label(k.lbl("pfcheck"))
-	k.load("blocks", rK)
+	k.load(offBlocks, rK)
 	c.CMPQ(rK, rBlocks)
 	c.JNE(operand.LabelRef(k.lbl("seg")))
 	if k.np == 1 {
-		k.load("bstride", rBs)
+		k.load(offBstride, rBs)
 	}
 	c.LEAQ(operand.Mem{Base: rB, Index: rBs, Scale: uint8(k.np)}, rPf)
 	k.pf = true
@@ -628,7 +618,7 @@ func (k *kernel) body() {
 	k.segLoop("pf")
 	k.pf = false
 	c.Label(k.lbl("segsdonepf"))
-	k.load("a", rA)
+	k.load(offA, rA)
 	for range k.mr / 2 {
 		c.LEAQ(operand.Mem{Base: rA, Index: rLda, Scale: 2}, rA)
 	}
@@ -642,40 +632,116 @@ func (k *kernel) body() {
 // loop and its tail, then the step to the next segment's A.
 func (k *kernel) segLoop(sfx string) {
 	c := k.ctx
-	k.load("k", rK)
+	k.load(offK, rK)
 	c.SHRQ(operand.Imm(2), rK)
 	c.JZ(operand.LabelRef(k.lbl("ktail" + sfx)))
 	c.Label(k.lbl("kloop" + sfx))
 	for u := range unroll {
-		k.step(u, u%k.sets)
+		k.step(u)
 	}
 	k.advance(unroll)
 	c.DECQ(rK)
 	c.JNZ(operand.LabelRef(k.lbl("kloop" + sfx)))
 	c.Label(k.lbl("ktail" + sfx))
-	k.load("k", rK)
+	k.load(offK, rK)
 	c.ANDQ(operand.Imm(unroll-1), rK)
 	c.JZ(operand.LabelRef(k.lbl("segend" + sfx)))
 	c.Label(k.lbl("kloop1" + sfx))
-	k.step(0, 0)
+	k.step(0)
 	k.advance(1)
 	c.DECQ(rK)
 	c.JNZ(operand.LabelRef(k.lbl("kloop1" + sfx)))
 	c.Label(k.lbl("segend" + sfx))
 	c.DECQ(rSeg)
 	c.JZ(operand.LabelRef(k.lbl("segsdone" + sfx)))
-	k.load("segadj", rK)
+	k.load(offSegadj, rK)
 	for g := 0; g < (k.mr+2)/3; g++ {
 		c.ADDQ(rK, rBase[g])
 	}
 	c.JMP(operand.LabelRef(k.lbl("seg" + sfx)))
 }
 
+// epilogue applies the activation the flags ask for to every accumulator
+// (rTmp holds the flags on entry and on exit). The registers outside the
+// accumulators are free here: the B vectors, the broadcast temporary and
+// any the kernel does not use (at least three).
+func (k *kernel) epilogue() {
+	c := k.ctx
+	free := append([]reg.VecPhysical{k.t}, k.bv...)
+	used := k.mr*k.nvec + k.nvec + 1
+	free = append(free, k.a.vecs[used:]...)
+	zero, six, u := free[0], free[1], free[2]
+	args := rB // free until the store reloads it with ldc
+	// The clamps and hard-swish's inner clamp keep a NaN as NaN: the
+	// value is the second source of VMAXPS/VMINPS (Intel order), which
+	// they return when either source is NaN.
+	clampTo := func(x reg.VecPhysical, lo, hi bool) {
+		if lo {
+			c.VMAXPS(x, zero, x)
+		}
+		if hi {
+			c.VMINPS(x, six, x)
+		}
+	}
+	consts := func() {
+		k.a.zero(c, zero)
+		k.args(args)
+		c.VMOVUPS(operand.Mem{Base: args, Disp: offSix}, six)
+	}
+	c.TESTQ(operand.U32(flagHSwish|flagHSigmoid), rTmp)
+	c.JNZ(operand.LabelRef(k.lbl("hard")))
+	c.TESTQ(operand.U32(flagMax|flagMin), rTmp)
+	c.JZ(operand.LabelRef(k.lbl("epdone")))
+	consts()
+	c.TESTQ(operand.U32(flagMin), rTmp)
+	c.JNZ(operand.LabelRef(k.lbl("relu6")))
+	for r := range k.mr {
+		for v := range k.nvec {
+			clampTo(k.acc[r][v], true, false)
+		}
+	}
+	c.JMP(operand.LabelRef(k.lbl("epdone")))
+	c.Label(k.lbl("relu6"))
+	for r := range k.mr {
+		for v := range k.nvec {
+			clampTo(k.acc[r][v], true, true)
+		}
+	}
+	c.JMP(operand.LabelRef(k.lbl("epdone")))
+
+	c.Label(k.lbl("hard"))
+	consts()
+	three := operand.Mem{Base: args, Disp: offThree}
+	sixth := operand.Mem{Base: args, Disp: offSixth}
+	c.TESTQ(operand.U32(flagHSigmoid), rTmp)
+	c.JNZ(operand.LabelRef(k.lbl("hsigmoid")))
+	for r := range k.mr {
+		for v := range k.nvec {
+			x := k.acc[r][v]
+			c.VADDPS(three, x, u)
+			clampTo(u, true, true)
+			c.VMULPS(sixth, u, u)
+			c.VMULPS(u, x, x)
+		}
+	}
+	c.JMP(operand.LabelRef(k.lbl("epdone")))
+	c.Label(k.lbl("hsigmoid"))
+	for r := range k.mr {
+		for v := range k.nvec {
+			x := k.acc[r][v]
+			c.VADDPS(three, x, x)
+			clampTo(x, true, true)
+			c.VMULPS(sixth, x, x)
+		}
+	}
+	c.Label(k.lbl("epdone"))
+}
+
 func (k *kernel) store(masked bool) {
 	c := k.ctx
 	for r := range k.mr {
 		for v := range k.nvec {
-			k.storeVec(k.acc[0][r][v], v, k.vecMem(rC, v), masked)
+			k.storeVec(k.acc[r][v], v, k.vecMem(rC, v), masked)
 		}
 		c.ADDQ(rB, rC)
 	}
@@ -693,14 +759,14 @@ func (k *kernel) store(masked bool) {
 // not emitted. rC moves on to the next block.
 func (k *kernel) storeMaskedAVX2() {
 	c := k.ctx
-	k.load("flags", rTmp)
+	k.load(offFlags, rTmp)
 	vpp := panelW / k.a.lanes
 	last := (k.np - 1) * vpp // first vector of the partial panel
 	for v := range k.nvec {
 		row := func(masked bool) {
 			c.MOVQ(rC, rK)
 			for r := range k.mr {
-				k.storeVec(k.acc[0][r][v], v, k.vecMem(rK, v), masked)
+				k.storeVec(k.acc[r][v], v, k.vecMem(rK, v), masked)
 				if r < k.mr-1 {
 					c.ADDQ(rB, rK)
 				}
@@ -731,20 +797,23 @@ func (k *kernel) storeMaskedAVX2() {
 	}
 }
 
-// peakKernel emits peak{ISA}(iters int): iters x nacc independent
-// VFMADD231PS on registers only (no memory traffic), enough chains to cover
-// FMA latency x ports. FLOPs = iters * nacc * lanes * 2.
+// peakKernel emits peak{ISA}(args *byte): iters x nacc independent
+// VFMADD231PS on registers only (no memory traffic but the record's first
+// word, iters), enough chains to cover FMA latency x ports. FLOPs = iters *
+// nacc * lanes * 2.
 func peakKernel(ctx *build.Context, a arch, nacc int) {
 	name := "peak" + a.name
 	ctx.Function(name)
 	ctx.Attributes(attr.NOSPLIT)
-	ctx.SignatureExpr("func(iters int)")
+	ctx.Pragma("noescape")
+	ctx.SignatureExpr("func(args *byte)")
 	ctx.Doc(fmt.Sprintf("%s runs iters x %d independent %d-lane FMAs on registers.", name, nacc, a.lanes))
 	x, y := a.vecs[nacc], a.vecs[nacc+1]
 	for i := range nacc + 2 {
 		a.zero(ctx, a.vecs[i])
 	}
-	ctx.Load(ctx.Param("iters"), rK)
+	ctx.Load(ctx.Param("args"), rK)
+	ctx.MOVQ(operand.Mem{Base: rK}, rK)
 	ctx.TESTQ(rK, rK)
 	ctx.JZ(operand.LabelRef(name + "_done"))
 	ctx.Label(name + "_loop")

@@ -1,8 +1,0 @@
-//go:build !amd64 || purego
-
-package kernels
-
-const (
-	hasAVX2   = false
-	hasAVX512 = false
-)
