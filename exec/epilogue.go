@@ -36,6 +36,37 @@ var epilogues = map[spec.Activation]epilogue{
 			}
 		},
 		func(x float64) float64 { return math.Min(math.Max(x, 0), 6) }},
+	spec.ActHardSwish: {kernels.ActHardSwish,
+		func(v []float32) {
+			for i, x := range v {
+				v[i] = x * (clamp06(x+3) * sixth)
+			}
+		},
+		func(x float64) float64 { return x * math.Min(math.Max(x+3, 0), 6) / 6 }},
+	spec.ActHardSigmoid: {kernels.ActHardSigmoid,
+		func(v []float32) {
+			for i, x := range v {
+				v[i] = clamp06(x+3) * sixth
+			}
+		},
+		func(x float64) float64 { return math.Min(math.Max(x+3, 0), 6) / 6 }},
+}
+
+// sixth is 1/6 rounded to float32: hard-swish and hard-sigmoid compute
+// x·(min(max(x+3, 0), 6)·sixth) and min(max(x+3, 0), 6)·sixth in float32, the
+// operations and order of the kernels' epilogues, so a layer that applies
+// the activation itself gives the bits a fused kernel would.
+const sixth = float32(1.0 / 6)
+
+// clamp06 is min(max(v, 0), 6), NaN kept (as the kernels do).
+func clamp06(v float32) float32 {
+	if v < 0 {
+		return 0
+	}
+	if v > 6 {
+		return 6
+	}
+	return v
 }
 
 // epilogueOf returns the implementation of an activation.
