@@ -127,9 +127,7 @@ func (c *converter) ancestors(t int) map[int]bool {
 		}
 		seen[x] = true
 		if op, ok := c.producer[x]; ok {
-			for _, in := range c.activations(op) {
-				stack = append(stack, in)
-			}
+			stack = append(stack, c.activations(op)...)
 		}
 	}
 	return seen
