@@ -2,20 +2,25 @@
 GO      ?= go
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: all build test vet fmt-check unit race purego sim bench fuzz clean test-e2e plots generate-check
+.PHONY: all build test vet fmt-check staticcheck unit race purego sim bench fuzz clean test-e2e plots generate-check golden
 
 all: build test
 
 build:
 	$(GO) build -o . ./cmd/...
 
-## test: vet, gofmt check, all unit tests, the pure-Go kernel path, the
-## AVX-512 kernels in the instruction simulator, and the race detector on
-## the packages where it is cheap.
-test: vet fmt-check unit purego sim race
+## test: vet, gofmt check, all unit tests, the pure-Go kernel
+## path, the AVX-512 kernels in the instruction simulator, the race
+## detector on the packages where it is cheap, and staticcheck (last).
+test: vet fmt-check unit purego sim race staticcheck
 
 vet:
 	$(GO) vet ./...
+
+## staticcheck: at a pinned version, fetched through the Go module proxy.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -60,6 +65,13 @@ fuzz:
 
 clean:
 	rm -f mnet mnet-analyze
+
+## golden: rewrite every golden file (testdata/<Test>/) from the current
+## output with go test -update, in each package whose tests use
+## internal/golden; review the result with git diff.
+GOLDEN_PKGS = $(shell $(GO) list -f '{{range .TestImports}}{{if eq . "mnet.dev/mnet/internal/golden"}}{{$$.ImportPath}}{{end}}{{end}}{{range .XTestImports}}{{if eq . "mnet.dev/mnet/internal/golden"}}{{$$.ImportPath}}{{end}}{{end}}' ./...)
+golden:
+	$(GO) test $(GOLDEN_PKGS) -update
 
 ## plots: regenerate the README's charts in docs/images/ with `mnet plot`.
 ## The measured ones (pareto, *-measured, grid-latency) time this machine.

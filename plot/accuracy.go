@@ -6,84 +6,33 @@ import (
 	"mnet.dev/mnet/analyze/paper"
 )
 
-// Accuracy sources.
+// Accuracy sources of Request.Accuracy.
 const (
 	AccuracySlim  = "slim"  // TF-slim's 16 published checkpoints (default)
 	AccuracyPaper = "paper" // the paper's Tables 4-9 where they print one
 )
 
-// Source says where a point's accuracy comes from.
-type Source int
+// Source says where a point's accuracy comes from (paper's policy decides).
+type Source = paper.Source
 
+// The sources a chart draws.
 const (
 	// Checkpoint: a TF-slim checkpoint's published top-1 (2018 release).
-	Checkpoint Source = iota
+	Checkpoint = paper.FromCheckpoint
 	// Paper: the paper's own figure (Tables 4-9).
-	Paper
+	Paper = paper.FromPaper
 	// Estimated: no published figure; paper.Fit's estimate.
-	Estimated
+	Estimated = paper.Estimated
 )
 
-func (s Source) String() string {
-	switch s {
-	case Checkpoint:
-		return "TF-slim checkpoint"
-	case Paper:
-		return "paper"
-	case Estimated:
-		return "estimated"
-	}
-	return fmt.Sprintf("Source(%d)", int(s))
-}
-
-// Accuracies gives the ImageNet top-1 accuracy of a MobileNet v1
-// configuration from the chosen published source, falling back to the
-// documented estimate.
-type Accuracies struct {
-	Mode        string // AccuracySlim or AccuracyPaper
-	Checkpoints []paper.Checkpoint
-	Paper       []paper.Accuracy // the paper's figures (Tables 4-9)
-	Fit         *paper.Fit
-	Citation    string // TF-slim's
-}
-
-// NewAccuracies loads the published tables and the fit. mode is "slim"
-// (or "") or "paper".
-func NewAccuracies(mode string) (*Accuracies, error) {
+// policy is the accuracy policy of a chart's accuracy mode ("" is slim):
+// charts always estimate what is not published, and mark it.
+func policy(mode string) (string, paper.Policy, error) {
 	switch mode {
-	case "":
-		mode = AccuracySlim
-	case AccuracySlim, AccuracyPaper:
-	default:
-		return nil, fmt.Errorf("accuracy source %q: want %s or %s", mode, AccuracySlim, AccuracyPaper)
+	case "", AccuracySlim:
+		return AccuracySlim, paper.Policy{Estimate: true}, nil
+	case AccuracyPaper:
+		return AccuracyPaper, paper.Policy{PreferPaper: true, Estimate: true}, nil
 	}
-	a := &Accuracies{Mode: mode}
-	var err error
-	if a.Checkpoints, a.Citation, err = paper.Checkpoints(); err != nil {
-		return nil, err
-	}
-	if a.Paper, err = paper.PaperAccuracies(); err != nil {
-		return nil, err
-	}
-	if a.Fit, err = paper.NewFit(); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
-// Of returns the accuracy of α, resolution: the paper's figure (in paper
-// mode), else TF-slim's checkpoint, else the fit's estimate from the exact
-// mult-adds and parameters (extrapolated outside the published range).
-// table names the paper's table for Paper.
-func (a *Accuracies) Of(alpha float64, resolution int, multAdds, params int64) (top1 float64, src Source, table string, extrapolated bool) {
-	if a.Mode == AccuracyPaper {
-		if p, ok := paper.LookupAccuracy(a.Paper, alpha, resolution); ok {
-			return p.Top1, Paper, p.Table, false
-		}
-	}
-	if c, ok := paper.Lookup(a.Checkpoints, alpha, resolution); ok {
-		return c.Top1, Checkpoint, "", false
-	}
-	top1, extrapolated = a.Fit.Estimate(multAdds, params)
-	return top1, Estimated, "", extrapolated
+	return "", paper.Policy{}, fmt.Errorf("accuracy source %q: want %s or %s", mode, AccuracySlim, AccuracyPaper)
 }

@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"context"
 	"fmt"
 	"image/color"
 	"math"
@@ -17,19 +16,11 @@ import (
 	"mnet.dev/mnet/exec"
 )
 
-// Profile is a per-layer timing of one configuration and where it was made.
+// Profile is a per-layer timing of one configuration (exec.Measure with
+// MeasureOptions.Profile) and where it was made.
 type Profile struct {
 	Result  *exec.Result
 	Machine Machine
-}
-
-// MeasureProfile times r with per-layer profiling.
-func MeasureProfile(ctx context.Context, r *analyze.Report, m Measurer) (*Profile, error) {
-	res, mach, err := m.Measure(ctx, []*analyze.Report{r}, true)
-	if err != nil {
-		return nil, err
-	}
-	return &Profile{Result: res[0], Machine: mach}, nil
 }
 
 // TypeShare is one layer type's share of a network's cost.

@@ -157,18 +157,48 @@ func find(pts []Point, c Config) Point {
 	return Point{}
 }
 
-// fakeProfile times every compiled layer of r at 1 ms per million
-// mult-adds plus 0.1 ms.
-func fakeProfile(r *analyze.Report) *Profile {
-	res := &exec.Result{}
+// fakeResult "measures" r: every compiled layer takes 1 ms per million
+// mult-adds plus 0.1 ms, and the latency is their sum. Deterministic, so
+// measured charts have golden images.
+func fakeResult(r *analyze.Report) *exec.Result {
+	res := &exec.Result{Kernels: "test", Threads: 1, Batch: 1, MultAdds: r.Totals.MultAdds}
+	var total time.Duration
 	for _, l := range r.Layers {
 		if l.Op == spec.OpDropout || l.Op == spec.OpFlatten {
 			continue
 		}
 		d := time.Duration(float64(l.MultAdds)/1e6*float64(time.Millisecond)) + 100*time.Microsecond
 		res.Layers = append(res.Layers, exec.LayerTiming{Layer: exec.Layer{Index: l.Index, Name: l.Name, Type: l.Type, MultAdds: l.MultAdds}, Median: d})
+		total += d
 	}
-	return &Profile{Result: res, Machine: Machine{GOARCH: "amd64", Kernels: "test", Threads: 1, Runs: 1}}
+	res.Latency = exec.Stats{Min: total, Median: total, P90: total, Mean: total, Runs: 20}
+	return res
+}
+
+// fakeMachine is where the fake measurements were "made".
+var fakeMachine = Machine{GOARCH: "amd64", Kernels: "test", Threads: 1, Runs: 20, Rounds: 5}
+
+func fakeProfile(r *analyze.Report) *Profile {
+	return &Profile{Result: fakeResult(r), Machine: Machine{GOARCH: "amd64", Kernels: "test", Threads: 1, Runs: 1}}
+}
+
+// withFakeMeasurements returns req with fake measurements of the
+// configurations it asks for.
+func withFakeMeasurements(t *testing.T, req Request) Request {
+	t.Helper()
+	reps, err := req.Reports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reps == nil {
+		t.Fatalf("%s: no configurations to measure", req.Kind)
+	}
+	m := &Measured{Machine: fakeMachine}
+	for _, r := range reps {
+		m.Results = append(m.Results, fakeResult(r))
+	}
+	req.Measured = m
+	return req
 }
 
 func TestByTypeData(t *testing.T) {
@@ -305,26 +335,5 @@ func TestParetoFrontier(t *testing.T) {
 	}
 	if len(ParetoFrontier(nil)) != 0 {
 		t.Error("empty frontier")
-	}
-}
-
-func TestAccuraciesOf(t *testing.T) {
-	a, err := NewAccuracies(AccuracyPaper)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if top1, src, table, _ := a.Of(0.5, 160, 1, 1); top1 != 60.2 || src != Paper || table != "9" {
-		t.Errorf("0.5-160 paper: %.1f %v %s", top1, src, table)
-	}
-	if top1, src, _, _ := a.Of(0.5, 128, 1, 1); top1 != 56.3 || src != Checkpoint {
-		t.Errorf("0.5-128: %.1f %v (TF-slim 56.3)", top1, src)
-	}
-	if _, src, _, _ := a.Of(0.6, 200, 200e6, 2e6); src != Estimated {
-		t.Errorf("0.6-200: %v", src)
-	}
-	for _, s := range []Source{Checkpoint, Paper, Estimated, Source(9)} {
-		if s.String() == "" {
-			t.Errorf("%d has no name", s)
-		}
 	}
 }

@@ -18,7 +18,8 @@
 //     resolution.
 //
 // Data and drawing are separate: TradeoffData, ByTypeData, LayersData,
-// GridData and ParetoData compute what a chart shows (tested on their own),
+// GridData and ParetoData compute what a chart shows (tested on their own;
+// the accuracy of a configuration is analyze/paper's policy),
 // and DrawTradeoff, DrawParams, DrawByType, DrawLayers, DrawGrid and
 // DrawPareto turn it into a Figure, which writes PNG, SVG or PDF. Save does
 // all of it for a Request, writing the file atomically.
@@ -39,7 +40,13 @@
 // the checkpoints; it is drawn with its own marker and legend entry, and the
 // caption states the fit and its leave-one-out error.
 //
-// Measured charts (pareto, and bytype, layers and grid with Measure) run
-// the network with package exec on this machine, with random weights
-// (latency does not depend on them); their captions say so.
+// # Measurements
+//
+// plot draws the data it is given and measures nothing. A measured chart
+// (pareto, and bytype, layers and grid with Measure) takes the results of
+// package exec: Request.Reports lists the configurations to time, in order,
+// and Request.Measured holds one exec.Result per configuration (with a
+// per-layer profile for bytype and layers) and the Machine they were
+// measured on, which the caption states. mnet plot measures them with
+// exec.MeasureInterleaved.
 package plot

@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/exec"
 	"mnet.dev/mnet/spec"
 )
 
@@ -24,7 +24,7 @@ type Grid struct {
 	// MultAdds[i][j] is at Resolutions[i], Alphas[j].
 	MultAdds [][]int64
 	Params   [][]int64
-	// Latency[i][j] is the measured median (nil until Measure).
+	// Latency[i][j] is the measured median (nil until SetLatency).
 	Latency [][]time.Duration
 	Machine Machine
 
@@ -68,26 +68,37 @@ func GridData(n *spec.Network, base spec.Options, alphas []float64, resolutions 
 	return g, nil
 }
 
-// Measure times every cell of the grid.
-func (g *Grid) Measure(ctx context.Context, m Measurer) error {
+// Reports are the analysed cells, resolution by resolution and α by α
+// within each: the configurations to measure for a latency grid, in the
+// order SetLatency takes them.
+func (g *Grid) Reports() []*analyze.Report {
 	var all []*analyze.Report
 	for _, row := range g.reports {
 		all = append(all, row...)
 	}
-	res, mach, err := m.Measure(ctx, all, false)
-	if err != nil {
-		return err
+	return all
+}
+
+// SetLatency gives every cell its measured median latency: results in the
+// order of Reports, as exec.Measure returns them; mach describes the
+// measurements for the caption.
+func (g *Grid) SetLatency(results []*exec.Result, mach Machine) error {
+	if n := len(g.Alphas) * len(g.Resolutions); len(results) != n {
+		return fmt.Errorf("%d measurements for %d cells", len(results), n)
 	}
-	g.Machine = mach
-	g.Latency = make([][]time.Duration, len(g.Resolutions))
+	lat := make([][]time.Duration, len(g.Resolutions))
 	k := 0
 	for i := range g.Resolutions {
-		g.Latency[i] = make([]time.Duration, len(g.Alphas))
+		lat[i] = make([]time.Duration, len(g.Alphas))
 		for j := range g.Alphas {
-			g.Latency[i][j] = res[k].Latency.Median
+			if results[k] == nil || results[k].Latency.Median <= 0 {
+				return fmt.Errorf("α %g, resolution %d: no measured latency", g.Alphas[j], g.Resolutions[i])
+			}
+			lat[i][j] = results[k].Latency.Median
 			k++
 		}
 	}
+	g.Latency, g.Machine = lat, mach
 	return nil
 }
 

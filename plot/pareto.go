@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"context"
 	"fmt"
 	"sort"
 
@@ -13,6 +12,7 @@ import (
 	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/analyze/paper"
 	"mnet.dev/mnet/examples"
+	"mnet.dev/mnet/exec"
 	"mnet.dev/mnet/spec"
 )
 
@@ -28,29 +28,24 @@ type Pareto struct {
 	Machine  Machine
 }
 
-// ParetoData analyzes and measures MobileNet v1 at every α and resolution,
-// gives each its accuracy (published, or estimated) and finds the
-// frontier.
-func ParetoData(ctx context.Context, accuracy string, alphas []float64, resolutions []int, m Measurer) (*Pareto, error) {
-	acc, err := NewAccuracies(accuracy)
-	if err != nil {
-		return nil, err
-	}
-	n, err := examples.Load("mobilenet_v1")
+// ParetoConfigs analyzes MobileNet v1 at every α and resolution (α
+// descending, then resolution descending, without repeats): the
+// configurations pareto measures, in the order ParetoData takes their
+// measurements.
+func ParetoConfigs(alphas []float64, resolutions []int) ([]*analyze.Report, error) {
+	n, err := examples.Load(paper.ModelOf(paper.MobileNetV1))
 	if err != nil {
 		return nil, err
 	}
 	as, rs := uniqFloats(alphas), uniqInts(resolutions)
 	sort.Sort(sort.Reverse(sort.Float64Slice(as)))
 	sort.Sort(sort.Reverse(sort.IntSlice(rs)))
-	var configs []Config
 	var reports []*analyze.Report
 	for _, a := range as {
 		for _, r := range rs {
 			if err := (Config{a, r}).check(); err != nil {
 				return nil, err
 			}
-			configs = append(configs, Config{a, r})
 			rep, err := analyze.Spec(n, spec.Options{Alpha: a, Resolution: r})
 			if err != nil {
 				return nil, fmt.Errorf("α %g, resolution %d: %w", a, r, err)
@@ -58,21 +53,47 @@ func ParetoData(ctx context.Context, accuracy string, alphas []float64, resoluti
 			reports = append(reports, rep)
 		}
 	}
-	if len(configs) == 0 {
+	if len(reports) == 0 {
 		return nil, fmt.Errorf("empty α or resolution range")
 	}
-	pts, err := points(n, spec.Options{}, acc, configs)
+	return reports, nil
+}
+
+// ParetoData gives each configuration of ParetoConfigs its measured median
+// latency (results, in the same order, as exec.Measure returns them) and
+// its accuracy (published, or estimated), and finds the frontier. mach
+// describes the measurements for the caption.
+func ParetoData(accuracy string, reports []*analyze.Report, results []*exec.Result, mach Machine) (*Pareto, error) {
+	mode, pol, err := policy(accuracy)
 	if err != nil {
 		return nil, err
 	}
-	res, mach, err := m.Measure(ctx, reports, false)
+	if len(results) != len(reports) || len(reports) == 0 {
+		return nil, fmt.Errorf("%d measurements for %d configurations", len(results), len(reports))
+	}
+	book, err := paper.NewBook()
+	if err != nil {
+		return nil, err
+	}
+	n, err := examples.Load(paper.ModelOf(paper.MobileNetV1))
+	if err != nil {
+		return nil, err
+	}
+	configs := make([]Config, len(reports))
+	for i, r := range reports {
+		configs[i] = Config{r.Graph.Alpha, r.Graph.Resolution}
+	}
+	pts, err := points(n, book, pol, configs)
 	if err != nil {
 		return nil, err
 	}
 	for i := range pts {
-		pts[i].Latency = res[i].Latency.Median
+		if results[i] == nil || results[i].Latency.Median <= 0 {
+			return nil, fmt.Errorf("%s: no measured latency", pts[i].Config)
+		}
+		pts[i].Latency = results[i].Latency.Median
 	}
-	return &Pareto{Accuracy: acc.Mode, Points: pts, Frontier: ParetoFrontier(pts), Fit: acc.Fit, Machine: mach}, nil
+	return &Pareto{Accuracy: mode, Points: pts, Frontier: ParetoFrontier(pts), Fit: book.Fit, Machine: mach}, nil
 }
 
 // ParetoFrontier returns the indices of the points that no other point

@@ -2,12 +2,9 @@ package plot
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,7 +21,7 @@ var goldenSize = Size{DPI: DefaultDPI / 2}
 // renderPNG builds the request and renders it at size.
 func renderPNG(t *testing.T, req Request, size Size) []byte {
 	t.Helper()
-	fig, err := Build(context.Background(), req)
+	fig, err := Build(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,34 +62,15 @@ func checkImage(t *testing.T, b []byte, w, h int) image.Image {
 	return img
 }
 
-// checkGolden compares a PNG with testdata/<Test>/<name> within a small
+// checkGolden compares a PNG with its golden file within a small
 // tolerance (font rasterisation may differ in the last bit across
-// platforms); MNET_UPDATE_GOLDEN=1 rewrites it.
-func checkGolden(t *testing.T, p string, got []byte) {
+// platforms); go test -update rewrites it.
+func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	name := filepath.Base(p)
-	if os.Getenv("MNET_UPDATE_GOLDEN") == "1" {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("golden image: %v (run with MNET_UPDATE_GOLDEN=1 to create it)", err)
-	}
-	ok, err := cmpimg.EqualApprox("png", got, want, 0.001)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !ok {
-		out := filepath.Join(t.TempDir(), name)
-		_ = os.WriteFile(out, got, 0o644)
-		t.Errorf("image differs from %s (got written to %s; MNET_UPDATE_GOLDEN=1 rewrites it)", p, out)
-	}
+	golden.CheckWith(t, path, got, func(got, want []byte) (bool, string, error) {
+		ok, err := cmpimg.EqualApprox("png", got, want, 0.001)
+		return ok, "", err
+	})
 }
 
 // TestChartsGolden renders every deterministic chart, checks the image and
@@ -135,7 +113,7 @@ func TestSizes(t *testing.T) {
 	if err := (&Request{Kind: KindParams, DPI: 1200}).Check(); err == nil {
 		t.Error("9600 x 6400 pixels accepted")
 	}
-	fig, _ := Build(context.Background(), req)
+	fig, _ := Build(req)
 	if err := fig.Write(&bytes.Buffer{}, "png", Size{Width: 8000, DPI: 1200}); err == nil {
 		t.Error("8000 x 6400 pixels accepted")
 	}
@@ -149,7 +127,7 @@ func TestSizes(t *testing.T) {
 
 // TestVectorFormats: SVG and PDF by name.
 func TestVectorFormats(t *testing.T) {
-	fig, err := Build(context.Background(), Request{Kind: KindTradeoff})
+	fig, err := Build(Request{Kind: KindTradeoff})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,12 @@ package plot
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
+	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/analyze/paper"
+	"mnet.dev/mnet/examples"
 	"mnet.dev/mnet/spec"
 )
 
@@ -37,10 +39,13 @@ func (c Config) String() string {
 }
 
 // check refuses what spec.Options would read as "the spec's default" (a
-// zero α or resolution) and values out of range.
+// zero α or resolution) and values out of range (spec's limits).
 func (c Config) check() error {
-	if !validAlpha(c.Alpha) || !validResolution(c.Resolution) {
-		return fmt.Errorf("configuration α %g, resolution %d out of range (0, 4] x [1, 65536]", c.Alpha, c.Resolution)
+	if err := spec.CheckAlpha(c.Alpha); err != nil {
+		return fmt.Errorf("configuration %s: %w", c, err)
+	}
+	if err := spec.CheckResolution(c.Resolution); err != nil {
+		return fmt.Errorf("configuration %s: %w", c, err)
 	}
 	return nil
 }
@@ -55,11 +60,10 @@ type Request struct {
 	Highlight []Config
 	Accuracy  string // "slim" (default) or "paper"
 	// Measure adds measured time (bytype, layers, grid); pareto always
-	// measures.
-	Measure bool
-	Threads int // threads for measurements (0: all cores)
-	// Runs is the number of timed runs per configuration (0: 20).
-	Runs int
+	// draws measured latency. The measurements are the caller's (package
+	// exec): Measured, one result per configuration of Reports.
+	Measure  bool
+	Measured *Measured
 	// Alphas and Resolutions span grid and pareto (nil: the 16 published
 	// checkpoints' α 1, 0.75, 0.5, 0.25 and resolutions 224, 192, 160, 128).
 	Alphas      []float64
@@ -69,19 +73,14 @@ type Request struct {
 	// 800 pixels by default.
 	Width, Height int
 	DPI           int
-	// Progress reports measurement progress in timed runs (may be nil).
-	Progress func(done, total int)
 }
 
 // Limits on requests.
 const (
-	maxThreads     = 256
-	maxRuns        = 10_000
-	maxGridCells   = 1024 // grid (drawn cells)
-	maxMeasured    = 256  // configurations measured by pareto or grid --measure
-	defaultRuns    = 20
-	defaultWarmups = 2
-	defaultRounds  = 5 // interleaved rounds when measuring several configurations
+	maxGridCells = 1024 // grid (drawn cells)
+	// MaxMeasured bounds the configurations of a measured chart (pareto,
+	// grid with Measure): what a caller may be asked to measure.
+	MaxMeasured = 256
 )
 
 // DefaultGrid returns TF-slim's published grid, the default ranges of grid
@@ -103,20 +102,14 @@ func (r *Request) Check() error {
 	if err := (Size{r.Width, r.Height, r.DPI}).Check(); err != nil {
 		return err
 	}
-	if r.Threads < 0 || r.Threads > maxThreads {
-		return fmt.Errorf("%d threads out of range [0, %d]", r.Threads, maxThreads)
-	}
-	if r.Runs < 0 || r.Runs > maxRuns {
-		return fmt.Errorf("%d runs out of range [0, %d]", r.Runs, maxRuns)
-	}
 	for _, a := range r.Alphas {
-		if !validAlpha(a) {
-			return fmt.Errorf("width multiplier %g out of range (0, 4]", a)
+		if err := spec.CheckAlpha(a); err != nil {
+			return err
 		}
 	}
 	for _, res := range r.Resolutions {
-		if !validResolution(res) {
-			return fmt.Errorf("resolution %d out of range [1, 65536]", res)
+		if err := spec.CheckResolution(res); err != nil {
+			return err
 		}
 	}
 	if (r.Alphas != nil && len(r.Alphas) == 0) || (r.Resolutions != nil && len(r.Resolutions) == 0) {
@@ -132,10 +125,76 @@ func (r *Request) Check() error {
 	switch {
 	case r.Kind == KindGrid && n > maxGridCells:
 		return fmt.Errorf("the grid has %d cells; the limit is %d", n, maxGridCells)
-	case (r.Kind == KindPareto || r.Kind == KindGrid && r.Measure) && n > maxMeasured:
-		return fmt.Errorf("%d configurations to measure; the limit is %d", n, maxMeasured)
+	case r.Kind == KindGrid && r.Measure && n > MaxMeasured, r.Kind == KindPareto && n > MaxMeasured:
+		return fmt.Errorf("%d configurations to measure; the limit is %d", n, MaxMeasured)
 	}
 	return nil
+}
+
+// measuring reports whether the chart draws measured time.
+func (r *Request) measuring() bool {
+	return r.Kind == KindPareto || r.Measure && (r.Kind == KindByType || r.Kind == KindLayers || r.Kind == KindGrid)
+}
+
+// Reports returns the analysed configurations a measured chart draws, in
+// the order Measured.Results must follow: the one configuration of bytype
+// and layers (measure it with a per-layer profile), every cell of grid
+// (ascending resolution, then ascending α), every point of pareto (α
+// descending, then resolution descending). It is nil for a chart that
+// measures nothing.
+func (r *Request) Reports() ([]*analyze.Report, error) {
+	if err := r.Check(); err != nil {
+		return nil, err
+	}
+	if !r.measuring() {
+		return nil, nil
+	}
+	n, err := r.network()
+	if err != nil {
+		return nil, err
+	}
+	switch r.Kind {
+	case KindByType, KindLayers:
+		rep, err := analyze.Spec(n, r.Options)
+		if err != nil {
+			return nil, err
+		}
+		return []*analyze.Report{rep}, nil
+	case KindGrid:
+		alphas, res := r.grid()
+		g, err := GridData(n, r.Options, alphas, res)
+		if err != nil {
+			return nil, err
+		}
+		return g.Reports(), nil
+	}
+	alphas, res := r.grid()
+	return ParetoConfigs(alphas, res)
+}
+
+// network is the request's network, by default MobileNet v1.
+func (r *Request) network() (*spec.Network, error) {
+	if r.Network != nil {
+		return r.Network, nil
+	}
+	return examples.Load(paper.ModelOf(paper.MobileNetV1))
+}
+
+// measured returns the request's measurements, checked against the n
+// configurations of Reports.
+func (r *Request) measured(n int) (*Measured, error) {
+	if r.Measured == nil {
+		return nil, fmt.Errorf("the %s chart draws measured time: Request.Measured holds none (measure Request.Reports with package exec)", r.Kind)
+	}
+	if len(r.Measured.Results) != n {
+		return nil, fmt.Errorf("%d measurements for the %d configurations of the %s chart", len(r.Measured.Results), n, r.Kind)
+	}
+	for _, res := range r.Measured.Results {
+		if res == nil {
+			return nil, fmt.Errorf("a missing measurement for the %s chart", r.Kind)
+		}
+	}
+	return r.Measured, nil
 }
 
 // grid returns the request's α and resolution ranges, defaulted.
@@ -153,10 +212,6 @@ func (r *Request) grid() ([]float64, []int) {
 
 func (r *Request) size() Size { return Size{r.Width, r.Height, r.DPI} }
 
-func (r *Request) measurer() Measurer {
-	return Measurer{Threads: r.Threads, Runs: r.Runs, Progress: r.Progress}
-}
-
 func isKind(k string) bool {
 	for _, x := range Kinds() {
 		if x == k {
@@ -165,10 +220,6 @@ func isKind(k string) bool {
 	}
 	return false
 }
-
-func validAlpha(a float64) bool { return a > 0 && a <= 4 && !math.IsNaN(a) }
-
-func validResolution(r int) bool { return r >= 1 && r <= 1<<16 }
 
 // uniqFloats returns xs without repeats, in order.
 func uniqFloats(xs []float64) []float64 {

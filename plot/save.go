@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"strings"
 
 	"mnet.dev/mnet/analyze"
-	"mnet.dev/mnet/examples"
 	"mnet.dev/mnet/internal/atomicfile"
 )
 
@@ -29,8 +27,8 @@ func FormatOf(path string) (string, error) {
 // Save draws the requested chart and writes it to path, in the format of
 // its extension (.png by default, .svg, .pdf), atomically: a temporary file
 // in the same directory, renamed over path once complete. The request and
-// the path are checked before anything is measured.
-func Save(ctx context.Context, req Request, path string) error {
+// the path are checked before anything is drawn.
+func Save(req Request, path string) error {
 	format, err := FormatOf(path)
 	if err != nil {
 		return err
@@ -38,10 +36,10 @@ func Save(ctx context.Context, req Request, path string) error {
 	if err := req.Check(); err != nil {
 		return err
 	}
-	if err := checkDir(path); err != nil {
+	if err := CheckPath(path); err != nil {
 		return err
 	}
-	fig, err := Build(ctx, req)
+	fig, err := Build(req)
 	if err != nil {
 		return err
 	}
@@ -52,20 +50,22 @@ func Save(ctx context.Context, req Request, path string) error {
 
 // Render draws the requested chart and writes it to w in format ("png",
 // "svg" or "pdf").
-func Render(ctx context.Context, req Request, w io.Writer, format string) error {
+func Render(req Request, w io.Writer, format string) error {
 	if err := req.Check(); err != nil {
 		return err
 	}
-	fig, err := Build(ctx, req)
+	fig, err := Build(req)
 	if err != nil {
 		return err
 	}
 	return fig.Write(w, format, req.size())
 }
 
-// checkDir fails early when path's directory does not exist or is not a
-// directory, so that no measurement is wasted.
-func checkDir(path string) error {
+// CheckPath fails when path cannot be written: its directory does not
+// exist or is not a directory, or path is a directory. Callers that
+// measure first check the path before measuring, so that no measurement
+// is wasted.
+func CheckPath(path string) error {
 	if path == "" {
 		return fmt.Errorf("no output file")
 	}
@@ -83,18 +83,15 @@ func checkDir(path string) error {
 	return nil
 }
 
-// Build computes the data of the requested chart (measuring if needed) and
-// draws it.
-func Build(ctx context.Context, req Request) (*Figure, error) {
+// Build computes the data of the requested chart, with the measurements
+// it is given, and draws it.
+func Build(req Request) (*Figure, error) {
 	if err := req.Check(); err != nil {
 		return nil, err
 	}
-	n := req.Network
-	if n == nil {
-		var err error
-		if n, err = examples.Load("mobilenet_v1"); err != nil {
-			return nil, err
-		}
+	n, err := req.network()
+	if err != nil {
+		return nil, err
 	}
 	switch req.Kind {
 	case KindTradeoff, KindParams:
@@ -113,9 +110,14 @@ func Build(ctx context.Context, req Request) (*Figure, error) {
 		}
 		var prof *Profile
 		if req.Measure {
-			if prof, err = MeasureProfile(ctx, r, req.measurer()); err != nil {
+			m, err := req.measured(1)
+			if err != nil {
 				return nil, err
 			}
+			if len(m.Results[0].Layers) == 0 {
+				return nil, fmt.Errorf("the %s chart draws a per-layer profile: the measurement has none", req.Kind)
+			}
+			prof = &Profile{Result: m.Results[0], Machine: m.Machine}
 		}
 		if req.Kind == KindByType {
 			return DrawByType(ByTypeData(r, prof)), nil
@@ -128,14 +130,26 @@ func Build(ctx context.Context, req Request) (*Figure, error) {
 			return nil, err
 		}
 		if req.Measure {
-			if err := d.Measure(ctx, req.measurer()); err != nil {
+			m, err := req.measured(len(d.Reports()))
+			if err != nil {
+				return nil, err
+			}
+			if err := d.SetLatency(m.Results, m.Machine); err != nil {
 				return nil, err
 			}
 		}
 		return DrawGrid(d), nil
 	case KindPareto:
 		alphas, res := req.grid()
-		d, err := ParetoData(ctx, req.Accuracy, alphas, res, req.measurer())
+		reps, err := ParetoConfigs(alphas, res)
+		if err != nil {
+			return nil, err
+		}
+		m, err := req.measured(len(reps))
+		if err != nil {
+			return nil, err
+		}
+		d, err := ParetoData(req.Accuracy, reps, m.Results, m.Machine)
 		if err != nil {
 			return nil, err
 		}

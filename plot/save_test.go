@@ -1,38 +1,42 @@
 package plot
 
 import (
-	"context"
-	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"mnet.dev/mnet/exec"
 	"mnet.dev/mnet/spec"
 )
 
-// tiny is the smallest MobileNet configuration set, so that measured
-// charts stay fast.
+// tiny is a small MobileNet configuration.
 var tiny = spec.Options{Alpha: 0.25, Resolution: 96}
 
-// TestMeasuredCharts renders the measuring charts with a tiny network and
-// few runs: the image is a chart, the data carry positive times, and
-// progress is reported up to the total.
+// TestMeasuredCharts renders the measured charts from measurements of the
+// configurations each request asks for (Reports): the image is a chart of
+// the right size.
 func TestMeasuredCharts(t *testing.T) {
 	dir := t.TempDir()
-	for _, req := range []Request{
-		{Kind: KindPareto, Alphas: []float64{0.25, 0.5}, Resolutions: []int{96, 128}, Runs: 2, Threads: 1},
-		{Kind: KindPareto, Accuracy: AccuracyPaper, Alphas: []float64{0.25, 0.3}, Resolutions: []int{224, 96}, Runs: 1, Threads: 1},
-		{Kind: KindByType, Options: tiny, Measure: true, Runs: 2, Threads: 1},
-		{Kind: KindLayers, Options: tiny, Measure: true, Runs: 2, Threads: 1},
-		{Kind: KindGrid, Alphas: []float64{0.25, 0.35}, Resolutions: []int{96}, Measure: true, Runs: 2, Threads: 1},
+	for _, c := range []struct {
+		req     Request
+		configs int
+	}{
+		{Request{Kind: KindPareto, Alphas: []float64{0.25, 0.5}, Resolutions: []int{96, 128}}, 4},
+		{Request{Kind: KindPareto, Accuracy: AccuracyPaper, Alphas: []float64{0.25, 0.3}, Resolutions: []int{224, 96}}, 4},
+		{Request{Kind: KindByType, Options: tiny, Measure: true}, 1},
+		{Request{Kind: KindLayers, Options: tiny, Measure: true}, 1},
+		{Request{Kind: KindGrid, Alphas: []float64{0.25, 0.35}, Resolutions: []int{96}, Measure: true}, 2},
 	} {
-		var last, total, calls int
-		req.Progress = func(d, n int) { last, total, calls = d, n, calls+1 }
+		req := withFakeMeasurements(t, c.req)
+		if len(req.Measured.Results) != c.configs {
+			t.Errorf("%s: %d configurations to measure, want %d", req.Kind, len(req.Measured.Results), c.configs)
+		}
 		req.DPI = 75
 		path := filepath.Join(dir, req.Kind+req.Accuracy+".png")
-		if err := Save(context.Background(), req, path); err != nil {
+		if err := Save(req, path); err != nil {
 			t.Fatalf("%s: %v", req.Kind, err)
 		}
 		b, err := os.ReadFile(path)
@@ -44,29 +48,82 @@ func TestMeasuredCharts(t *testing.T) {
 			h = (300 + 230*4) / 2 // a fourth panel: time
 		}
 		checkImage(t, b, DefaultWidth/2, h)
-		alphas, res := req.grid()
-		want := req.Runs
-		if req.Kind == KindPareto || req.Kind == KindGrid {
-			want *= len(alphas) * len(res)
-		}
-		if last != want || total != want || calls != want {
-			t.Errorf("%s: progress %d/%d after %d calls, want %d", req.Kind, last, total, calls, want)
+	}
+}
+
+// TestReports: what each chart asks to measure, in the order its data
+// takes the measurements; nothing for charts that measure nothing.
+func TestReports(t *testing.T) {
+	reps, err := (&Request{Kind: KindGrid, Measure: true, Alphas: []float64{1, 0.5}, Resolutions: []int{160, 128}}).Reports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Config
+	for _, r := range reps {
+		got = append(got, Config{r.Graph.Alpha, r.Graph.Resolution})
+	}
+	if want := []Config{{0.5, 128}, {1, 128}, {0.5, 160}, {1, 160}}; !slices.Equal(got, want) {
+		t.Errorf("grid measures %v, want %v", got, want)
+	}
+	reps, err = (&Request{Kind: KindPareto, Alphas: []float64{0.5, 1}, Resolutions: []int{128, 160}}).Reports()
+	if err != nil || len(reps) != 4 || reps[0].Graph.Alpha != 1 || reps[0].Graph.Resolution != 160 {
+		t.Errorf("pareto: %d configurations, %v", len(reps), err)
+	}
+	for _, req := range []Request{{Kind: KindTradeoff}, {Kind: KindByType}, {Kind: KindGrid}} {
+		if reps, err := req.Reports(); reps != nil || err != nil {
+			t.Errorf("%s without Measure asks to measure %d: %v", req.Kind, len(reps), err)
 		}
 	}
 }
 
-func TestMeasuredData(t *testing.T) {
-	m := Measurer{Threads: 1, Runs: 2}
-	d, err := ParetoData(context.Background(), "", []float64{0.25, 0.3}, []int{128, 96}, m)
+// TestMeasurementsChecked: a measured chart without its measurements, with
+// too few, or a bytype chart from a measurement without a profile, is an
+// error, not a chart.
+func TestMeasurementsChecked(t *testing.T) {
+	pareto := Request{Kind: KindPareto, Alphas: []float64{0.25}, Resolutions: []int{96, 128}}
+	cases := []struct {
+		req  Request
+		want string
+	}{
+		{pareto, "Request.Measured holds none"},
+		{Request{Kind: KindByType, Measure: true}, "Request.Measured holds none"},
+		{func() Request {
+			r := withFakeMeasurements(t, pareto)
+			r.Measured.Results = r.Measured.Results[:1]
+			return r
+		}(), "1 measurements for the 2 configurations"},
+		{func() Request {
+			r := withFakeMeasurements(t, Request{Kind: KindByType, Options: tiny, Measure: true})
+			r.Measured.Results[0].Layers = nil
+			return r
+		}(), "per-layer profile"},
+	}
+	for _, c := range cases {
+		if _, err := Build(c.req); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.req.Kind, err, c.want)
+		}
+	}
+}
+
+func TestParetoData(t *testing.T) {
+	reps, err := ParetoConfigs([]float64{0.25, 0.3}, []int{128, 96})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Points) != 4 || len(d.Frontier) == 0 || d.Machine.Threads != 1 || d.Machine.Runs != 2 || d.Machine.Kernels == "" {
+	var res []*exec.Result
+	for _, r := range reps {
+		res = append(res, fakeResult(r))
+	}
+	d, err := ParetoData("", reps, res, fakeMachine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Points) != 4 || len(d.Frontier) == 0 || d.Machine != fakeMachine {
 		t.Fatalf("%+v", d)
 	}
-	for _, p := range d.Points {
-		if p.Latency <= 0 {
-			t.Errorf("%s: latency %v", p.Config, p.Latency)
+	for i, p := range d.Points {
+		if p.Latency != res[i].Latency.Median || p.Alpha != reps[i].Graph.Alpha || p.MultAdds != reps[i].Totals.MultAdds {
+			t.Errorf("%s: latency %v, measured %v", p.Config, p.Latency, res[i].Latency.Median)
 		}
 		want := Checkpoint
 		if p.Alpha == 0.3 || p.Resolution == 96 {
@@ -76,31 +133,49 @@ func TestMeasuredData(t *testing.T) {
 			t.Errorf("%s: source %v, want %v", p.Config, p.Source, want)
 		}
 	}
-	if !strings.Contains(d.Machine.String(), "1 thread,") || !strings.Contains(d.Machine.String(), "2 runs in 2 interleaved rounds") {
-		t.Errorf("machine %q", d.Machine)
+	if _, err := ParetoData("", reps, res[:3], fakeMachine); err == nil {
+		t.Error("3 measurements for 4 configurations accepted")
 	}
+	res[1] = &exec.Result{}
+	if _, err := ParetoData("", reps, res, fakeMachine); err == nil {
+		t.Error("a measurement without latency accepted")
+	}
+	if s := fakeMachine.String(); !strings.Contains(s, "1 thread,") || !strings.Contains(s, "20 runs in 5 interleaved rounds") {
+		t.Errorf("machine %q", s)
+	}
+	if s := (Machine{CPU: "AMD EPYC", GOARCH: "amd64", Kernels: "avx2", Threads: 2, Runs: 20, Rounds: 1}).String(); !strings.Contains(s, "(AMD EPYC, amd64, avx2 kernels)") ||
+		!strings.Contains(s, "2 threads, batch 1, median of 20 runs") {
+		t.Errorf("machine %q", s)
+	}
+}
 
-	r := report(t, "mobilenet_v1", tiny)
-	prof, err := MeasureProfile(context.Background(), r, m)
+func TestGridLatency(t *testing.T) {
+	g, err := GridData(load(t, "mobilenet_v1"), spec.Options{}, []float64{0.5, 0.25}, []int{96, 128})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := prof.Machine.String(); !strings.Contains(s, "median of 2 runs") || prof.Machine.Rounds != 1 {
-		t.Errorf("one configuration is measured in one round: %q", s)
+	var res []*exec.Result
+	for _, r := range g.Reports() {
+		res = append(res, fakeResult(r))
 	}
-	bt := ByTypeData(r, prof)
-	var sum float64
-	for _, tc := range bt.Types {
-		sum += tc.TimeShare
+	if err := g.SetLatency(res, fakeMachine); err != nil {
+		t.Fatal(err)
 	}
-	if sum < 0.999 || sum > 1.001 {
-		t.Errorf("measured time shares sum to %g", sum)
+	for i, r := range g.Resolutions {
+		for j, a := range g.Alphas {
+			want := fakeResult(report(t, "mobilenet_v1", spec.Options{Alpha: a, Resolution: r})).Latency.Median
+			if g.Latency[i][j] != want {
+				t.Errorf("α %g res %d: %v, want %v", a, r, g.Latency[i][j], want)
+			}
+		}
+	}
+	if err := g.SetLatency(res[:3], fakeMachine); err == nil {
+		t.Error("3 measurements for 4 cells accepted")
 	}
 }
 
 func TestSaveErrors(t *testing.T) {
 	dir := t.TempDir()
-	ctx := context.Background()
 	cases := []struct {
 		req  Request
 		path string
@@ -115,8 +190,6 @@ func TestSaveErrors(t *testing.T) {
 		{Request{Kind: KindGrid, Alphas: []float64{-1}}, filepath.Join(dir, "a.png"), "width multiplier -1"},
 		{Request{Kind: KindGrid, Resolutions: []int{0}}, filepath.Join(dir, "a.png"), "resolution 0"},
 		{Request{Kind: KindGrid, Alphas: []float64{}}, filepath.Join(dir, "a.png"), "empty"},
-		{Request{Kind: KindPareto, Threads: -1}, filepath.Join(dir, "a.png"), "threads"},
-		{Request{Kind: KindPareto, Runs: -1}, filepath.Join(dir, "a.png"), "runs"},
 		{Request{Kind: KindTradeoff, Highlight: []Config{{0, 224}}}, filepath.Join(dir, "a.png"), "highlighted"},
 		{Request{Kind: KindGrid, Alphas: make([]float64, 0, 1)}, filepath.Join(dir, "a.png"), "empty"},
 	}
@@ -131,7 +204,7 @@ func TestSaveErrors(t *testing.T) {
 			want string
 		}{Request{Kind: KindGrid, Alphas: big, Resolutions: []int{96, 128, 160, 192, 224, 256, 288}, Measure: true}, filepath.Join(dir, "a.png"), "to measure"})
 	for _, c := range cases {
-		err := Save(ctx, c.req, c.path)
+		err := Save(c.req, c.path)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v -> %s: error %v, want %q", c.req.Kind, c.path, err, c.want)
 		}
@@ -144,15 +217,15 @@ func TestSaveErrors(t *testing.T) {
 }
 
 // TestSaveAtomic: the file appears whole (and replaces an old one), in the
-// format of its extension, with no temporary file left; a cancelled
-// measurement writes nothing.
+// format of its extension, with no temporary file left; a chart that
+// cannot be drawn writes nothing.
 func TestSaveAtomic(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "chart.png")
 	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := Save(context.Background(), Request{Kind: KindParams, DPI: 50}, p); err != nil {
+	if err := Save(Request{Kind: KindParams, DPI: 50}, p); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(p)
@@ -165,26 +238,23 @@ func TestSaveAtomic(t *testing.T) {
 		t.Errorf("PNG config %+v, %v", cfg, err)
 	}
 	noExt := filepath.Join(dir, "chart")
-	if err := Save(context.Background(), Request{Kind: KindGrid, DPI: 50}, noExt); err != nil {
+	if err := Save(Request{Kind: KindGrid, DPI: 50}, noExt); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(noExt); !strings.HasPrefix(string(b), "\x89PNG") {
 		t.Error("no extension: not a PNG")
 	}
 	svg := filepath.Join(dir, "chart.SVG")
-	if err := Save(context.Background(), Request{Kind: KindGrid, DPI: 50}, svg); err != nil {
+	if err := Save(Request{Kind: KindGrid, DPI: 50}, svg); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(svg); !strings.Contains(string(b[:200]), "<svg") {
 		t.Error(".SVG: not an SVG")
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	cp := filepath.Join(dir, "pareto.png")
-	err = Save(ctx, Request{Kind: KindPareto, Alphas: []float64{0.25}, Resolutions: []int{96}, Runs: 1}, cp)
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled: %v", err)
+	if err := Save(Request{Kind: KindPareto, Alphas: []float64{0.25}, Resolutions: []int{96}}, cp); err == nil {
+		t.Error("pareto without measurements saved")
 	}
 	ents, _ := os.ReadDir(dir)
 	var names []string
@@ -198,13 +268,13 @@ func TestSaveAtomic(t *testing.T) {
 
 func TestRender(t *testing.T) {
 	var b strings.Builder
-	if err := Render(context.Background(), Request{Kind: KindByType, DPI: 50}, &b, "svg"); err != nil {
+	if err := Render(Request{Kind: KindByType, DPI: 50}, &b, "svg"); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "<svg") {
 		t.Error("not an SVG")
 	}
-	if err := Render(context.Background(), Request{Kind: "nope"}, &b, "svg"); err == nil {
+	if err := Render(Request{Kind: "nope"}, &b, "svg"); err == nil {
 		t.Error("unknown kind rendered")
 	}
 }
@@ -224,7 +294,7 @@ func TestConcurrentSave(t *testing.T) {
 	errs := make(chan error, 3)
 	for _, k := range []string{KindTradeoff, KindByType, KindGrid} {
 		go func() {
-			errs <- Save(context.Background(), Request{Kind: k, DPI: 40}, filepath.Join(dir, k+".png"))
+			errs <- Save(Request{Kind: k, DPI: 40}, filepath.Join(dir, k+".png"))
 		}()
 	}
 	for range 3 {

@@ -42,10 +42,6 @@ var (
 	midGrey      = color.NRGBA{0x88, 0x88, 0x88, 0xff}
 )
 
-// seriesColors orders the palette for lines and bars: strong colours first,
-// the light yellow (poor on white) last.
-var seriesColors = [...]color.Color{okBlue, okVermillion, okGreen, okPurple, okOrange, okSkyBlue, okBlack, okYellow}
-
 // alphaColors gives each width multiplier its colour: the paper's four
 // always the same (1.0 blue, 0.75 vermillion, 0.5 green, 0.25 purple), the
 // others the remaining palette colours in order, then grey.
@@ -70,14 +66,6 @@ func alphaColors(alphas []float64) map[float64]color.Color {
 		i++
 	}
 	return out
-}
-
-// seriesColor returns the i-th series colour; past the palette, grey.
-func seriesColor(i int) color.Color {
-	if i >= 0 && i < len(seriesColors) {
-		return seriesColors[i]
-	}
-	return midGrey
 }
 
 // textStyle is a sans-serif text style of the given size.

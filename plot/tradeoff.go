@@ -53,37 +53,26 @@ type Tradeoff struct {
 	Classes   int    // the classifier width costs are counted at
 }
 
-// baselineName is a baseline's usual spelling ("" if unknown).
-func baselineName(model string) string {
-	switch model {
-	case "googlenet":
-		return "GoogLeNet"
-	case "vgg16":
-		return "VGG16"
-	case "squeezenet":
-		return "SqueezeNet"
-	case "alexnet":
-		return "AlexNet"
-	}
-	return ""
-}
-
 // TradeoffData computes the points of the tradeoff and params charts: the
 // 16 TF-slim configurations of MobileNet v1 with analyze's exact totals and
 // the published accuracy from the chosen source, the highlighted
 // configurations (estimated when nothing is published), and the baselines.
 func TradeoffData(accuracy string, highlight []Config) (*Tradeoff, error) {
-	acc, err := NewAccuracies(accuracy)
+	mode, pol, err := policy(accuracy)
 	if err != nil {
 		return nil, err
 	}
-	n, err := examples.Load("mobilenet_v1")
+	book, err := paper.NewBook()
 	if err != nil {
 		return nil, err
 	}
-	d := &Tradeoff{Accuracy: acc.Mode, Fit: acc.Fit, Citation: acc.Citation, Classes: n.Classes}
+	n, err := examples.Load(paper.ModelOf(paper.MobileNetV1))
+	if err != nil {
+		return nil, err
+	}
+	d := &Tradeoff{Accuracy: mode, Fit: book.Fit, Citation: book.CheckpointsCitation, Classes: n.Classes}
 	var configs []Config
-	for _, c := range acc.Checkpoints {
+	for _, c := range book.Checkpoints {
 		configs = append(configs, Config{c.Alpha, c.Resolution})
 	}
 	sort.SliceStable(configs, func(i, j int) bool {
@@ -98,17 +87,13 @@ func TradeoffData(accuracy string, highlight []Config) (*Tradeoff, error) {
 			configs = append(configs, h)
 		}
 	}
-	if d.Points, err = points(n, spec.Options{}, acc, configs); err != nil {
+	if d.Points, err = points(n, book, pol, configs); err != nil {
 		return nil, err
 	}
 	for i := range d.Points {
 		d.Points[i].Highlight = containsConfig(highlight, d.Points[i].Config)
 	}
-	bs, err := paper.Baselines()
-	if err != nil {
-		return nil, err
-	}
-	for _, b := range bs {
+	for _, b := range book.Baselines {
 		bn, err := examples.Load(b.Model)
 		if err != nil {
 			return nil, err
@@ -117,7 +102,7 @@ func TradeoffData(accuracy string, highlight []Config) (*Tradeoff, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", b.Model, err)
 		}
-		name := baselineName(b.Model)
+		name := string(paper.FamilyOf(b.Model))
 		if name == "" {
 			name = b.Label
 		}
@@ -127,21 +112,22 @@ func TradeoffData(accuracy string, highlight []Config) (*Tradeoff, error) {
 	return d, nil
 }
 
-// points analyzes n at each configuration and gives it its accuracy.
-func points(n *spec.Network, base spec.Options, acc *Accuracies, configs []Config) ([]Point, error) {
+// points analyzes MobileNet v1 (n, its defining spec) at each
+// configuration and gives it the accuracy of book's policy.
+func points(n *spec.Network, book *paper.Book, pol paper.Policy, configs []Config) ([]Point, error) {
 	out := make([]Point, 0, len(configs))
 	for _, c := range configs {
 		if err := c.check(); err != nil {
 			return nil, err
 		}
-		o := base
-		o.Alpha, o.Resolution = c.Alpha, c.Resolution
-		r, err := analyze.Spec(n, o)
+		r, err := analyze.Spec(n, spec.Options{Alpha: c.Alpha, Resolution: c.Resolution})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c, err)
 		}
 		p := Point{Config: c, MultAdds: r.Totals.MultAdds, Params: r.Totals.Params}
-		p.Top1, p.Source, p.Table, p.Extrapolated = acc.Of(c.Alpha, c.Resolution, p.MultAdds, p.Params)
+		id := paper.Identity{Family: paper.MobileNetV1, Model: paper.ModelOf(paper.MobileNetV1), Alpha: c.Alpha, Resolution: c.Resolution, Classes: r.Graph.Classes}
+		acc := book.AccuracyOf(id, r.Totals, pol)
+		p.Top1, p.Source, p.Table, p.Extrapolated = acc.Top1, acc.Source, acc.Table, acc.Extrapolated
 		out = append(out, p)
 	}
 	return out, nil

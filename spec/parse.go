@@ -129,7 +129,7 @@ func (d *decoder) network(root *yaml.Node) (*Network, error) {
 	return n, nil
 }
 
-func validAlpha(a float64) bool { return a > 0 && a <= 4 }
+func validAlpha(a float64) bool { return a > 0 && a <= MaxAlpha }
 
 func (d *decoder) input(v *yaml.Node) (InputSpec, error) {
 	m, err := d.mappingOf(v, "input", "the input size", []string{"height", "width", "channels", "size"})

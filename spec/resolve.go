@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -34,38 +35,32 @@ func Resolve(n *Network, o Options) (*Graph, error) {
 		Alpha: n.Alpha, Resolution: n.Input.Height, Classes: n.Classes,
 		Rounding: n.Rounding, Padding: n.Padding,
 	}
-	if o.Alpha != 0 {
-		if !validAlpha(o.Alpha) || math.IsNaN(o.Alpha) {
-			return nil, &Error{File: n.File, Field: "alpha", Msg: fmt.Sprintf("width multiplier %g out of range (0, 4]", o.Alpha)}
+	if err := o.Check(); err != nil {
+		var re *RangeError
+		if errors.As(err, &re) {
+			return nil, &Error{File: n.File, Field: re.Option, Msg: re.Error()}
 		}
+		var se *Error
+		if errors.As(err, &se) {
+			e := *se
+			e.File = n.File
+			return nil, &e
+		}
+		return nil, err
+	}
+	if o.Alpha != 0 {
 		g.Alpha = o.Alpha
 	}
 	if o.Resolution != 0 {
-		if o.Resolution < 0 || o.Resolution > maxDim {
-			return nil, &Error{File: n.File, Field: "resolution", Msg: fmt.Sprintf("resolution %d out of range [1, %d]", o.Resolution, maxDim)}
-		}
 		g.Resolution = o.Resolution
 	}
 	if o.Classes != 0 {
-		if o.Classes < 0 || o.Classes > maxDim {
-			return nil, &Error{File: n.File, Field: "classes", Msg: fmt.Sprintf("class count %d out of range", o.Classes)}
-		}
 		g.Classes = o.Classes
 	}
 	if o.Rounding != "" {
-		switch o.Rounding {
-		case RoundTFSlim, RoundKeras, RoundMultiple8:
-		default:
-			return nil, &Error{File: n.File, Field: "rounding", Msg: fmt.Sprintf("unknown rounding rule %q (want tf-slim, keras or multiple-of-8)", o.Rounding)}
-		}
 		g.Rounding = o.Rounding
 	}
 	if o.Padding != "" {
-		switch o.Padding {
-		case PadTF, PadKeras, PadSymmetric:
-		default:
-			return nil, &Error{File: n.File, Field: "padding", Msg: fmt.Sprintf("unknown padding convention %q (want tf, keras or symmetric)", o.Padding)}
-		}
 		g.Padding = o.Padding
 	}
 	g.Rho = float64(g.Resolution) / float64(n.Input.Height)

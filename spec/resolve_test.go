@@ -34,7 +34,7 @@ func TestResolveErrors(t *testing.T) {
 		{"output shrinks to zero", "  - type: repeat\n    times: 6\n    layers: [{type: conv, filters: 8, kernel: 3, stride: 2, padding: valid}]\n", Options{}, "7:14", "does not fit the input of 1"},
 		{"absurd tensor", "  - {type: conv, filters: 3000000, kernel: 1}\n", Options{}, "5:5", "absurdly large"},
 		{"absurd weights", "  - {type: fc, units: 100000000}\n", Options{}, "5:5", "weights of \"fc_1\" are absurdly large"},
-		{"absurd input", "  - {type: softmax}\n", Options{Resolution: 1 << 20}, "2:8", "absurdly large"},
+		{"absurd input", "  - {type: softmax}\n", Options{Resolution: 60000}, "2:8", "absurdly large"},
 		{"classes undefined", "  - {type: fc, units: classes}\n", Options{Classes: 0}, "4:5", "sets no classes"},
 		{"branch sizes differ", "  - type: concat\n    branches:\n      - {layers: [{type: maxpool, kernel: 2}]}\n      - {}\n", Options{}, "5:5", "disagree in spatial size"},
 		{"add channels differ", "  - type: add\n    branches:\n      - {layers: [{type: pointwise, filters: 4}]}\n      - {}\n", Options{}, "5:5", "add branches disagree in channels"},

@@ -43,6 +43,7 @@ type accuracy struct {
 type analysis struct {
 	cfg    config
 	report *analyze.Report
+	id     paper.Identity // what the network is, from its architecture
 	acc    accuracy
 }
 
@@ -66,11 +67,11 @@ type baseline struct {
 	multAdds, params int64   // exact, from analyze
 }
 
-// book is the reference data loaded once: TF-slim's checkpoints, the
-// accuracy fit, the baselines and MobileNet v1's published grid.
+// book is the reference data loaded once: the published accuracies with
+// their policy (paper.Book), MobileNet v1's published grid and the
+// baselines.
 type book struct {
-	cps       []paper.Checkpoint
-	cite      string
+	pb        *paper.Book
 	fit       *paper.Fit
 	alphas    []float64 // the grid's α, descending
 	res       []int     // the grid's resolutions, ascending
@@ -79,15 +80,12 @@ type book struct {
 }
 
 func newBook() (*book, error) {
-	b := &book{}
-	var err error
-	if b.cps, b.cite, err = paper.Checkpoints(); err != nil {
-		return nil, fmt.Errorf("loading the published checkpoints: %w", err)
+	pb, err := paper.NewBook()
+	if err != nil {
+		return nil, fmt.Errorf("loading the published accuracies: %w", err)
 	}
-	if b.fit, err = paper.NewFit(); err != nil {
-		return nil, fmt.Errorf("fitting the accuracy estimate: %w", err)
-	}
-	for _, c := range b.cps {
+	b := &book{pb: pb, fit: pb.Fit}
+	for _, c := range pb.Checkpoints {
 		if !slices.Contains(b.alphas, c.Alpha) {
 			b.alphas = append(b.alphas, c.Alpha)
 		}
@@ -98,25 +96,20 @@ func newBook() (*book, error) {
 	slices.Sort(b.alphas)
 	slices.Reverse(b.alphas)
 	slices.Sort(b.res)
-	if b.baselines, err = loadBaselines(); err != nil {
+	if b.baselines, err = loadBaselines(pb.Baselines); err != nil {
 		return nil, err
 	}
-	mn, err := ExampleEntry("mobilenet_v1")
+	mn, err := ExampleEntry(paper.ModelOf(paper.MobileNetV1))
 	if err != nil {
 		return nil, err
 	}
-	b.mobilenet = b.grid(mn)
+	b.mobilenet = b.grid(mn, true)
 	return b, nil
 }
 
 // loadBaselines analyses the baselines of the paper's Tables 8 and 9 (their
-// example specs) and takes their labels and published accuracy from
-// paper.Baselines.
-func loadBaselines() ([]baseline, error) {
-	bs, err := paper.Baselines()
-	if err != nil {
-		return nil, fmt.Errorf("loading the paper's tables: %w", err)
-	}
+// example specs), with their labels and published accuracy.
+func loadBaselines(bs []paper.Accuracy) ([]baseline, error) {
 	out := make([]baseline, 0, len(bs))
 	for _, a := range bs {
 		n, err := examples.Load(a.Model)
@@ -134,23 +127,34 @@ func loadBaselines() ([]baseline, error) {
 	return out, nil
 }
 
-// accuracyOf is the published accuracy of a configuration: TF-slim's for
-// MobileNet v1, or else the fit's estimate; the paper's for a baseline of
-// Tables 8 and 9 as published; none otherwise.
-func (b *book) accuracyOf(e Entry, alpha float64, res int, t analyze.Totals) accuracy {
-	if !e.Checkpoints {
-		for _, bl := range b.baselines {
-			if bl.example == e.Name && bl.top1 != "" && bl.multAdds == t.MultAdds && bl.params == t.Params {
-				return accuracy{kind: accPaper, top1: bl.top1Value, table: bl.table}
-			}
-		}
-		return accuracy{}
+// identify recognises an entry's network (at its own configuration) by
+// its architecture.
+func (b *book) identify(e Entry) paper.Identity {
+	r, err := analyze.Spec(e.Network, spec.Options{})
+	if err != nil {
+		return paper.Identity{}
 	}
-	if c, ok := paper.Lookup(b.cps, alpha, res); ok {
-		return accuracy{kind: accPublished, top1: c.Top1, top5: c.Top5}
+	return b.pb.Identifier.Identify(r)
+}
+
+// accuracyOf is the accuracy paper's policy shows for an analysed
+// configuration: TF-slim's for MobileNet v1, or else the fit's estimate;
+// the paper's for a baseline of Tables 8 and 9 as published; none
+// otherwise.
+func (b *book) accuracyOf(r *analyze.Report) (paper.Identity, accuracy) {
+	id, rep := b.pb.Accuracy(r, paper.Policy{Estimate: true})
+	acc := accuracy{top1: rep.Top1, extrapolated: rep.Extrapolated, table: rep.Table}
+	switch rep.Source {
+	case paper.FromCheckpoint:
+		acc.kind, acc.top5 = accPublished, rep.Top5
+	case paper.Estimated:
+		acc.kind = accEstimated
+	case paper.FromPaper:
+		acc.kind = accPaper
+	default:
+		acc = accuracy{}
 	}
-	top1, extra := b.fit.Estimate(t.MultAdds, t.Params)
-	return accuracy{kind: accEstimated, top1: top1, extrapolated: extra}
+	return id, acc
 }
 
 // analyse computes the analysis of a configuration.
@@ -160,12 +164,15 @@ func (b *book) analyse(entries []Entry, c config) (*analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &analysis{cfg: c, report: r, acc: b.accuracyOf(e, c.alpha, c.res, r.Totals)}, nil
+	a := &analysis{cfg: c, report: r}
+	a.id, a.acc = b.accuracyOf(r)
+	return a, nil
 }
 
 // grid analyses an entry at the published grid's 16 configurations, in
-// the order of b.alphas (descending) then b.res (ascending).
-func (b *book) grid(e Entry) []gridPoint {
+// the order of b.alphas (descending) then b.res (ascending). The budget
+// ranks by accuracy only where every point has one: for MobileNet v1.
+func (b *book) grid(e Entry, mobilenet bool) []gridPoint {
 	out := make([]gridPoint, 0, len(b.alphas)*len(b.res))
 	for _, a := range b.alphas {
 		for _, res := range b.res {
@@ -175,8 +182,8 @@ func (b *book) grid(e Entry) []gridPoint {
 				p.err = err
 			} else {
 				p.totals = r.Totals
-				if e.Checkpoints { // the budget ranks by accuracy only where all points have one
-					p.acc = b.accuracyOf(e, a, res, r.Totals)
+				if mobilenet {
+					_, p.acc = b.accuracyOf(r)
 				}
 			}
 			out = append(out, p)

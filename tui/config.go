@@ -17,10 +17,9 @@ type Entry struct {
 	Network *spec.Network
 	// Source is the spec's YAML text, from which `y` writes a copy with α
 	// and the resolution set; nil when the network did not come from YAML.
+	// (Which published accuracy applies is decided by the network's
+	// architecture: paper.Book's policy.)
 	Source []byte
-	// Checkpoints is true for MobileNet v1 itself: TF-slim's published
-	// accuracies and the accuracy estimate fitted to them apply.
-	Checkpoints bool
 }
 
 // ExampleEntry returns the embedded example spec name (or alias) as an
@@ -34,8 +33,7 @@ func ExampleEntry(name string) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	c := examples.Canonical(name)
-	return Entry{Name: c, Network: n, Source: src, Checkpoints: c == "mobilenet_v1"}, nil
+	return Entry{Name: examples.Canonical(name), Network: n, Source: src}, nil
 }
 
 // ExampleEntries returns every embedded example spec, sorted by name.
@@ -117,6 +115,6 @@ type Config struct {
 	Export ExportFunc
 	// Dir is where `e` and `y` write files ("" is the current directory).
 	Dir string
-	// Threads is passed to the exported charts' requests.
+	// Threads is the thread count of the default Measure (0: all cores).
 	Threads int
 }

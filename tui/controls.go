@@ -11,15 +11,14 @@ import (
 )
 
 // The ranges the stepping keys move in. Typed values may go beyond them,
-// within what a spec accepts.
+// within spec's limits (the same as every command's).
 const (
 	alphaFineStep = 0.05
 	alphaMin      = 0.05
-	alphaMax      = 4.0 // the spec language's limit
+	alphaMax      = spec.MaxAlpha
 	resStep       = 32
 	resMin        = 96
 	resMax        = 320
-	resTypedMax   = 4096
 )
 
 // coarseAlpha moves α to the next published width multiplier (grid holds
@@ -83,8 +82,9 @@ func parseAlpha(s string) (float64, error) {
 	if err != nil || math.IsNaN(a) || math.IsInf(a, 0) {
 		return 0, fmt.Errorf("%q is not a number; type a width multiplier such as 0.6", s)
 	}
-	if a <= 0 || a > alphaMax {
-		return 0, fmt.Errorf("α %s is out of range: it must be in (0, 4]", s)
+	var re *spec.RangeError
+	if err := spec.CheckAlpha(a); errors.As(err, &re) {
+		return 0, fmt.Errorf("α %s is out of range: it must be in %s", s, re.Range)
 	}
 	return a, nil
 }
@@ -99,8 +99,8 @@ func parseRes(s string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a whole number of pixels; type e.g. 200", s)
 	}
-	if r < 1 || r > resTypedMax {
-		return 0, fmt.Errorf("resolution %d is out of range: it must be 1 to %d pixels", r, resTypedMax)
+	if err := spec.CheckResolution(r); err != nil {
+		return 0, fmt.Errorf("resolution %d is out of range: it must be 1 to %d pixels", r, spec.MaxResolution)
 	}
 	return r, nil
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,12 +9,13 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"mnet.dev/mnet/analyze/paper"
 	"mnet.dev/mnet/internal/atomicfile"
 	"mnet.dev/mnet/plot"
 )
 
 // ExportFunc writes one chart (plot.Save's signature).
-type ExportFunc func(ctx context.Context, req plot.Request, path string) error
+type ExportFunc func(req plot.Request, path string) error
 
 // exportDoneMsg reports the files `e` wrote.
 type exportDoneMsg struct {
@@ -49,9 +49,10 @@ func fileBase(e Entry) string {
 // exportRequests are the charts of a view: Overview the per-type bars,
 // Layers the per-layer chart, Trade-off accuracy against mult-adds and
 // against parameters (MobileNet v1, the current configuration
-// highlighted), Budget the mult-adds heat map over α x resolution.
-func exportRequests(v viewID, e Entry, a *analysis, threads int) []plot.Request {
-	base := plot.Request{Network: e.Network, Options: a.cfg.options(), Threads: threads}
+// highlighted when it is MobileNet v1), Budget the mult-adds heat map over
+// α x resolution.
+func exportRequests(v viewID, e Entry, a *analysis) []plot.Request {
+	base := plot.Request{Network: e.Network, Options: a.cfg.options()}
 	var kinds []string
 	switch v {
 	case viewOverview:
@@ -70,8 +71,8 @@ func exportRequests(v viewID, e Entry, a *analysis, threads int) []plot.Request 
 		switch k {
 		case plot.KindTradeoff, plot.KindParams:
 			r.Network, r.Options = nil, a.cfg.options()
-			if e.Checkpoints {
-				r.Highlight = []plot.Config{{Alpha: a.cfg.alpha, Resolution: a.cfg.res}}
+			if a.id.Family == paper.MobileNetV1 {
+				r.Highlight = []plot.Config{{Alpha: a.id.Alpha, Resolution: a.id.Resolution}}
 			}
 		case plot.KindGrid:
 			r.Options.Alpha, r.Options.Resolution = 0, 0
@@ -89,7 +90,7 @@ func exportPath(dir string, e Entry, a *analysis, r plot.Request) string {
 	var name string
 	switch r.Kind {
 	case plot.KindTradeoff, plot.KindParams:
-		name = "mobilenet_v1-" + r.Kind
+		name = paper.ModelOf(paper.MobileNetV1) + "-" + r.Kind
 		if len(r.Highlight) > 0 {
 			name += "-" + cfg
 		}
@@ -106,7 +107,7 @@ func exportCmd(fn ExportFunc, reqs []plot.Request, paths []string) tea.Cmd {
 	return func() tea.Msg {
 		var done []string
 		for i, r := range reqs {
-			if err := fn(context.Background(), r, paths[i]); err != nil {
+			if err := fn(r, paths[i]); err != nil {
 				return exportDoneMsg{paths: done, err: fmt.Errorf("exporting the %s chart: %w", r.Kind, err)}
 			}
 			done = append(done, paths[i])

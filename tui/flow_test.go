@@ -33,7 +33,7 @@ func TestFlowMeasureWithExec(t *testing.T) {
 	if fm.Alpha() != 0.25 || fm.Resolution() != 128 {
 		t.Errorf("final configuration α %v, resolution %d", fm.Alpha(), fm.Resolution())
 	}
-	r := fm.meas.result(measureKey{fm.cur.cfg.entry, 0.25, 128})
+	r := fm.meas.result(config{entry: fm.cur.cfg.entry, alpha: 0.25, res: 128})
 	if r == nil || r.Runs != 5 || r.Median <= 0 || r.GFLOPS <= 0 || r.Threads != 1 {
 		t.Errorf("measurement %+v", r)
 	}

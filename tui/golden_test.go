@@ -10,7 +10,7 @@ import (
 
 // TestGoldenScreens compares whole screens, without styling, at 80x24 and
 // 120x40 with testdata/TestGoldenScreens/<state>-<w>x<h>.txt
-// (MNET_UPDATE_GOLDEN=1 rewrites them).
+// (go test -update rewrites them).
 func TestGoldenScreens(t *testing.T) {
 	states := []struct {
 		name string

@@ -31,7 +31,7 @@ type exports struct {
 	paths []string
 }
 
-func (e *exports) save(ctx context.Context, req plot.Request, path string) error {
+func (e *exports) save(req plot.Request, path string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.reqs = append(e.reqs, req)

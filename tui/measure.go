@@ -15,27 +15,20 @@ import (
 	"mnet.dev/mnet/analyze"
 )
 
-// measureKey identifies a measured configuration.
-type measureKey struct {
-	entry int
-	alpha float64
-	res   int
-}
-
 // measureProgressMsg reports runs done of the running measurement.
 type measureProgressMsg struct{ id, done, total int }
 
 // measureDoneMsg ends a measurement.
 type measureDoneMsg struct {
 	id  int
-	key measureKey
+	key config
 	m   Measurement
 	err error
 }
 
 // measureTask is a configuration waiting to be measured.
 type measureTask struct {
-	key    measureKey
+	key    config
 	label  string
 	report *analyze.Report
 }
@@ -55,7 +48,7 @@ type measureJob struct {
 // remembers their results for the session.
 type measurer struct {
 	fn      MeasureFunc
-	results map[measureKey]Measurement
+	results map[config]Measurement
 	job     *measureJob
 	runs    int // progress of the job: done of total (runs, or ms)
 	total   int
@@ -71,13 +64,13 @@ func newMeasurer(fn MeasureFunc, st styles) measurer {
 	bar := progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░'),
 		progress.WithColors(st.Progress.GetForeground()))
 	bar.EmptyColor = st.Dim.GetForeground()
-	return measurer{fn: fn, results: map[measureKey]Measurement{}, bar: bar}
+	return measurer{fn: fn, results: map[config]Measurement{}, bar: bar}
 }
 
 func (m measurer) running() bool { return m.job != nil }
 
 // result returns the measurement of a configuration, or nil.
-func (m measurer) result(k measureKey) *Measurement {
+func (m measurer) result(k config) *Measurement {
 	if r, ok := m.results[k]; ok {
 		return &r
 	}

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"mnet.dev/mnet/analyze/paper"
 	"mnet.dev/mnet/plot"
 )
 
@@ -32,7 +33,6 @@ func (v viewID) String() string {
 type Model struct {
 	entries []Entry
 	dir     string
-	threads int
 	export  ExportFunc
 	book    *book
 	keys    keyMap
@@ -40,9 +40,10 @@ type Model struct {
 
 	width, height int
 
-	cur     *analysis   // the current configuration, analysed
-	grid    []gridPoint // the current network at the 16 published points
-	mnEntry int         // the entry that is MobileNet v1 (-1: none), for the chart's measured points
+	cur     *analysis        // the current configuration, analysed
+	grid    []gridPoint      // the current network at the 16 published points
+	ids     []paper.Identity // what each entry's network is, by its architecture
+	mnEntry int              // the first entry that is MobileNet v1 (-1: none), for the chart's measured points
 	view    viewID
 	layers  layersPanel
 	budget  budget
@@ -58,31 +59,34 @@ type Model struct {
 
 // New returns the explorer for cfg.
 func New(cfg Config) (Model, error) {
-	m := Model{dir: cfg.Dir, threads: cfg.Threads, export: cfg.Export, keys: newKeyMap(), st: newStyles(), mnEntry: -1}
+	m := Model{dir: cfg.Dir, export: cfg.Export, keys: newKeyMap(), st: newStyles(), mnEntry: -1}
+	var err error
+	if m.book, err = newBook(); err != nil {
+		return Model{}, err
+	}
 	m.entries = cfg.Entries
 	start := cfg.Start
 	if len(m.entries) == 0 {
-		var err error
 		if m.entries, err = ExampleEntries(); err != nil {
 			return Model{}, err
 		}
-		start = 0
-		for i, e := range m.entries {
-			if e.Checkpoints {
-				start = i
-			}
-		}
+		start = -1
 	}
-	if start < 0 || start >= len(m.entries) {
-		return Model{}, fmt.Errorf("start entry %d out of range [0, %d)", start, len(m.entries))
-	}
+	m.ids = make([]paper.Identity, len(m.entries))
 	for i, e := range m.entries {
 		if e.Network == nil {
 			return Model{}, fmt.Errorf("entry %q has no network", e.Name)
 		}
-		if e.Checkpoints && m.mnEntry < 0 {
+		m.ids[i] = m.book.identify(e)
+		if m.isMobileNet(i) && m.mnEntry < 0 {
 			m.mnEntry = i
 		}
+	}
+	if start < 0 { // the examples: open MobileNet v1
+		start = max(m.mnEntry, 0)
+	}
+	if start >= len(m.entries) {
+		return Model{}, fmt.Errorf("start entry %d out of range [0, %d)", start, len(m.entries))
 	}
 	if m.export == nil {
 		m.export = plot.Save
@@ -90,10 +94,6 @@ func New(cfg Config) (Model, error) {
 	fn := cfg.Measure
 	if fn == nil {
 		fn = ExecMeasure(ExecOptions{Threads: cfg.Threads})
-	}
-	var err error
-	if m.book, err = newBook(); err != nil {
-		return Model{}, err
 	}
 	m.meas = newMeasurer(fn, m.st)
 	m.layers = newLayersPanel(m.keys, m.st)
@@ -109,11 +109,15 @@ func New(cfg Config) (Model, error) {
 		return Model{}, fmt.Errorf("%s at α %s, resolution %d: %w", m.entries[start].Name, alphaStr(c.alpha), c.res, err)
 	}
 	m.setAnalysis(a)
-	m.grid = m.book.grid(m.entries[start])
+	m.grid = m.book.grid(m.entries[start], m.isMobileNet(start))
 	m.width, m.height = 80, 24
 	m.layoutLayers()
 	return m, nil
 }
+
+// isMobileNet reports whether an entry's network is MobileNet v1 (by its
+// architecture): TF-slim's accuracies and the fit to them apply to it.
+func (m Model) isMobileNet(entry int) bool { return m.ids[entry].Family == paper.MobileNetV1 }
 
 // defaultConfig is an entry at its spec's own α and resolution.
 func (m Model) defaultConfig(entry int) config {
@@ -312,7 +316,7 @@ func (m *Model) configure(c config) bool {
 	entryChanged := c.entry != m.cur.cfg.entry
 	m.setAnalysis(a)
 	if entryChanged {
-		m.grid = m.book.grid(m.entries[c.entry])
+		m.grid = m.book.grid(m.entries[c.entry], m.isMobileNet(c.entry))
 	}
 	m.status = ""
 	return true
@@ -343,7 +347,7 @@ func (m *Model) goBest() {
 // measuredAt returns the lookup of an entry's measurements.
 func (m Model) measuredAt(entry int) func(alpha float64, res int) *Measurement {
 	return func(alpha float64, res int) *Measurement {
-		return m.meas.result(measureKey{entry, alpha, res})
+		return m.meas.result(config{entry: entry, alpha: alpha, res: res})
 	}
 }
 
@@ -360,14 +364,14 @@ func (m Model) measure(all bool) (tea.Model, tea.Cmd) {
 			m.setError(errors.New("a measurement is running: esc cancels it"))
 			return m, nil
 		}
-		tasks = append(tasks, measureTask{key: measureKey{c.entry, c.alpha, c.res}, label: m.label(c), report: m.cur.report})
+		tasks = append(tasks, measureTask{key: c, label: m.label(c), report: m.cur.report})
 	} else {
 		if m.meas.running() {
 			m.setError(errors.New("a measurement is running: esc cancels it"))
 			return m, nil
 		}
 		for _, p := range m.grid {
-			k := measureKey{c.entry, p.alpha, p.res}
+			k := config{entry: c.entry, alpha: p.alpha, res: p.res}
 			if p.err != nil || m.meas.result(k) != nil {
 				continue
 			}
@@ -395,7 +399,7 @@ func (m Model) startExport() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	e := m.entries[m.cur.cfg.entry]
-	reqs := exportRequests(m.view, e, m.cur, m.threads)
+	reqs := exportRequests(m.view, e, m.cur)
 	paths := make([]string, len(reqs))
 	for i, r := range reqs {
 		paths[i] = exportPath(m.dir, e, m.cur, r)

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/examples"
 	"mnet.dev/mnet/plot"
 	"mnet.dev/mnet/spec"
 )
@@ -165,6 +166,44 @@ func TestAccuracy(t *testing.T) {
 	if !m.cur.acc.extrapolated {
 		t.Error("α 2 is not marked extrapolated")
 	}
+	// Resolutions up to spec's limit, as in every command.
+	m = press(t, m, "a", "0", ".", "2", "5", "enter", "r", "5", "0", "0", "0", "enter")
+	checkConfig(t, m, 0.25, 5000)
+}
+
+// TestAccuracyByArchitecture: a renamed copy of MobileNet v1, with its own
+// name and none of the example's, gets TF-slim's accuracy and the trade-off
+// chart's highlight; a look-alike gets none.
+func TestAccuracyByArchitecture(t *testing.T) {
+	src, err := examples.Source("mobilenet_v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := spec.Parse("phone.yaml", []byte(strings.Replace(string(src), "name: MobileNet v1", "name: Phone net", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shallow, err := ExampleEntry("mobilenet_v1_shallow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := &exports{}
+	m, err := New(Config{Entries: []Entry{{Name: "phone.yaml", Network: n, Source: src}, shallow}, Measure: fakeMeasure, Export: ex.save, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "left", "left", "down", "down") // 0.5-160
+	if m.cur.acc.kind != accPublished || m.cur.acc.top1 != 59.1 || m.mnEntry != 0 || !m.isMobileNet(0) || m.isMobileNet(1) {
+		t.Errorf("renamed MobileNet v1 0.5-160: %+v, MobileNet entry %d", m.cur.acc, m.mnEntry)
+	}
+	reqs := exportRequests(viewTradeoff, m.entries[0], m.cur)
+	if len(reqs) != 2 || len(reqs[0].Highlight) != 1 || reqs[0].Highlight[0] != (plot.Config{Alpha: 0.5, Resolution: 160}) {
+		t.Errorf("trade-off export %+v", reqs)
+	}
+	m = press(t, m, "p", "j", "enter")
+	if m.Network() != "mobilenet_v1_shallow" || m.cur.acc.kind != accNone {
+		t.Errorf("%s: accuracy %+v", m.Network(), m.cur.acc)
+	}
 }
 
 func TestViews(t *testing.T) {
@@ -310,7 +349,7 @@ func TestMeasure(t *testing.T) {
 	if m.meas.running() {
 		t.Fatal("still running after the fake finished")
 	}
-	r := m.meas.result(measureKey{m.cur.cfg.entry, 0.5, 160})
+	r := m.meas.result(config{entry: m.cur.cfg.entry, alpha: 0.5, res: 160})
 	if r == nil || r.Median != time.Duration(m.cur.report.Totals.MultAdds/100) {
 		t.Fatalf("result %+v", r)
 	}
@@ -429,7 +468,7 @@ func TestExport(t *testing.T) {
 
 func TestExportError(t *testing.T) {
 	m, _ := newTestModel(t, 80, 24)
-	m.export = func(ctx context.Context, req plot.Request, path string) error { return os.ErrPermission }
+	m.export = func(req plot.Request, path string) error { return os.ErrPermission }
 	m = press(t, m, "e")
 	if !m.statusErr || !strings.Contains(m.status, "permission denied") {
 		t.Errorf("status %q", m.status)

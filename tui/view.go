@@ -88,9 +88,8 @@ func (m Model) header(w int) []string {
 	left := indent(totalsView(m.st, m.cur, wide))
 	acc := accuracyView(m.st, m.cur.acc, m.book.fit, rightW, 4)
 	c := m.cur.cfg
-	k := measureKey{c.entry, c.alpha, c.res}
-	running := m.meas.running() && m.meas.job.task.key == k
-	right := append(acc, latencyView(m.st, m.meas.result(k), running)...)
+	running := m.meas.running() && m.meas.job.task.key == c
+	right := append(acc, latencyView(m.st, m.meas.result(c), running)...)
 	if rightW < 24 {
 		return append(left, right...)
 	}
@@ -138,8 +137,8 @@ func (m Model) body(w, h int) []string {
 		return indent(budgetView(m.st, budgetData{
 			b: m.budget, alphas: m.book.alphas, res: m.book.res, pts: m.grid,
 			measured: m.measuredAt(m.cur.cfg.entry), cur: m.cur,
-			curMeas: m.meas.result(measureKey{m.cur.cfg.entry, m.cur.cfg.alpha, m.cur.cfg.res}),
-			hasAcc:  m.entries[m.cur.cfg.entry].Checkpoints,
+			curMeas: m.meas.result(m.cur.cfg),
+			hasAcc:  m.isMobileNet(m.cur.cfg.entry),
 		}, w-1))
 	default:
 		return m.overview(w, h)
@@ -180,7 +179,7 @@ func (m Model) chartData() ([]chartPoint, chartCurrent) {
 		if p.err != nil {
 			continue
 		}
-		measured := m.mnEntry >= 0 && m.meas.result(measureKey{m.mnEntry, p.alpha, p.res}) != nil
+		measured := m.mnEntry >= 0 && m.meas.result(config{entry: m.mnEntry, alpha: p.alpha, res: p.res}) != nil
 		pts = append(pts, chartPoint{multAdds: p.totals.MultAdds, top1: p.acc.top1, alpha: p.alpha, res: p.res, measured: measured})
 	}
 	cur := chartCurrent{multAdds: m.cur.report.Totals.MultAdds, top1: m.cur.acc.top1, acc: m.cur.acc.kind}
@@ -232,7 +231,7 @@ func (m Model) tradeoffView(w, h int) []string {
 func (m Model) measuredList() []string {
 	lines := []string{m.st.Heading.Render("Measured this session")}
 	type row struct {
-		k measureKey
+		k config
 		r Measurement
 	}
 	var rows []row

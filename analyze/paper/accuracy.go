@@ -13,11 +13,12 @@ type Accuracy struct {
 	Model      string  // the example spec: "mobilenet_v1", "googlenet", ...
 	Alpha      float64 // width multiplier (the spec's default filled in)
 	Resolution int     // input resolution (the spec's default filled in)
+	Classes    int     // classifier outputs (the spec's)
 	Top1       float64 // %
 	Table      string  // the first table printing it: "6"
 }
 
-// PaperAccuracies returns the MobileNet v1 (mobilenet_v1) accuracies the
+// PaperAccuracies returns the MobileNet v1 (ModelOf(MobileNetV1)) accuracies the
 // paper prints in Tables 4-9, one per α and resolution, in the order they
 // first appear. The same configuration printed in several tables (1.0
 // MobileNet-224 is in four) must carry the same accuracy.
@@ -28,7 +29,7 @@ func PaperAccuracies() ([]Accuracy, error) {
 	}
 	var out []Accuracy
 	for _, a := range all {
-		if a.Model != "mobilenet_v1" {
+		if a.Model != ModelOf(MobileNetV1) {
 			continue
 		}
 		if prev, ok := LookupAccuracy(out, a.Alpha, a.Resolution); ok {
@@ -52,7 +53,7 @@ func Baselines() ([]Accuracy, error) {
 	}
 	var out []Accuracy
 	for _, a := range all {
-		if (a.Table == "8" || a.Table == "9") && a.Model != "mobilenet_v1" {
+		if (a.Table == "8" || a.Table == "9") && a.Model != ModelOf(MobileNetV1) {
 			out = append(out, a)
 		}
 	}
@@ -93,7 +94,7 @@ func accuracies() ([]Accuracy, error) {
 			if err != nil {
 				return nil, fmt.Errorf("paper: table %s, %s: %w", t.ID, r.Label, err)
 			}
-			a := Accuracy{Label: r.Label, Model: r.Model, Alpha: r.Alpha, Resolution: r.Resolution, Top1: p.Value, Table: t.ID}
+			a := Accuracy{Label: r.Label, Model: r.Model, Alpha: r.Alpha, Resolution: r.Resolution, Classes: n.Classes, Top1: p.Value, Table: t.ID}
 			if a.Alpha == 0 {
 				a.Alpha = n.Alpha
 			}

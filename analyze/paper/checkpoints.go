@@ -64,11 +64,11 @@ func (p *reproducer) checkpoints(d *data) ([]CheckpointRow, error) {
 	out := make([]CheckpointRow, 0, len(cps))
 	for _, c := range cps {
 		o := spec.Options{Alpha: c.Alpha, Resolution: c.Resolution, Classes: d.Checkpoints.Classes}
-		r, err := p.report("mobilenet_v1", "", o)
+		r, err := p.report(ModelOf(MobileNetV1), "", o)
 		if err != nil {
 			return nil, err
 		}
-		rd := rowData{Model: "mobilenet_v1"}
+		rd := rowData{Model: ModelOf(MobileNetV1)}
 		row := CheckpointRow{Checkpoint: c}
 		row.MACs = Cell{Column: ColMultAdds, Paper: c.MACs, HasOurs: true, Exact: r.Totals.MultAdds, Ours: float64(r.Totals.MultAdds) / 1e6}
 		row.MACs.Match = c.MACs.Rounds(row.MACs.Ours)

@@ -52,7 +52,7 @@ func NewFit() (*Fit, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := examples.Load("mobilenet_v1")
+	n, err := examples.Load(ModelOf(MobileNetV1))
 	if err != nil {
 		return nil, err
 	}

@@ -3,8 +3,6 @@
 package analyzecmd
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"mnet.dev/mnet/analyze"
@@ -28,7 +26,6 @@ type Options struct {
 // NewCmdAnalyze builds the command; runF replaces the run function in tests.
 func NewCmdAnalyze(f *cmdutil.Factory, use string, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Load: f.LoadNetwork}
-	var format string
 	cmd := &cobra.Command{
 		Use:   use + " [SPEC|NAME]",
 		Short: "Exact mult-adds, parameters and memory of a network, per layer and per layer type",
@@ -47,9 +44,6 @@ Embedded specs: ` + exampleNames(),
 				opts.Spec = args[0]
 			}
 			var err error
-			if opts.Format, err = render.ParseFormat(format, render.FormatTable, render.FormatJSON, render.FormatCSV, render.FormatMarkdown); err != nil {
-				return &cmdutil.FlagError{Err: fmt.Errorf("--format: %w", err)}
-			}
 			if opts.Options, err = opts.Flags.Options(); err != nil {
 				return err
 			}
@@ -60,7 +54,7 @@ Embedded specs: ` + exampleNames(),
 		},
 	}
 	opts.Flags.Add(cmd.Flags())
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, csv or markdown")
+	cmdutil.AddFormatFlag(cmd, &opts.Format)
 	cmd.Flags().BoolVarP(&opts.Layers, "layers", "l", false, "add the per-layer table")
 	return cmd
 }
@@ -75,19 +69,15 @@ func Run(o *Options) error {
 	if err != nil {
 		return err
 	}
-	return Write(o.IO, r, o.Format, o.Layers)
+	return cmdutil.Print(o.IO, o.Format, Data(r, o.Layers))
 }
 
-// Write renders a report in the given format.
-func Write(io *iostreams.IOStreams, r *analyze.Report, f render.Format, layers bool) error {
-	switch f {
-	case render.FormatJSON:
-		return writeJSON(io.Out, r)
-	case render.FormatCSV:
-		if layers {
-			return render.Write(io.Out, LayerTable(r), f, false)
-		}
-		return render.Write(io.Out, TypeTable(r), f, false)
+// Data is the report in every format: the JSON contract, the per-type (or
+// with layers, the per-layer) table as CSV, and the text report.
+func Data(r *analyze.Report, layers bool) cmdutil.Data {
+	d := cmdutil.Data{JSON: JSON(r), CSV: TypeTable(r), Doc: Doc(r, layers)}
+	if layers {
+		d.CSV = LayerTable(r)
 	}
-	return writeText(io, r, f, layers)
+	return d
 }

@@ -21,7 +21,7 @@ func newCmd(runF func(*Options) error) (*cmdutil.Factory, func(args ...string) (
 		out.Reset()
 		errOut.Reset()
 		cmd := NewCmdAnalyze(f, "analyze", runF)
-		cmd.SetArgs(args)
+		cmd.SetArgs(append([]string{}, args...)) // never nil: cobra would read os.Args
 		cmd.SetOut(out)
 		cmd.SetErr(errOut)
 		err := cmd.Execute()

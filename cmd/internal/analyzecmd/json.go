@@ -1,9 +1,6 @@
 package analyzecmd
 
 import (
-	"encoding/json"
-	"io"
-
 	"mnet.dev/mnet/analyze"
 )
 
@@ -67,8 +64,8 @@ type jsonLayer struct {
 	Intensity   float64 `json:"intensity"`
 }
 
-// JSON returns the report in its stable JSON shape (indented).
-func JSON(r *analyze.Report) ([]byte, error) {
+// JSON returns the report in its stable JSON shape.
+func JSON(r *analyze.Report) any {
 	g := r.Graph
 	t := r.Totals
 	out := jsonReport{
@@ -91,14 +88,5 @@ func JSON(r *analyze.Report) ([]byte, error) {
 			MultAdds: l.MultAdds, Params: l.Weights, Biases: l.Biases, BNChannels: l.BNChannels,
 			OutputBytes: l.OutputBytes, WeightBytes: l.WeightBytes, Intensity: l.Intensity}
 	}
-	return json.MarshalIndent(out, "", "  ")
-}
-
-func writeJSON(w io.Writer, r *analyze.Report) error {
-	b, err := JSON(r)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return out
 }

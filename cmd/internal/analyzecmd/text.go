@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"mnet.dev/mnet/analyze"
-	"mnet.dev/mnet/cmd/internal/iostreams"
+	"mnet.dev/mnet/cmd/internal/cmdutil"
 	"mnet.dev/mnet/examples"
 	"mnet.dev/mnet/internal/render"
 )
@@ -80,41 +80,12 @@ func TotalsTable(r *analyze.Report) *render.Table {
 	}
 }
 
-func writeText(io *iostreams.IOStreams, r *analyze.Report, f render.Format, layers bool) error {
-	styled := io.OutTTY && f == render.FormatTable
-	head := Heading(r)
-	if f == render.FormatMarkdown {
-		head = "## " + head
-	}
-	if _, err := fmt.Fprintf(io.Out, "%s\n\n", head); err != nil {
-		return err
-	}
-	tables := []*render.Table{TypeTable(r), TotalsTable(r)}
+// Doc is the text report: the heading, the per-type and totals tables,
+// with layers the per-layer table, and the counting conventions.
+func Doc(r *analyze.Report, layers bool) cmdutil.Doc {
+	d := cmdutil.Doc{cmdutil.Heading{Heading(r)}, cmdutil.Table{Table: TypeTable(r)}, cmdutil.Table{Table: TotalsTable(r)}}
 	if layers {
-		tables = append(tables, LayerTable(r))
+		d = append(d, cmdutil.Table{Table: LayerTable(r)})
 	}
-	for _, t := range tables {
-		if err := render.Write(io.Out, t, f, styled); err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintln(io.Out); err != nil {
-			return err
-		}
-	}
-	prefix := ""
-	if f == render.FormatMarkdown {
-		prefix = "- "
-	}
-	if _, err := fmt.Fprintln(io.Out, "Conventions:"); err != nil {
-		return err
-	}
-	for _, c := range analyze.Conventions() {
-		if f != render.FormatMarkdown {
-			prefix, c = "- ", render.Wrap(c, render.NoteWidth, "  ")
-		}
-		if _, err := fmt.Fprintf(io.Out, "%s%s\n", prefix, c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return append(d, cmdutil.List{Title: "Conventions:", Items: analyze.Conventions()})
 }

@@ -3,11 +3,9 @@
 package classifycmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -39,7 +37,6 @@ type Options struct {
 // NewCmdClassify builds the command; runF replaces the run function in tests.
 func NewCmdClassify(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Load: f.LoadModel, Getenv: f.Getenv}
-	var format string
 	cmd := &cobra.Command{
 		Use:   "classify --model MODEL.tflite IMAGE...",
 		Short: "Classify images with a trained TensorFlow Lite model",
@@ -76,10 +73,6 @@ Labels come from the model file's embedded label list, or --labels FILE
 			default:
 				return cmdutil.FlagErrorf("--preprocess %q: want auto, inception, unit or raw", opts.Preprocess)
 			}
-			var err error
-			if opts.Format, err = render.ParseFormat(format, render.FormatTable, render.FormatJSON); err != nil {
-				return &cmdutil.FlagError{Err: fmt.Errorf("--format: %w", err)}
-			}
 			if opts.Kernels == "" && opts.Getenv != nil {
 				opts.Kernels = opts.Getenv("MNET_KERNELS")
 			}
@@ -95,7 +88,7 @@ Labels come from the model file's embedded label list, or --labels FILE
 	cmd.Flags().StringVar(&opts.Preprocess, "preprocess", "auto", "pixel mapping: auto, inception, unit or raw")
 	cmd.Flags().StringVar(&opts.Kernels, "kernels", "", "kernel set: auto, avx512, avx2 or generic (default $MNET_KERNELS, else auto)")
 	cmd.Flags().IntVarP(&opts.Threads, "threads", "t", 0, "threads (0: all cores)")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
+	cmdutil.AddFormatFlag(cmd, &opts.Format)
 	return cmd
 }
 
@@ -236,27 +229,23 @@ func Run(o *Options) error {
 		}
 		results = append(results, res)
 	}
-	if o.Format == render.FormatJSON {
-		b, err := json.MarshalIndent(results, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = o.IO.Out.Write(append(b, '\n'))
-		return err
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s, %dx%d input, preprocessing %s, kernels %s\n\n", m.Network.Name, c.W, c.H, c.Pre.Name, c.Plan.Kernels)
+	head := fmt.Sprintf("%s, %dx%d input, preprocessing %s, kernels %s", m.Network.Name, c.W, c.H, c.Pre.Name, c.Plan.Kernels)
+	return cmdutil.Print(o.IO, o.Format, data(head, results))
+}
+
+// data is the predictions in every format: the JSON contract, one CSV row
+// per image and class, a table per image.
+func data(head string, results []Result) cmdutil.Data {
+	csv := &render.Table{Header: []string{"image", "rank", "index", "label", "probability"}}
+	doc := cmdutil.Doc{cmdutil.Heading{head}}
 	for _, r := range results {
 		t := &render.Table{Title: r.Image, Header: []string{"#", "Class", "Label", "Probability"},
 			Align: []render.Align{render.Right, render.Right, render.Left, render.Right}}
 		for i, p := range r.Top {
 			t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), strconv.Itoa(p.Index), p.Label, strconv.FormatFloat(p.Probability, 'f', 4, 64)})
+			csv.Rows = append(csv.Rows, []string{r.Image, strconv.Itoa(i + 1), strconv.Itoa(p.Index), p.Label, strconv.FormatFloat(p.Probability, 'f', -1, 64)})
 		}
-		if err := render.Write(&b, t, render.FormatTable, o.IO.OutTTY); err != nil {
-			return err
-		}
-		b.WriteString("\n")
+		doc = append(doc, cmdutil.Table{Table: t})
 	}
-	_, err = fmt.Fprint(o.IO.Out, b.String())
-	return err
+	return cmdutil.Data{JSON: results, CSV: csv, Doc: append(doc, cmdutil.Blank{})}
 }

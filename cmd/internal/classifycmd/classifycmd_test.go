@@ -32,7 +32,7 @@ func TestFlags(t *testing.T) {
 	if got.Model != "m.tflite" || got.Top != 3 || got.Preprocess != "unit" || len(got.Images) != 2 {
 		t.Errorf("options %+v", got)
 	}
-	for _, bad := range [][]string{{"a.png"}, {"-m", "m.tflite"}, {"-m", "m", "--top", "0", "a"}, {"-m", "m", "--preprocess", "caffe", "a"}, {"-m", "m", "-f", "csv", "a"}} {
+	for _, bad := range [][]string{{"a.png"}, {"-m", "m.tflite"}, {"-m", "m", "--top", "0", "a"}, {"-m", "m", "--preprocess", "caffe", "a"}, {"-m", "m", "-f", "xml", "a"}} {
 		if _, err := run(t, func(*Options) error { return nil }, bad...); err == nil || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 			t.Errorf("%v: %v, want a usage error", bad, err)
 		}

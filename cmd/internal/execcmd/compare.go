@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
+	"mnet.dev/mnet/cmd/internal/cmdutil"
 	"mnet.dev/mnet/internal/render"
 )
 
@@ -22,40 +22,33 @@ func runCompare(ctx context.Context, o *Options) error {
 	}
 	speedup := a.Result.Latency.Median.Seconds() / b.Result.Latency.Median.Seconds()
 	ratio := float64(a.Result.MultAdds) / float64(b.Result.MultAdds)
-	if o.Format == render.FormatJSON {
-		return writeJSON(o, struct {
-			A        jsonReport `json:"a"`
-			B        jsonReport `json:"b"`
-			Speedup  float64    `json:"measured_speedup"`
-			MARatio  float64    `json:"mult_adds_ratio"`
-			Realized float64    `json:"realized_fraction"`
-		}{toJSON(a), toJSON(b), speedup, ratio, speedup / ratio})
-	}
 	t := &render.Table{
 		Title:  fmt.Sprintf("%s vs %s: measured speed-up beside the mult-add ratio", a.Report.Graph.Name, b.Report.Graph.Name),
 		Header: []string{"Network", "Mult-Adds", "Median ms", "p90 ms", "GFLOP/s"},
 		Align:  []render.Align{render.Left, render.Right, render.Right, render.Right, render.Right},
 	}
+	csv := &render.Table{Header: []string{"network", "mult_adds", "median_ms", "p90_ms", "gflops"}}
 	for _, m := range []*measurement{a, b} {
-		t.Rows = append(t.Rows, []string{m.Report.Graph.Name, render.Int(m.Result.MultAdds), ms(m.Result.Latency.Median),
-			ms(m.Result.Latency.P90), strconv.FormatFloat(m.Result.GFLOPS, 'f', 1, 64)})
+		row := []string{m.Report.Graph.Name, render.Int(m.Result.MultAdds), ms(m.Result.Latency.Median),
+			ms(m.Result.Latency.P90), strconv.FormatFloat(m.Result.GFLOPS, 'f', 1, 64)}
+		t.Rows = append(t.Rows, row)
+		row = append([]string(nil), row...)
+		row[1] = strconv.FormatInt(m.Result.MultAdds, 10)
+		csv.Rows = append(csv.Rows, row)
 	}
 	t.Notes = []string{
 		fmt.Sprintf("Measured speed-up of %s over %s: %.2fx; ratio of mult-adds: %.2fx; the speed-up realises %.0f%% of the theoretical saving.",
 			b.Report.Graph.Name, a.Report.Graph.Name, speedup, ratio, 100*speedup/ratio),
 	}
-	if o.Format == render.FormatCSV {
-		t.Header = []string{"network", "mult_adds", "median_ms", "p90_ms", "gflops"}
-		for i, m := range []*measurement{a, b} {
-			t.Rows[i][1] = strconv.FormatInt(m.Result.MultAdds, 10)
-		}
-		return render.Write(o.IO.Out, t, render.FormatCSV, false)
-	}
-	var sb strings.Builder
-	sb.WriteString(heading(a) + "\n" + heading(b) + "\n\n")
-	if err := render.Write(&sb, t, render.FormatTable, o.IO.OutTTY); err != nil {
-		return err
-	}
-	_, err = fmt.Fprint(o.IO.Out, sb.String())
-	return err
+	return cmdutil.Print(o.IO, o.Format, cmdutil.Data{
+		JSON: struct {
+			A        jsonReport `json:"a"`
+			B        jsonReport `json:"b"`
+			Speedup  float64    `json:"measured_speedup"`
+			MARatio  float64    `json:"mult_adds_ratio"`
+			Realized float64    `json:"realized_fraction"`
+		}{toJSON(a), toJSON(b), speedup, ratio, speedup / ratio},
+		CSV: csv,
+		Doc: cmdutil.Doc{cmdutil.Heading{heading(a), heading(b)}, cmdutil.Table{Table: t}},
+	})
 }

@@ -42,7 +42,7 @@ type Options struct {
 // NewCmdExec builds the command; runF replaces the run function in tests.
 func NewCmdExec(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Load: f.LoadModel, Getenv: f.Getenv}
-	var format, maxMem string
+	var maxMem string
 	cmd := &cobra.Command{
 		Use:   "exec [SPEC|NAME] [SPEC|NAME]",
 		Short: "Run a network on mnet's CPU kernels and measure its latency",
@@ -80,14 +80,12 @@ The kernel set is the fastest the CPU runs (avx512, avx2, else generic);
 			if opts.Spec, err = opts.Flags.Options(); err != nil {
 				return err
 			}
-			if opts.Format, err = render.ParseFormat(format, render.FormatTable, render.FormatJSON, render.FormatCSV); err != nil {
-				return &cmdutil.FlagError{Err: fmt.Errorf("--format: %w", err)}
+			if err := cmdutil.CheckThreads(opts.Threads); err != nil {
+				return err
 			}
 			switch {
 			case opts.Batch < 1 || opts.Batch > 4096:
 				return cmdutil.FlagErrorf("--batch %d out of range [1, 4096]", opts.Batch)
-			case opts.Threads < 0 || opts.Threads > 256:
-				return cmdutil.FlagErrorf("--threads %d out of range [1, 256] (0: all cores)", opts.Threads)
 			case opts.Warmup < 0 || opts.Warmup > 100000:
 				return cmdutil.FlagErrorf("--warmup %d out of range", opts.Warmup)
 			case opts.Runs < 0 || opts.Runs > 1000000:
@@ -124,7 +122,7 @@ The kernel set is the fastest the CPU runs (avx512, avx2, else generic);
 	fl.StringVar(&opts.Kernels, "kernels", "", "kernel set: auto, avx512, avx2 or generic (default $MNET_KERNELS, else auto)")
 	fl.Uint64Var(&opts.Seed, "seed", 1, "seed of the random weights")
 	fl.StringVar(&maxMem, "max-memory", "", "refuse plans needing more memory, e.g. 2GiB (default: half the RAM)")
-	fl.StringVarP(&format, "format", "f", "table", "output format: table, json or csv")
+	cmdutil.AddFormatFlag(cmd, &opts.Format)
 	return cmd
 }
 
@@ -168,5 +166,5 @@ func Run(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	return write(o, m)
+	return cmdutil.Print(o.IO, o.Format, data(m))
 }

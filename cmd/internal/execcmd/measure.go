@@ -3,10 +3,13 @@ package execcmd
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/cmd/internal/cmdutil"
 	"mnet.dev/mnet/exec"
+	"mnet.dev/mnet/internal/render"
 )
 
 // measurement is one network's result with what produced it.
@@ -35,10 +38,10 @@ func measure(ctx context.Context, o *Options, name string) (*measurement, error)
 	if model.Weights != nil {
 		ws, desc = model.Weights, "trained, from "+name
 	}
-	prog := newProgress(o.IO, r.Graph.Name)
+	prog := cmdutil.NewProgress(o.IO, "measuring "+r.Graph.Name)
 	res, err := exec.Measure(ctx, r, exec.Options{Kernels: o.Kernels, Threads: o.Threads, Batch: o.Batch, Weights: ws, MaxMemory: o.MaxMem},
-		exec.MeasureOptions{Warmup: o.Warmup, Runs: o.Runs, MinTime: o.Time, Profile: o.Profile, Progress: prog.update})
-	prog.done()
+		exec.MeasureOptions{Warmup: o.Warmup, Runs: o.Runs, MinTime: o.Time, Profile: o.Profile, Progress: prog.Update})
+	prog.Done()
 	if err != nil {
 		return nil, err
 	}
@@ -49,16 +52,39 @@ func measure(ctx context.Context, o *Options, name string) (*measurement, error)
 	return m, nil
 }
 
+// peakConventions says what --peak measures.
+const peakConventions = "peak_gflops is per core: register-only float32 multiply-add chains, 1 s per kernel set; " +
+	"a GFLOP is 10^9 floating-point operations; one fused multiply-add counts 2"
+
 func runPeak(o *Options) error {
-	w := o.IO.Out
-	fmt.Fprintln(w, "FMA peak per core (register-only multiply-add chains, float32, 1 s each):")
+	type peak struct {
+		Kernels    string  `json:"kernels"`
+		PeakGFLOPS float64 `json:"peak_gflops"`
+	}
+	var peaks []peak
+	text := "FMA peak per core (register-only multiply-add chains, float32, 1 s each):\n"
+	md := &render.Table{Title: "FMA peak per core (register-only multiply-add chains, float32, 1 s each)",
+		Header: []string{"Kernels", "GFLOP/s"}, Align: []render.Align{render.Left, render.Right},
+		Notes: []string{"A GFLOP is 10^9 floating-point operations; one fused multiply-add counts 2."}}
+	csv := &render.Table{Header: []string{"kernels", "peak_gflops"}}
 	for _, ks := range exec.KernelSets() {
 		g, err := exec.PeakGFLOPS(ks, time.Second)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  %-8s %7.1f GFLOP/s\n", ks, g)
+		peaks = append(peaks, peak{ks, g})
+		text += fmt.Sprintf("  %-8s %7.1f GFLOP/s\n", ks, g)
+		md.Rows = append(md.Rows, []string{ks, strconv.FormatFloat(g, 'f', 1, 64)})
+		csv.Rows = append(csv.Rows, []string{ks, strconv.FormatFloat(g, 'f', -1, 64)})
 	}
-	fmt.Fprintln(w, "A GFLOP is 10^9 floating-point operations; one fused multiply-add counts 2.")
-	return nil
+	text += "A GFLOP is 10^9 floating-point operations; one fused multiply-add counts 2."
+	return cmdutil.Print(o.IO, o.Format, cmdutil.Data{
+		JSON: struct {
+			Peaks       []peak `json:"peaks"`
+			Conventions string `json:"conventions"`
+		}{peaks, peakConventions},
+		CSV:      csv,
+		Doc:      cmdutil.Doc{cmdutil.Text(text)},
+		Markdown: cmdutil.Doc{cmdutil.Table{Table: md}},
+	})
 }

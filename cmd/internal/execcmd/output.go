@@ -1,13 +1,12 @@
 package execcmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
+	"mnet.dev/mnet/cmd/internal/cmdutil"
 	"mnet.dev/mnet/exec"
 	"mnet.dev/mnet/internal/render"
 )
@@ -45,33 +44,23 @@ func summaryTable(m *measurement) *render.Table {
 	return t
 }
 
-func writeText(o *Options, m *measurement) error {
-	var b strings.Builder
-	styled := o.IO.OutTTY
-	b.WriteString(heading(m) + "\n\n")
-	if err := render.Write(&b, summaryTable(m), render.FormatTable, styled); err != nil {
-		return err
-	}
+// doc is the text report of one measurement: the latency statistics,
+// throughput and compute against the peak, memory, and with a profile the
+// per-type and per-layer tables.
+func doc(m *measurement) cmdutil.Doc {
 	r := m.Result
-	fmt.Fprintf(&b, "\nThroughput  %.1f images/s\n", r.ImagesPerSec)
-	fmt.Fprintf(&b, "Compute     %.1f GFLOP/s = 2 x %s mult-adds / median latency\n", r.GFLOPS, render.Int(r.MultAdds))
-	fmt.Fprintf(&b, "FMA peak    %.1f GFLOP/s per core (%s, measured just after); %d thread(s) reach %.0f%% of it\n",
-		m.Peak, m.Result.Kernels, m.Result.Threads, 100*m.peakShare())
-	fmt.Fprintf(&b, "Memory      activations %s (arena), weights %s (packed float32)\n", render.Bytes(m.Result.ArenaBytes), render.Bytes(m.Result.WeightBytes))
+	d := cmdutil.Doc{cmdutil.Heading{heading(m)}, cmdutil.Table{Table: summaryTable(m)}, cmdutil.Lines{
+		fmt.Sprintf("Throughput  %.1f images/s", r.ImagesPerSec),
+		fmt.Sprintf("Compute     %.1f GFLOP/s = 2 x %s mult-adds / median latency", r.GFLOPS, render.Int(r.MultAdds)),
+		fmt.Sprintf("FMA peak    %.1f GFLOP/s per core (%s, measured just after); %d thread(s) reach %.0f%% of it",
+			m.Peak, r.Kernels, r.Threads, 100*m.peakShare()),
+		fmt.Sprintf("Memory      activations %s (arena), weights %s (packed float32)", render.Bytes(r.ArenaBytes), render.Bytes(r.WeightBytes)),
+	}}
 	if len(r.Layers) > 0 {
-		b.WriteString("\n")
-		if err := render.Write(&b, typeTable(m), render.FormatTable, styled); err != nil {
-			return err
-		}
-		b.WriteString("\n")
-		if err := render.Write(&b, layerTable(m), render.FormatTable, styled); err != nil {
-			return err
-		}
+		d = append(d, cmdutil.Table{Table: typeTable(m)}, cmdutil.Table{Table: layerTable(m)})
 	}
-	b.WriteString("\n" + render.Wrap("A mult-add is one multiply-accumulate; GFLOP/s counts 2 FLOPs per mult-add. "+
-		"Latency is wall-clock time of one inference, inputs resident in memory.", render.NoteWidth, "") + "\n")
-	_, err := fmt.Fprint(o.IO.Out, b.String())
-	return err
+	return append(d, cmdutil.Text(render.Wrap("A mult-add is one multiply-accumulate; GFLOP/s counts 2 FLOPs per mult-add. "+
+		"Latency is wall-clock time of one inference, inputs resident in memory.", render.NoteWidth, "")))
 }
 
 // byType is the profile summed per layer type, slowest first, with the
@@ -201,42 +190,30 @@ func toJSON(m *measurement) jsonReport {
 	return j
 }
 
-func writeJSON(o *Options, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = o.IO.Out.Write(append(b, '\n'))
-	return err
-}
-
-func writeCSV(o *Options, m *measurement) error {
+// csvTable is the per-layer profile, or without one the summary, with
+// machine-readable values.
+func csvTable(m *measurement) *render.Table {
 	if len(m.Result.Layers) > 0 {
 		t := layerTable(m)
+		t.Title = ""
 		t.Header = []string{"index", "name", "type", "threads", "median_ms", "time_share", "mult_adds", "mult_adds_share", "gflops"}
 		for i, l := range m.Result.Layers {
 			t.Rows[i][6] = strconv.FormatInt(l.MultAdds, 10)
 		}
-		return render.Write(o.IO.Out, t, render.FormatCSV, false)
+		return t
 	}
 	j := toJSON(m)
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	t := &render.Table{
+	return &render.Table{
 		Header: []string{"model", "alpha", "resolution", "batch", "threads", "kernels", "runs", "min_ms", "median_ms", "p90_ms",
 			"mean_ms", "stddev_ms", "images_per_sec", "mult_adds", "gflops", "peak_gflops"},
 		Rows: [][]string{{j.Model, f(j.Alpha), strconv.Itoa(j.Resolution), strconv.Itoa(j.Batch), strconv.Itoa(j.Threads), j.Kernels,
 			strconv.Itoa(j.Runs), f(j.LatencyMS.Min), f(j.LatencyMS.Median), f(j.LatencyMS.P90), f(j.LatencyMS.Mean),
 			f(j.LatencyMS.Stddev), f(j.ImagesPerSec), strconv.FormatInt(j.MultAdds, 10), f(j.GFLOPS), f(j.PeakGFLOPS)}},
 	}
-	return render.Write(o.IO.Out, t, render.FormatCSV, false)
 }
 
-func write(o *Options, m *measurement) error {
-	switch o.Format {
-	case render.FormatJSON:
-		return writeJSON(o, toJSON(m))
-	case render.FormatCSV:
-		return writeCSV(o, m)
-	}
-	return writeText(o, m)
+// data is one measurement in every format.
+func data(m *measurement) cmdutil.Data {
+	return cmdutil.Data{JSON: toJSON(m), CSV: csvTable(m), Doc: doc(m)}
 }

@@ -1,8 +1,6 @@
 package papercmd
 
 import (
-	"encoding/json"
-
 	"mnet.dev/mnet/analyze/paper"
 )
 
@@ -53,7 +51,8 @@ func cell(c paper.Cell) jsonCell {
 	return j
 }
 
-func writeJSON(o *Options, rep *paper.Reproduction) error {
+// jsonOf is the JSON report: the tables asked for and the checkpoints.
+func jsonOf(o *Options, rep *paper.Reproduction) any {
 	out := struct {
 		Citation            string           `json:"citation"`
 		Conventions         string           `json:"conventions"`
@@ -81,10 +80,5 @@ func writeJSON(o *Options, rep *paper.Reproduction) error {
 				c.Top1_2017, c.Top5_2017, cell(c.MACs), cell(c.Params)})
 		}
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = o.IO.Out.Write(append(b, '\n'))
-	return err
+	return out
 }

@@ -4,9 +4,6 @@
 package papercmd
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"mnet.dev/mnet/analyze/paper"
@@ -25,7 +22,6 @@ type Options struct {
 // NewCmdPaper builds the command; runF replaces the run function in tests.
 func NewCmdPaper(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams}
-	var format string
 	cmd := &cobra.Command{
 		Use:   "paper",
 		Short: "Reproduce the MobileNets paper's Tables 2-9 and explain every discrepancy",
@@ -38,10 +34,6 @@ explained: the counting rule that reproduces it (recomputed), or why none does.`
   mnet paper --format markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = render.ParseFormat(format, render.FormatTable, render.FormatMarkdown, render.FormatJSON); err != nil {
-				return &cmdutil.FlagError{Err: fmt.Errorf("--format: %w", err)}
-			}
 			for _, t := range opts.Tables {
 				if !validTable(t) {
 					return cmdutil.FlagErrorf("--table %q: want 2 to 9, or slim", t)
@@ -53,7 +45,7 @@ explained: the counting rule that reproduces it (recomputed), or why none does.`
 			return Run(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, markdown or json")
+	cmdutil.AddFormatFlag(cmd, &opts.Format)
 	cmd.Flags().StringSliceVarP(&opts.Tables, "table", "t", nil, "only these tables (2-9, slim); repeatable")
 	return cmd
 }
@@ -84,35 +76,24 @@ func Run(o *Options) error {
 	if err != nil {
 		return err
 	}
-	if o.Format == render.FormatJSON {
-		return writeJSON(o, rep)
-	}
-	styled := o.IO.OutTTY && o.Format == render.FormatTable
-	w := o.IO.Out
-	var b strings.Builder
-	b.WriteString(render.Wrap("Source: "+rep.Citation, render.NoteWidth, "  ") + "\n")
-	b.WriteString(render.Wrap("mnet's values are exact counts ("+conventionLine+"). A value marked ✓ rounds to the "+
-		"printed one at the paper's precision; a numbered mark refers to the note under the table.", render.NoteWidth, "") + "\n\n")
-	if _, err := fmt.Fprint(w, b.String()); err != nil {
-		return err
-	}
+	return cmdutil.Print(o.IO, o.Format, cmdutil.Data{JSON: jsonOf(o, rep), CSV: csvTable(o, rep), Doc: doc(o, rep)})
+}
+
+// doc is the text report: the sources and how to read the tables, then
+// each table with its notes.
+func doc(o *Options, rep *paper.Reproduction) cmdutil.Doc {
+	d := cmdutil.Doc{cmdutil.Text(render.Wrap("Source: "+rep.Citation, render.NoteWidth, "  ") + "\n" +
+		render.Wrap("mnet's values are exact counts ("+conventionLine+"). A value marked ✓ rounds to the "+
+			"printed one at the paper's precision; a numbered mark refers to the note under the table.", render.NoteWidth, ""))}
 	for _, t := range rep.Tables {
-		if !o.want(t.ID) {
-			continue
-		}
-		if err := render.Write(w, PaperTable(t), o.Format, styled); err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintln(w); err != nil {
-			return err
+		if o.want(t.ID) {
+			d = append(d, cmdutil.Table{Table: PaperTable(t)})
 		}
 	}
 	if o.want("slim") {
-		if err := render.Write(w, CheckpointTable(rep), o.Format, styled); err != nil {
-			return err
-		}
+		return append(d, cmdutil.Table{Table: CheckpointTable(rep)})
 	}
-	return nil
+	return append(d, cmdutil.Blank{})
 }
 
 const conventionLine = "a mult-add is one multiply-accumulate; parameters are conv and FC weights only, as in the paper"

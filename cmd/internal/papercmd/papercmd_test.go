@@ -1,6 +1,7 @@
 package papercmd
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -45,7 +46,7 @@ func TestPaperFlags(t *testing.T) {
 	if got.Format != render.FormatMarkdown || strings.Join(got.Tables, ",") != "2,slim" {
 		t.Errorf("options %+v", got)
 	}
-	for _, bad := range [][]string{{"--table", "10"}, {"--format", "csv"}, {"extra"}} {
+	for _, bad := range [][]string{{"--table", "10"}, {"--format", "xml"}, {"extra"}} {
 		cmd := NewCmdPaper(&cmdutil.Factory{IOStreams: ios}, func(*Options) error { return nil })
 		cmd.SetArgs(bad)
 		cmd.SetOut(&strings.Builder{})
@@ -87,5 +88,34 @@ func TestPaperJSON(t *testing.T) {
 	c := v.Tables[0].Rows[2].Cells[1]
 	if c.Column != "mult_adds" || c.Paper != "290" || *c.Exact != 290_675_200 || *c.Match || c.Rule != "rho2" || !*c.RuleMatch {
 		t.Errorf("1.0-160 mult-adds cell: %+v", c)
+	}
+}
+
+// TestPaperCSV: one row per cell; the 1.0-160 mult-adds cell of Table 7
+// carries its exact count, its mismatch and the rule that explains it.
+func TestPaperCSV(t *testing.T) {
+	out, err := run(t, "--format", "csv", "--table", "7", "--table", "slim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Table 7: 4 rows x 3 columns; slim: 16 checkpoints x 6 values.
+	if len(recs) != 1+4*3+16*6 || strings.Join(recs[0], ",") != "table,model,column,published,mnet,exact,match,rule,rule_value,rule_match,note" {
+		t.Fatalf("%d records, header %v", len(recs), recs[0])
+	}
+	var found bool
+	for _, r := range recs[1:] {
+		if r[0] == "7" && r[1] == "1.0 MobileNet-160" && r[2] == "mult_adds" {
+			found = true
+			if r[3] != "290" || r[5] != "290675200" || r[4] != "290.6752" || r[6] != "false" || r[7] != "rho2" || r[9] != "true" || r[10] == "" {
+				t.Errorf("1.0-160 mult-adds: %v", r)
+			}
+		}
+	}
+	if !found {
+		t.Error("no 1.0-160 mult-adds cell")
 	}
 }

@@ -127,10 +127,7 @@ func CheckpointTable(rep *paper.Reproduction) *render.Table {
 		return fmt.Sprintf("[%d]", len(out.Notes))
 	}
 	for _, r := range rep.Checkpoints {
-		label := fmt.Sprintf("%s_%d", strconv.FormatFloat(r.Alpha, 'f', -1, 64), r.Resolution)
-		if r.Alpha == 1 {
-			label = fmt.Sprintf("1.0_%d", r.Resolution)
-		}
+		label := checkpointLabel(r.Alpha, r.Resolution)
 		out.Rows = append(out.Rows, []string{label,
 			pct(r.Top1), pct(r.Top5), pct(r.Top1_2017), pct(r.Top5_2017),
 			r.MACs.Paper.Text, ours(r.MACs), mark(label, r.MACs),
@@ -138,6 +135,14 @@ func CheckpointTable(rep *paper.Reproduction) *render.Table {
 	}
 	out.Notes = append(out.Notes, "Source: "+rep.CheckpointsCitation)
 	return out
+}
+
+// checkpointLabel names a checkpoint as TF-slim does: "1.0_224", "0.5_160".
+func checkpointLabel(alpha float64, res int) string {
+	if alpha == 1 {
+		return fmt.Sprintf("1.0_%d", res)
+	}
+	return fmt.Sprintf("%s_%d", strconv.FormatFloat(alpha, 'f', -1, 64), res)
 }
 
 func pct(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "%" }

@@ -6,14 +6,17 @@ package plotcmd
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/analyze/paper"
 	"mnet.dev/mnet/cmd/internal/cmdutil"
 	"mnet.dev/mnet/cmd/internal/iostreams"
-	"mnet.dev/mnet/cmd/internal/sweepcmd"
-	"mnet.dev/mnet/examples"
+	"mnet.dev/mnet/exec"
+	"mnet.dev/mnet/internal/cpuinfo"
 	"mnet.dev/mnet/plot"
 	"mnet.dev/mnet/spec"
 )
@@ -123,9 +126,6 @@ func (o *Options) validate(changed func(string) bool, alphas, res string) error 
 	if !contains(plot.Kinds(), o.Kind) {
 		return cmdutil.FlagErrorf("unknown chart kind %q (want %s)", o.Kind, strings.Join(plot.Kinds(), ", "))
 	}
-	if o.Spec != "" && !contains(specKinds(), o.Kind) && examples.Canonical(o.Spec) != "mobilenet_v1" {
-		return cmdutil.FlagErrorf("%s charts MobileNet v1 only (its accuracy is published); SPEC is for %s", o.Kind, strings.Join(specKinds(), ", "))
-	}
 	if o.Output == "" {
 		return cmdutil.FlagErrorf("no output file: give -o FILE (.png, .svg or .pdf)")
 	}
@@ -141,11 +141,11 @@ func (o *Options) validate(changed func(string) bool, alphas, res string) error 
 			return cmdutil.FlagErrorf("--%s applies only when measuring: pareto, or --measure", name)
 		}
 	}
-	if o.Threads < 0 || o.Threads > 256 {
-		return cmdutil.FlagErrorf("--threads %d out of range [0, 256]", o.Threads)
+	if err := cmdutil.CheckThreads(o.Threads); err != nil {
+		return err
 	}
-	if o.Runs < 0 || o.Runs > 10_000 {
-		return cmdutil.FlagErrorf("--runs %d out of range [0, 10000]", o.Runs)
+	if o.Runs < 0 || o.Runs > maxRuns {
+		return cmdutil.FlagErrorf("--runs %d out of range [0, %d]", o.Runs, maxRuns)
 	}
 	if changed("accuracy") && !contains(accuracyKinds(), o.Kind) {
 		return cmdutil.FlagErrorf("--accuracy applies to %s", strings.Join(accuracyKinds(), ", "))
@@ -163,13 +163,13 @@ func (o *Options) validate(changed func(string) bool, alphas, res string) error 
 	}
 	var err error
 	if alphas != "" {
-		if o.Alphas, err = sweepcmd.ParseFloatRange(alphas); err != nil {
-			return cmdutil.FlagErrorf("--alphas %q: %v", alphas, err)
+		if o.Alphas, err = cmdutil.ParseAlphas("alphas", alphas); err != nil {
+			return err
 		}
 	}
 	if res != "" {
-		if o.Resolutions, err = sweepcmd.ParseIntRange(res); err != nil {
-			return cmdutil.FlagErrorf("--resolutions %q: %v", res, err)
+		if o.Resolutions, err = cmdutil.ParseResolutions("resolutions", res); err != nil {
+			return err
 		}
 	}
 	if _, err := o.Flags.Options(); err != nil {
@@ -186,6 +186,32 @@ func (o *Options) validate(changed func(string) bool, alphas, res string) error 
 	if err := req.Check(); err != nil {
 		return &cmdutil.FlagError{Err: err}
 	}
+	if o.Spec != "" && !contains(specKinds(), o.Kind) {
+		return o.checkMobileNet()
+	}
+	return nil
+}
+
+// checkMobileNet refuses a SPEC that is not MobileNet v1 for the charts of
+// its published accuracy; the network is recognised by its architecture,
+// whatever its name.
+func (o *Options) checkMobileNet() error {
+	n, err := o.Load(o.Spec)
+	if err != nil {
+		return err
+	}
+	r, err := analyze.Spec(n, spec.Options{})
+	if err != nil {
+		return err
+	}
+	ids, err := paper.NewIdentifier()
+	if err != nil {
+		return err
+	}
+	if id := ids.Identify(r); id.Family != paper.MobileNetV1 {
+		return cmdutil.FlagErrorf("%s charts MobileNet v1 only (its accuracy is published), and %s is not MobileNet v1; SPEC is for %s",
+			o.Kind, o.Spec, strings.Join(specKinds(), ", "))
+	}
 	return nil
 }
 
@@ -194,9 +220,8 @@ func (o *Options) validate(changed func(string) bool, alphas, res string) error 
 func (o *Options) request(n *spec.Network) plot.Request {
 	so, _ := o.Flags.Options()
 	req := plot.Request{
-		Kind: o.Kind, Network: n, Options: so, Accuracy: o.Accuracy, Measure: o.Measure,
-		Threads: o.Threads, Runs: o.Runs, Alphas: o.Alphas, Resolutions: o.Resolutions,
-		Width: o.Width, Height: o.Height, DPI: o.DPI,
+		Kind: o.Kind, Network: n, Options: so, Accuracy: o.Accuracy, Measure: o.Measure || o.Kind == plot.KindPareto,
+		Alphas: o.Alphas, Resolutions: o.Resolutions, Width: o.Width, Height: o.Height, DPI: o.DPI,
 	}
 	if (o.Kind == plot.KindTradeoff || o.Kind == plot.KindParams) && (o.Flags.Alpha != 0 || o.Flags.Resolution != 0) {
 		c := plot.Config{Alpha: o.Flags.Alpha, Resolution: o.Flags.Resolution}
@@ -211,7 +236,18 @@ func (o *Options) request(n *spec.Network) plot.Request {
 	return req
 }
 
-// Run draws the chart and writes the file.
+// Measurement defaults and limits: runs per configuration, untimed runs
+// first, interleaved rounds over several configurations.
+const (
+	defaultRuns    = 20
+	defaultWarmups = 2
+	defaultRounds  = 5
+	maxRuns        = 10_000
+)
+
+// Run draws the chart and writes the file; a measured chart is measured
+// first with package exec (random weights: latency does not depend on
+// them), with a progress bar on a terminal.
 func Run(ctx context.Context, o *Options) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -224,20 +260,42 @@ func Run(ctx context.Context, o *Options) error {
 		}
 	}
 	req := o.request(n)
-	var bar *progressBar
-	if o.IO.ErrTTY && (o.Kind == plot.KindPareto || o.Measure) {
-		bar = newProgressBar(o.IO.ErrOut, "measuring")
-		req.Progress = bar.update
+	if err := plot.CheckPath(o.Output); err != nil {
+		return err
 	}
-	err := plot.Save(ctx, req, o.Output)
-	if bar != nil {
-		bar.clear()
-	}
+	reps, err := req.Reports()
 	if err != nil {
+		return err
+	}
+	if reps != nil {
+		if req.Measured, err = o.measure(ctx, reps); err != nil {
+			return err
+		}
+	}
+	if err := plot.Save(req, o.Output); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(o.IO.ErrOut, "wrote %s\n", o.Output)
 	return err
+}
+
+// measure times the configurations a chart draws, in interleaved rounds;
+// bytype and layers with a per-layer profile.
+func (o *Options) measure(ctx context.Context, reps []*analyze.Report) (*plot.Measured, error) {
+	runs := o.Runs
+	if runs == 0 {
+		runs = defaultRuns
+	}
+	bar := cmdutil.NewProgress(o.IO, "measuring")
+	profile := o.Kind == plot.KindByType || o.Kind == plot.KindLayers
+	res, rounds, err := exec.MeasureInterleaved(ctx, reps, exec.Options{Threads: o.Threads},
+		exec.MeasureOptions{Warmup: defaultWarmups, Runs: runs, Profile: profile, Progress: bar.Update}, defaultRounds)
+	bar.Done()
+	if err != nil {
+		return nil, err
+	}
+	return &plot.Measured{Results: res, Machine: plot.Machine{CPU: cpuinfo.Model(), GOARCH: runtime.GOARCH,
+		Kernels: res[0].Kernels, Threads: res[0].Threads, Runs: runs, Rounds: rounds}}, nil
 }
 
 func contains(list []string, s string) bool {

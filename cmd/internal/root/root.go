@@ -50,7 +50,7 @@ reproduced, and the α x resolution trade-off.`,
 	cmd.AddCommand(execcmd.NewCmdExec(f, nil))
 	cmd.AddCommand(classifycmd.NewCmdClassify(f, nil))
 	cmd.AddCommand(importcmd.NewCmdImport(f, nil))
-	setFlagErrors(cmd)
+	typeUsageErrors(cmd)
 	return cmd
 }
 
@@ -61,34 +61,42 @@ func NewCmdAnalyzeRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetIn(f.IOStreams.In)
-	setFlagErrors(cmd)
+	typeUsageErrors(cmd)
 	return cmd
 }
 
-// setFlagErrors makes flag parsing errors usage errors (exit code 2).
-func setFlagErrors(cmd *cobra.Command) {
+// typeUsageErrors makes cobra's own usage errors typed where they arise:
+// flag parsing errors, argument-count errors and unknown commands become
+// *cmdutil.FlagError (exit code 2). Commands return FlagErrors for their
+// own checks.
+func typeUsageErrors(cmd *cobra.Command) {
+	if !cmd.HasParent() {
+		cmd.InitDefaultHelpCmd()
+		cmd.InitDefaultCompletionCmd()
+	}
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &cmdutil.FlagError{Err: err}
 	})
+	switch {
+	case cmd.Args != nil:
+		cmd.Args = cmdutil.UsageArgs(cmd.Args)
+	case cmd.HasSubCommands() && !cmd.HasParent():
+		cmd.Args = cmdutil.NoSubcommand
+	}
 	for _, c := range cmd.Commands() {
-		setFlagErrors(c)
+		typeUsageErrors(c)
 	}
 }
 
 // Run executes cmd with args and returns the process exit code, printing
 // any error to the error stream.
 func Run(ctx context.Context, cmd *cobra.Command, f *cmdutil.Factory, args []string) int {
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra would read os.Args
 	c, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return cmdutil.ExitOK
 	}
-	// cobra reports unknown commands and wrong argument counts as plain
-	// errors; they are usage errors too.
 	var fe *cmdutil.FlagError
-	if !errors.As(err, &fe) && isUsage(err) {
-		err = &cmdutil.FlagError{Err: err}
-	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "%s: %v\n", cmd.Name(), err)
 	if errors.As(err, &fe) && c != nil {
 		fmt.Fprintf(f.IOStreams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())

@@ -4,8 +4,8 @@
 package sweepcmd
 
 import (
-	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -14,7 +14,6 @@ import (
 	"mnet.dev/mnet/analyze/paper"
 	"mnet.dev/mnet/cmd/internal/cmdutil"
 	"mnet.dev/mnet/cmd/internal/iostreams"
-	"mnet.dev/mnet/examples"
 	"mnet.dev/mnet/internal/render"
 	"mnet.dev/mnet/spec"
 )
@@ -33,14 +32,17 @@ type Options struct {
 // NewCmdSweep builds the command; runF replaces the run function in tests.
 func NewCmdSweep(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Load: f.LoadNetwork}
-	var alphas, res, format string
+	var alphas, res string
 	cmd := &cobra.Command{
 		Use:   "sweep [SPEC|NAME]",
 		Short: "Mult-adds, parameters and published accuracy over an α x resolution grid",
 		Long: `Analyze a network at every width multiplier and resolution of a grid. Ranges
 are START:STOP:STEP (inclusive; STEP may be negative) or comma-separated
 lists. For MobileNet v1 the published ImageNet top-1/top-5 accuracy of
-TF-slim's checkpoints is shown where one exists, "-" elsewhere.`,
+TF-slim's checkpoints is shown where one exists, and for the baselines of
+the paper's Tables 8 and 9 the paper's top-1 at the configuration it
+gives; "-" elsewhere. Networks are recognised by their architecture, so a
+renamed copy of a spec or an imported TF-slim .tflite gets its accuracy too.`,
 		Example: `  mnet sweep mobilenet_v1 --alpha 0.25:1:0.25 --res 128:224:32
   mnet sweep --alpha 0.35,0.5,1.4 --res 96,224 --format csv`,
 		Args: cobra.MaximumNArgs(1),
@@ -49,27 +51,14 @@ TF-slim's checkpoints is shown where one exists, "-" elsewhere.`,
 				opts.Spec = args[0]
 			}
 			var err error
-			if opts.Alphas, err = ParseFloatRange(alphas); err != nil {
-				return cmdutil.FlagErrorf("--alpha %q: %v", alphas, err)
+			if opts.Alphas, err = cmdutil.ParseAlphas("alpha", alphas); err != nil {
+				return err
 			}
-			for _, a := range opts.Alphas {
-				if a <= 0 || a > 4 {
-					return cmdutil.FlagErrorf("--alpha: %g out of range (0, 4]", a)
-				}
-			}
-			if opts.Resolutions, err = ParseIntRange(res); err != nil {
-				return cmdutil.FlagErrorf("--res %q: %v", res, err)
-			}
-			for _, r := range opts.Resolutions {
-				if r <= 0 || r > 1<<16 {
-					return cmdutil.FlagErrorf("--res: %d out of range [1, 65536]", r)
-				}
+			if opts.Resolutions, err = cmdutil.ParseResolutions("res", res); err != nil {
+				return err
 			}
 			if n := len(opts.Alphas) * len(opts.Resolutions); n > 1_000_000 {
 				return cmdutil.FlagErrorf("the grid has %d configurations; the limit is 1,000,000", n)
-			}
-			if opts.Format, err = render.ParseFormat(format, render.FormatTable, render.FormatJSON, render.FormatCSV, render.FormatMarkdown); err != nil {
-				return &cmdutil.FlagError{Err: fmt.Errorf("--format: %w", err)}
 			}
 			if _, err := opts.Flags.Options(); err != nil {
 				return err
@@ -82,10 +71,8 @@ TF-slim's checkpoints is shown where one exists, "-" elsewhere.`,
 	}
 	cmd.Flags().StringVarP(&alphas, "alpha", "a", "1:0.25:-0.25", "width multipliers: START:STOP:STEP or a,b,c")
 	cmd.Flags().StringVarP(&res, "res", "r", "224:128:-32", "resolutions: START:STOP:STEP or a,b,c")
-	cmd.Flags().IntVar(&opts.Flags.Classes, "classes", 0, "number of classes (default: the spec's)")
-	cmd.Flags().StringVar(&opts.Flags.Rounding, "rounding", "", "channel rounding under α: tf-slim, keras or multiple-of-8")
-	cmd.Flags().StringVar(&opts.Flags.Padding, "padding", "", "SAME padding convention: tf, keras or symmetric")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, csv or markdown")
+	opts.Flags.AddNetwork(cmd.Flags())
+	cmdutil.AddFormatFlag(cmd, &opts.Format)
 	return cmd
 }
 
@@ -99,27 +86,42 @@ type Point struct {
 	Top5       *float64 `json:"top5,omitempty"`
 }
 
-// Sweep analyzes n at every α and resolution. Accuracies come from cps
-// (nil for none).
-func Sweep(n *spec.Network, base spec.Options, alphas []float64, res []int, cps []paper.Checkpoint) ([]Point, error) {
+// Sweep analyzes n at every α and resolution, with the accuracy the
+// book's policy gives each configuration (none estimated: "-" where nothing is
+// published). The network is identified by its architecture at each point;
+// one that is no known family at the first point is not looked up again.
+func Sweep(n *spec.Network, base spec.Options, alphas []float64, res []int, book *paper.Book) ([]Point, []paper.Source, error) {
 	out := make([]Point, 0, len(alphas)*len(res))
+	var sources []paper.Source
+	lookup := book != nil
 	for _, a := range alphas {
 		for _, r := range res {
 			o := base
 			o.Alpha, o.Resolution = a, r
 			rep, err := analyze.Spec(n, o)
 			if err != nil {
-				return nil, fmt.Errorf("α %g, resolution %d: %w", a, r, err)
+				return nil, nil, fmt.Errorf("α %g, resolution %d: %w", a, r, err)
 			}
 			p := Point{Alpha: a, Resolution: r, MultAdds: rep.Totals.MultAdds, Params: rep.Totals.Params}
-			if c, ok := paper.Lookup(cps, a, r); ok {
-				t1, t5 := c.Top1, c.Top5
-				p.Top1, p.Top5 = &t1, &t5
+			if lookup {
+				id, acc := book.Accuracy(rep, paper.Policy{})
+				lookup = id.Known()
+				if acc.Known() {
+					t1 := acc.Top1
+					p.Top1 = &t1
+					if acc.Source == paper.FromCheckpoint {
+						t5 := acc.Top5
+						p.Top5 = &t5
+					}
+					if !slices.Contains(sources, acc.Source) {
+						sources = append(sources, acc.Source)
+					}
+				}
 			}
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	return out, sources, nil
 }
 
 // Run sweeps the grid and writes it.
@@ -132,25 +134,22 @@ func Run(o *Options) error {
 	if err != nil {
 		return err
 	}
-	var cps []paper.Checkpoint
-	var cite string
-	if isMobileNet(o.Spec) {
-		if cps, cite, err = paper.Checkpoints(); err != nil {
-			return err
-		}
-	}
-	pts, err := Sweep(n, base, o.Alphas, o.Resolutions, cps)
+	book, err := paper.NewBook()
 	if err != nil {
 		return err
 	}
-	if o.Format == render.FormatJSON {
-		b, err := json.MarshalIndent(pts, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = o.IO.Out.Write(append(b, '\n'))
+	pts, sources, err := Sweep(n, base, o.Alphas, o.Resolutions, book)
+	if err != nil {
 		return err
 	}
+	return cmdutil.Print(o.IO, o.Format, cmdutil.Data{JSON: pts, CSV: csvTable(n, pts), Doc: cmdutil.Doc{cmdutil.Table{Table: table(n, pts, sources, book)}}})
+}
+
+func rho(n *spec.Network, p Point) string {
+	return strconv.FormatFloat(float64(p.Resolution)/float64(n.Input.Height), 'f', 3, 64)
+}
+
+func table(n *spec.Network, pts []Point, sources []paper.Source, book *paper.Book) *render.Table {
 	t := &render.Table{
 		Title:  fmt.Sprintf("%s: α x resolution sweep", n.Name),
 		Header: []string{"α", "Resolution", "ρ", "Mult-Adds", "M", "Params", "M", "Top-1", "Top-5"},
@@ -158,34 +157,40 @@ func Run(o *Options) error {
 		Notes: []string{"Mult-adds: multiply-accumulates of convolutions and FC layers; params: their weights only (the paper's conventions).",
 			"Top-1/Top-5: published ImageNet accuracy of a trained checkpoint; \"-\" where none was published."},
 	}
-	if cite != "" {
-		t.Notes = append(t.Notes, "Accuracy source: "+cite)
+	for _, s := range sources {
+		switch s {
+		case paper.FromCheckpoint:
+			t.Notes = append(t.Notes, "Accuracy source: "+book.CheckpointsCitation)
+		case paper.FromPaper:
+			t.Notes = append(t.Notes, "Accuracy source: "+book.Citation)
+		}
 	}
-	csv := o.Format == render.FormatCSV
-	if csv {
-		t.Header = []string{"alpha", "resolution", "rho", "mult_adds", "mult_adds_millions", "params", "params_millions", "top1", "top5"}
+	pct := func(v *float64) string {
+		if v == nil {
+			return "-"
+		}
+		return strconv.FormatFloat(*v, 'f', 1, 64) + "%"
 	}
 	for _, p := range pts {
-		t1, t5 := "-", "-"
-		if p.Top1 != nil {
-			t1, t5 = strconv.FormatFloat(*p.Top1, 'f', 1, 64), strconv.FormatFloat(*p.Top5, 'f', 1, 64)
-			if !csv {
-				t1, t5 = t1+"%", t5+"%"
-			}
-		}
-		rho := strconv.FormatFloat(float64(p.Resolution)/float64(n.Input.Height), 'f', 3, 64)
-		ma, pa := render.Int(p.MultAdds), render.Int(p.Params)
-		if csv {
-			ma, pa = strconv.FormatInt(p.MultAdds, 10), strconv.FormatInt(p.Params, 10)
-		}
-		t.Rows = append(t.Rows, []string{render.Alpha(p.Alpha), strconv.Itoa(p.Resolution), rho,
-			ma, render.Millions(p.MultAdds, 1), pa, render.Millions(p.Params, 2), t1, t5})
+		t.Rows = append(t.Rows, []string{render.Alpha(p.Alpha), strconv.Itoa(p.Resolution), rho(n, p),
+			render.Int(p.MultAdds), render.Millions(p.MultAdds, 1), render.Int(p.Params), render.Millions(p.Params, 2), pct(p.Top1), pct(p.Top5)})
 	}
-	return render.Write(o.IO.Out, t, o.Format, o.IO.OutTTY && o.Format == render.FormatTable)
+	return t
 }
 
-// isMobileNet reports whether the argument names the embedded MobileNet v1,
-// the network TF-slim's checkpoint accuracies belong to.
-func isMobileNet(arg string) bool {
-	return arg == "" || examples.Canonical(arg) == "mobilenet_v1"
+// csvTable has machine-readable values: exact integers, accuracies
+// without "%".
+func csvTable(n *spec.Network, pts []Point) *render.Table {
+	t := &render.Table{Header: []string{"alpha", "resolution", "rho", "mult_adds", "mult_adds_millions", "params", "params_millions", "top1", "top5"}}
+	num := func(v *float64) string {
+		if v == nil {
+			return "-"
+		}
+		return strconv.FormatFloat(*v, 'f', 1, 64)
+	}
+	for _, p := range pts {
+		t.Rows = append(t.Rows, []string{render.Alpha(p.Alpha), strconv.Itoa(p.Resolution), rho(n, p),
+			strconv.FormatInt(p.MultAdds, 10), render.Millions(p.MultAdds, 1), strconv.FormatInt(p.Params, 10), render.Millions(p.Params, 2), num(p.Top1), num(p.Top5)})
+	}
+	return t
 }

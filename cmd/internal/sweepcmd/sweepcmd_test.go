@@ -2,7 +2,8 @@ package sweepcmd
 
 import (
 	"encoding/json"
-	"reflect"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,35 +11,9 @@ import (
 	"mnet.dev/mnet/cmd/internal/cmdutil"
 	"mnet.dev/mnet/cmd/internal/iostreams"
 	"mnet.dev/mnet/examples"
+	"mnet.dev/mnet/internal/testdata"
 	"mnet.dev/mnet/spec"
 )
-
-func TestRanges(t *testing.T) {
-	f, err := ParseFloatRange("0.25:1:0.25")
-	if err != nil || !reflect.DeepEqual(f, []float64{0.25, 0.5, 0.75, 1}) {
-		t.Errorf("0.25:1:0.25 = %v, %v", f, err)
-	}
-	f, err = ParseFloatRange("0.1:0.3:0.1") // float error must not drop 0.3
-	if err != nil || !reflect.DeepEqual(f, []float64{0.1, 0.2, 0.3}) {
-		t.Errorf("0.1:0.3:0.1 = %v, %v", f, err)
-	}
-	i, err := ParseIntRange("224:128:-32")
-	if err != nil || !reflect.DeepEqual(i, []int{224, 192, 160, 128}) {
-		t.Errorf("224:128:-32 = %v, %v", i, err)
-	}
-	i, err = ParseIntRange("96, 128,224")
-	if err != nil || !reflect.DeepEqual(i, []int{96, 128, 224}) {
-		t.Errorf("list = %v, %v", i, err)
-	}
-	for _, bad := range []string{"", "1:2", "1:2:0", "2:1:1", "a:b:c", "1:1000000:1", "x", "NaN", "0.5:1:0.1x"} {
-		if _, err := ParseFloatRange(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-	if _, err := ParseIntRange("96:128:0.5"); err == nil {
-		t.Error("fractional resolution accepted")
-	}
-}
 
 func TestSweepJSON(t *testing.T) {
 	ios, _, out, _ := iostreams.Test()
@@ -77,5 +52,46 @@ func TestSweepOtherNetsHaveNoAccuracy(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 2 || !strings.HasSuffix(lines[1], ",-,-") || !strings.Contains(lines[1], "307323392") {
 		t.Errorf("csv %q", out.String())
+	}
+}
+
+func run(t *testing.T, args ...string) string {
+	t.Helper()
+	ios, _, out, _ := iostreams.Test()
+	cmd := NewCmdSweep(&cmdutil.Factory{IOStreams: ios}, nil)
+	cmd.SetArgs(args)
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("%v: %v", args, err)
+	}
+	return out.String()
+}
+
+// TestSweepByArchitecture: the accuracy follows the network, not its name:
+// a renamed copy of the MobileNet v1 spec and TF-slim's imported .tflite
+// get TF-slim's published accuracy, and VGG16 the paper's at 224.
+func TestSweepByArchitecture(t *testing.T) {
+	src, err := examples.Source("mobilenet_v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "my net.yaml")
+	if err := os.WriteFile(file, []byte(strings.Replace(string(src), "name: MobileNet v1", "name: Mine", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, file, "--alpha", "0.5", "--res", "160", "--format", "csv")
+	if !strings.HasSuffix(strings.TrimSpace(out), ",59.1,81.9") {
+		t.Errorf("renamed copy: %q", out)
+	}
+	model := testdata.File(t, "models/mobilenet_v1_0.25_224_float.tflite")
+	// The model as imported (α 1: its channels are written out) is
+	// MobileNet v1 0.25-224: 49.8% top-1.
+	out = run(t, model, "--alpha", "1", "--res", "224", "--format", "csv")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[1], ",49.8,74.2") {
+		t.Errorf("imported 0.25-224: %q", out)
+	}
+	out = run(t, "vgg16", "--alpha", "1", "--res", "224,160")
+	if !strings.Contains(out, "71.5%      -") || !strings.Contains(out, "Accuracy source: Howard") || strings.Count(out, "%") != 1 {
+		t.Errorf("VGG16:\n%s", out)
 	}
 }

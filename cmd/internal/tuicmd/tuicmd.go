@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
@@ -62,14 +61,15 @@ mnet with no arguments on a terminal opens the explorer too.`,
   mnet tui my_net.yaml vgg16`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Specs = args
-			if a := opts.Alpha; a < 0 || a > 4 || math.IsNaN(a) {
-				return cmdutil.FlagErrorf("--alpha %g out of range (0, 4]", a)
+			fl := cmd.Flags()
+			if err := cmdutil.CheckAlpha(opts.Alpha, fl.Changed("alpha")); err != nil {
+				return err
 			}
-			if opts.Resolution < 0 || opts.Resolution > 4096 {
-				return cmdutil.FlagErrorf("--res %d out of range [1, 4096]", opts.Resolution)
+			if err := cmdutil.CheckResolution(opts.Resolution, fl.Changed("res")); err != nil {
+				return err
 			}
-			if opts.Threads < 0 || opts.Threads > 256 {
-				return cmdutil.FlagErrorf("--threads %d out of range [1, 256] (0: all cores)", opts.Threads)
+			if err := cmdutil.CheckThreads(opts.Threads); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -284,7 +284,7 @@ func TestSetTables(t *testing.T) {
 	// The kernels the simulator does not parse (pooling) must at least be
 	// the generated functions their entries name.
 	stubs := map[string]bool{}
-	for _, f := range []string{"pool_amd64.go"} {
+	for _, f := range []string{"pool_amd64.go", "int8_amd64.go"} {
 		for _, m := range regexp.MustCompile(`(?m)^func (\w+)\(`).FindAllStringSubmatch(readFile(t, f), -1) {
 			stubs[m[1]] = true
 		}
@@ -307,6 +307,22 @@ func TestSetTables(t *testing.T) {
 						t.Errorf("%v: GEMM table entry %dx%d is %s, want %s", s, mr, 16*(np+1), k.Name, want)
 					}
 					reached[k.Name] = true
+				}
+			}
+		}
+		if q := s.q8; q != nil && q.gemm != nil {
+			for np := range q.gemm.kern {
+				for mr, k := range q.gemm.kern[np] {
+					if !k.ok() {
+						continue
+					}
+					name := "VNNI"
+					if q.layout == qPair16 {
+						name = "AVX2"
+					}
+					if want := fmt.Sprintf("qgemm%s_%dx%d", name, mr, 16*(np+1)); k.Name != want {
+						t.Errorf("%v: int8 GEMM table entry %dx%d is %s, want %s", s, mr, 16*(np+1), k.Name, want)
+					}
 				}
 			}
 		}

@@ -184,6 +184,15 @@ type Segs struct {
 // C[i][j] = act(bias[j] + sum_{s<N, t<Len} A[i*lda + s*Stride + t] *
 // B[K0 + s*Len + t][j]). Rows and segments may overlap (lda < Len).
 func GemmSegs(ks *Set, ws *Workspace, m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
+	GemmResidual(ks, ws, m, a, lda, sg, b, n0, n1, bias, nil, 0, act, c, ldc)
+}
+
+// GemmResidual is GemmSegs with a residual connection added before the
+// activation: C[i][j] = act(bias[j] + sum ... + R[i][j]) for R with leading
+// dimension ldr (nil: none; R may be C itself, element for element). It is
+// how a linear projection and the residual add after it (MobileNetV2's
+// inverted residual, a ResNet block) run as one pass over C.
+func GemmResidual(ks *Set, ws *Workspace, m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias, res []float32, ldr int, act Act, c []float32, ldc int) {
 	switch {
 	case !ks.native:
 		panic(fmt.Sprintf("kernels.Gemm: kernel set %v not supported here", ks))
@@ -207,12 +216,14 @@ func GemmSegs(ks *Set, ws *Workspace, m int, a []float32, lda int, sg Segs, b *P
 		panic(fmt.Sprintf("kernels.Gemm: C too short or ldc=%d < n1=%d (len %d, m %d)", ldc, n1, len(c), m))
 	case bias != nil && len(bias) < n1:
 		panic(fmt.Sprintf("kernels.Gemm: len(bias)=%d < n1=%d", len(bias), n1))
+	case res != nil && (ldr < n1 || len(res) < (m-1)*ldr+n1):
+		panic(fmt.Sprintf("kernels.Gemm: residual too short or ldr=%d < n1=%d (len %d, m %d)", ldr, n1, len(res), m))
 	}
 	if t := ks.gemm; t != nil {
-		t.gemmBlocked(workspace(ws), gemmBlocking(m, sg.N*sg.Len, t.mr), m, a, lda, sg, b, n0, n1, bias, act, c, ldc)
+		t.gemmBlocked(workspace(ws), gemmBlocking(m, sg.N*sg.Len, t.mr), m, a, lda, sg, b, n0, n1, bias, act, c, ldc, res, ldr)
 		return
 	}
-	gemmGeneric(m, a, lda, sg, b, n0, n1, bias, act, c, ldc)
+	gemmGeneric(m, a, lda, sg, b, n0, n1, bias, act, c, ldc, res, ldr)
 }
 
 // blocking is the cache blocking of one call.

@@ -18,7 +18,7 @@ package kernels
 
 const genericMR = 4 // row split granularity reported by RowBlock
 
-func gemmGeneric(m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
+func gemmGeneric(m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int, res []float32, ldr int) {
 	k := b.K
 	span := (sg.N-1)*sg.Stride + sg.Len
 	var bq [panelW]float32
@@ -35,7 +35,11 @@ func gemmGeneric(m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, b
 			if span > 0 {
 				row = a[i*lda : i*lda+span]
 			}
-			genRow(row, sg, panel, c[i*ldc+j0:i*ldc+j0+nc], &bq, act)
+			var r []float32
+			if res != nil {
+				r = res[i*ldr+j0 : i*ldr+j0+nc]
+			}
+			genRow(row, sg, panel, c[i*ldc+j0:i*ldc+j0+nc], &bq, act, r)
 		}
 	}
 }
@@ -43,7 +47,7 @@ func gemmGeneric(m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, b
 // genRow computes one row of C over one panel: c[j] = act(bias[j] +
 // sum_k a[k] * panel[k*16+j]) for j < len(c) <= 16, four columns at a time,
 // the k sum taken segment by segment (see Segs).
-func genRow(a []float32, sg Segs, panel, c []float32, bias *[panelW]float32, act Act) {
+func genRow(a []float32, sg Segs, panel, c []float32, bias *[panelW]float32, act Act, res []float32) {
 	for q := 0; q < len(c); q += 4 {
 		var acc [4]float32
 		for s := range sg.N {
@@ -60,6 +64,14 @@ func genRow(a []float32, sg Segs, panel, c []float32, bias *[panelW]float32, act
 			}
 		}
 		w := min(4, len(c)-q)
+		if res != nil {
+			// The vector kernels add R to the accumulator, which started
+			// from the bias; here the bias comes last, then R.
+			for j := range w {
+				c[q+j] = act.apply((acc[j] + bias[q+j]) + res[q+j])
+			}
+			continue
+		}
 		genStore(c[q:q+w], acc[:w], bias[q:q+w], act)
 	}
 }

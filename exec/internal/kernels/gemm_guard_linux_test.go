@@ -48,7 +48,7 @@ func TestGemmPageGuard(t *testing.T) {
 			p := PackB(sh.k, sh.n, b, sh.n)
 			Gemm(ks, ws, sh.m, a, sh.k, p, 0, sh.n, bias, ActReLU6, c, sh.n)
 			cs := gemmCase{m: sh.m, n: sh.n, k: sh.k, lda: sh.k, ldc: sh.n, n0: 0, n1: sh.n, bias: true, act: ActReLU6}
-			ref := refGemm(cs, a, b, bias)
+			ref := refGemm(cs, a, b, bias, nil)
 			for i, v := range ref {
 				if d := float64(c[i]) - v; !(d < 1e-4 && d > -1e-4) {
 					t.Fatalf("%v %+v: C[%d] = %v, want %v", ks, sh, i, c[i], v)

@@ -10,6 +10,7 @@ package kernels
 // match the float64 reference within the kernel tests' tolerance.
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -34,6 +35,7 @@ type gemmSim struct {
 	clampLo    int64 // of which changed by the max with 0
 	clampHi    int64 // of which changed by the min with 6
 	hard       int64 // of which through hard-swish or hard-sigmoid
+	residual   int64 // of which with a residual added
 	nanCells   int64 // of which NaN
 	nonFinite  int   // GEMMs with NaNs and infinities planted
 
@@ -43,8 +45,8 @@ type gemmSim struct {
 func newGemmSim(t *testing.T) *gemmSim {
 	g := &gemmSim{}
 	g.r = newSimRunner(t, func(string) (uintptr, uintptr) {
-		n := unsafe.Sizeof(gemmArgs{})
-		return n, n // read-only
+		var a gemmArgs
+		return unsafe.Sizeof(a), unsafe.Offsetof(a.resCur) // resCur is the kernels' scratch
 	})
 	g.r.machine = func(c *simCall, m *asmsim.Machine) { m.Prefetch = g.prefetchCheck(c) }
 	g.r.check = g.check
@@ -154,6 +156,17 @@ func (g *gemmSim) model(c *simCall, mr, np int, before [][]byte) [][]byte {
 		return nil
 	}
 	f32 := func(p unsafe.Pointer, off int) uint32 { return *(*uint32)(unsafe.Add(p, off)) }
+	// The record's one scratch word: the R cursor, set to res at entry and
+	// moved on a block's rows per block with a residual.
+	cur := uint64(uintptr(a.res))
+	if a.flags&kfResidual != 0 {
+		cur += uint64(a.blocks * mr * a.ldr)
+	}
+	for i, r := range wr {
+		if strings.HasSuffix(r.Name, "args scratch") {
+			binary.LittleEndian.PutUint64(exp[i], cur)
+		}
+	}
 	kmask := featureMap(c.set)["AVX512F"]
 	active := func(j int) bool {
 		if kmask {
@@ -182,6 +195,12 @@ func (g *gemmSim) model(c *simCall, mr, np int, before [][]byte) [][]byte {
 					bv := f32(a.b, (j/16)*a.bstride+(sg*a.k+kk)*64+4*(j%16))
 					acc = asmsim.FMA231(acc, av, bv)
 				}
+			}
+			if a.flags&kfResidual != 0 {
+				// VADDPS R, acc, acc: the block's R rows follow the cursor.
+				rv := *(*uint32)(unsafe.Add(a.res, i*a.ldr+4*j))
+				acc = asmsim.Add32(acc, rv)
+				g.residual++
 			}
 			r := acc
 			switch {
@@ -226,6 +245,8 @@ func (g *gemmSim) model(c *simCall, mr, np int, before [][]byte) [][]byte {
 type gemmSimData struct {
 	cs         gemmCase
 	ag, pg, bg *guarded
+	rg         *guarded
+	res        []float32
 	a, bias    []float32
 	p          *PackedB
 	ref        []float64
@@ -258,8 +279,15 @@ func newGemmSimData(rng *rand.Rand, cs gemmCase, amp float32) *gemmSimData {
 	d.p = PackB(cs.k, cs.n, d.b, cs.n)
 	d.pg = guardedCopy(d.p.data)
 	d.p.data = d.pg.data()
+	if cs.ldr > 0 {
+		d.rg = newGuarded((cs.m-1)*cs.ldr + cs.n)
+		d.res = d.rg.data()
+		for i := range d.res {
+			d.res[i] = (rng.Float32()*2 - 1) * amp
+		}
+	}
 	var sums float64
-	d.ref, sums = refGemmSums(cs, d.a, d.b, d.bias)
+	d.ref, sums = refGemmSums(cs, d.a, d.b, d.bias, d.res)
 	d.tol = gemmTol(sums)
 	return d
 }
@@ -272,6 +300,7 @@ func (d *gemmSimData) memory(c []float32) *asmsim.Memory {
 	mem.MapReal("A", asmsim.Bytes(d.a), false)
 	mem.MapReal("packed B", asmsim.Bytes(d.p.data), false)
 	mem.MapReal("bias", asmsim.Bytes(d.bias), false)
+	mem.MapReal("R", asmsim.Bytes(d.res), false)
 	mem.MapReal("C", asmsim.Bytes(c), true)
 	return mem
 }
@@ -337,7 +366,7 @@ func runGemmSimCase(t *testing.T, rng *rand.Rand, cs gemmCase, bl *blocking, amp
 	var hw *guarded
 	if avx2.Native() {
 		hw = newGuarded((cs.m-1)*cs.ldc + cs.n)
-		GemmSegs(avx2, nil, cs.m, d.a, cs.lda, cs.segs(), d.p, cs.n0, cs.n1, d.bias, cs.act, hw.data(), cs.ldc)
+		GemmResidual(avx2, nil, cs.m, d.a, cs.lda, cs.segs(), d.p, cs.n0, cs.n1, d.bias, d.res, cs.ldr, cs.act, hw.data(), cs.ldc)
 		d.check(t, fmt.Sprintf("AVX2 hardware %v", cs), hw)
 	}
 	ws := new(Workspace)
@@ -352,7 +381,7 @@ func runGemmSimCase(t *testing.T, rng *rand.Rand, cs gemmCase, bl *blocking, amp
 		}
 		what := fmt.Sprintf("%v simulated %v %+v", base, cs, b)
 		sim.r.desc = what
-		sim.r.bind(base).gemm.gemmBlocked(ws, b, cs.m, d.a, cs.lda, cs.segs(), d.p, cs.n0, cs.n1, d.bias, cs.act, c, cs.ldc)
+		sim.r.bind(base).gemm.gemmBlocked(ws, b, cs.m, d.a, cs.lda, cs.segs(), d.p, cs.n0, cs.n1, d.bias, cs.act, c, cs.ldc, d.res, cs.ldr)
 		d.check(t, what, cg)
 		if hw != nil {
 			for i := range cg.buf {
@@ -395,6 +424,9 @@ func TestGemmSim(t *testing.T) {
 				cs.act = act
 				runGemmSimCase(t, rng, cs, &blocking{kc: 4, mc: m}, 4, (m+i)%3 == 0, sim)
 			}
+			cs.act, cs.ldr = ActReLU6, nn+2 // a residual, masked and not
+			runGemmSimCase(t, rng, cs, &blocking{kc: 4, mc: m}, 2, false, sim)
+			cs.ldr = 0
 			cs = gemmCase{m: m, n: nn, k: 5, lda: 5, ldc: nn, n0: 0, n1: nn, bias: false, act: ActNone}
 			runGemmSimCase(t, rng, cs, nil, 1, false, sim) // zero init
 			n += 5
@@ -444,6 +476,9 @@ func TestGemmSim(t *testing.T) {
 	t.Logf("%d calls with segments, %d prefetches (every one a line of the next call's panels)", sim.segCalls, sim.prefetches)
 	if sim.segCalls == 0 || sim.prefetches == 0 {
 		t.Errorf("segments (%d calls) or prefetches (%d) not exercised", sim.segCalls, sim.prefetches)
+	}
+	if sim.residual == 0 {
+		t.Error("no residual connection was exercised")
 	}
 	if sim.clampLo == 0 || sim.clampHi == 0 || sim.hard == 0 {
 		t.Errorf("the epilogues were not exercised (%d clamped at 0, %d at 6, %d hard-swish or hard-sigmoid)", sim.clampLo, sim.clampHi, sim.hard)

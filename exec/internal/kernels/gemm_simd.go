@@ -16,12 +16,13 @@ const (
 	kfPf       = 32  // first block: prefetch the next call's B panels
 	kfHSwish   = 64  // hard-swish epilogue
 	kfHSigmoid = 128 // hard-sigmoid epilogue
+	kfResidual = 256 // acc += R before the activation
 	// With kfMask, per vector v of maskLanes lanes of the panels:
 	// kfFull<<v the vector is whole, kfPart<<v it is the partial one,
 	// neither: empty (whole vectors are stored unmasked, empty ones not at
 	// all; the AVX2 kernels read these, AVX-512 uses kmask).
-	kfFull = 1 << 8
-	kfPart = 1 << 16
+	kfFull = 1 << 16
+	kfPart = 1 << 24
 )
 
 // maxMR bounds the height of any set's GEMM micro-kernel.
@@ -38,7 +39,7 @@ type gemmTable struct {
 
 // gemmArgs is the record the GEMM micro-kernels read (offsets in
 // _asm/gemm, checked by TestGemmArgsLayout). The kernels write nothing in
-// it.
+// it but resCur.
 type gemmArgs struct {
 	a       unsafe.Pointer // A at the first row of the first block
 	lda     int            // bytes
@@ -58,6 +59,9 @@ type gemmArgs struct {
 	three   [16]float32
 	six     [16]float32
 	sixth   [16]float32
+	res     unsafe.Pointer // R at the first row of the first block (kfResidual)
+	ldr     int            // bytes
+	resCur  uintptr        // scratch: the kernels' R cursor (not a Go pointer: the kernels write it)
 }
 
 func (a *gemmArgs) initConsts() {
@@ -102,7 +106,7 @@ func actFlags(act Act) uint {
 // calls: a GEMV (the fully connected layer, m = 1) only streams its panels
 // from memory, and prefetching the next ones while it does measured 8%
 // slower.
-func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int) {
+func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, lda int, sg Segs, b *PackedB, n0, n1 int, bias []float32, act Act, c []float32, ldc int, res []float32, ldr int) {
 	sp := splitRows(m, t.mr)
 	r := &ws.gemm
 	rp := (*byte)(unsafe.Pointer(r))
@@ -116,6 +120,11 @@ func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, 
 		biasP = unsafe.Pointer(&bias[n0])
 	}
 	cBase := unsafe.Pointer(&c[0])
+	var resBase unsafe.Pointer
+	if res != nil {
+		resBase = unsafe.Pointer(&res[0])
+		r.ldr = ldr * 4
+	}
 	r.bstride = b.K * panelB
 	r.lda, r.ldc = lda*4, ldc*4
 	p0, p1 := n0/panelW, (n1+panelW-1)/panelW
@@ -136,6 +145,9 @@ func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, 
 		}
 		if last {
 			flags |= actFlags(act)
+			if res != nil {
+				flags |= kfResidual
+			}
 		}
 		r.k, r.segs, r.segadj = kl, ns, (sg.Stride-kl)*4
 		row := 0
@@ -182,6 +194,9 @@ func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, 
 						r.bias = unsafe.Add(biasP, (j0-n0)*4)
 					}
 					r.c = unsafe.Add(cBase, (row*ldc+j0)*4)
+					if resBase != nil {
+						r.res = unsafe.Add(resBase, (row*ldr+j0)*4)
+					}
 					t.kern[np-1][h].call(rp)
 					p += np
 				}
@@ -197,5 +212,5 @@ func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, 
 			s0 += ns
 		}
 	}
-	r.a, r.b, r.c, r.bias = nil, nil, nil, nil // keep no buffer alive
+	r.a, r.b, r.c, r.bias, r.res = nil, nil, nil, nil, nil // keep no buffer alive
 }

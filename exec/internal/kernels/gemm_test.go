@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // guardBits is the NaN bit pattern filling every guard band and every C
@@ -55,10 +56,14 @@ type gemmCase struct {
 	bias     bool
 	act      Act
 	sg       Segs // A's layout (GemmSegs); zero: a plain m x k matrix (Gemm)
+	ldr      int  // > 0: a residual R (m x n, row stride ldr) added before the activation
 }
 
 func (c gemmCase) String() string {
 	s := fmt.Sprintf("m%d_n%d_k%d_lda%d_ldc%d_cols%d-%d_bias%v_%v", c.m, c.n, c.k, c.lda, c.ldc, c.n0, c.n1, c.bias, c.act)
+	if c.ldr > 0 {
+		s += fmt.Sprintf("_res%d", c.ldr)
+	}
 	if c.sg.N != 0 {
 		s += fmt.Sprintf("_segs%dx%d/%d@%d", c.sg.N, c.sg.Len, c.sg.Stride, c.sg.K0)
 	}
@@ -92,8 +97,8 @@ func (c gemmCase) aLen() int {
 }
 
 // refGemm is the float64 reference: act(bias + A*B) over the range.
-func refGemm(cs gemmCase, a, b, bias []float32) []float64 {
-	out, _ := refGemmSums(cs, a, b, bias)
+func refGemm(cs gemmCase, a, b, bias, res []float32) []float64 {
+	out, _ := refGemmSums(cs, a, b, bias, res)
 	return out
 }
 
@@ -107,7 +112,7 @@ func refGemm(cs gemmCase, a, b, bias []float32) []float64 {
 func gemmTol(sumScale float64) float64 { return 1e-5 * max(sumScale, 1e-3) }
 
 // refGemmSums is refGemm and the largest |sum| before the activation.
-func refGemmSums(cs gemmCase, a, b, bias []float32) ([]float64, float64) {
+func refGemmSums(cs gemmCase, a, b, bias, res []float32) ([]float64, float64) {
 	out := make([]float64, cs.m*cs.n)
 	scale := 0.0
 	k0 := cs.segs().K0
@@ -119,6 +124,9 @@ func refGemmSums(cs gemmCase, a, b, bias []float32) ([]float64, float64) {
 			}
 			for k := range cs.depth() {
 				s += float64(a[cs.aIdx(i, k)]) * float64(b[(k0+k)*cs.n+j])
+			}
+			if res != nil {
+				s += float64(res[i*cs.ldr+j])
 			}
 			scale = max(scale, math.Abs(s))
 			out[i*cs.n+j] = refAct(cs.act, s)
@@ -167,12 +175,25 @@ func runGemmCase(t *testing.T, ks *Set, cs gemmCase, rng *rand.Rand) {
 	}
 	cg := newGuarded(cLen)
 	c := cg.data()
+	var res []float32
+	rg := newGuarded(0)
+	if cs.ldr > 0 && cs.m > 0 {
+		rg = newGuarded((cs.m-1)*cs.ldr + cs.n)
+		res = rg.data()
+		for i := range res {
+			res[i] = rng.Float32()*2 - 1
+		}
+	}
 
-	if cs.sg.N == 0 {
+	switch {
+	case res != nil:
+		GemmResidual(ks, nil, cs.m, a, cs.lda, cs.segs(), p, cs.n0, cs.n1, bias, res, cs.ldr, cs.act, c, cs.ldc)
+	case cs.sg.N == 0:
 		Gemm(ks, nil, cs.m, a, cs.lda, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
-	} else {
+	default:
 		GemmSegs(ks, nil, cs.m, a, cs.lda, cs.sg, p, cs.n0, cs.n1, bias, cs.act, c, cs.ldc)
 	}
+	rg.check(t, "R")
 
 	ag.check(t, "A")
 	pg.check(t, "packed B")
@@ -184,7 +205,7 @@ func runGemmCase(t *testing.T, ks *Set, cs gemmCase, rng *rand.Rand) {
 		}
 	}
 
-	ref, sums := refGemmSums(cs, a, b, bias)
+	ref, sums := refGemmSums(cs, a, b, bias, res)
 	tol := gemmTol(sums)
 	for i := range cs.m {
 		for j := range cs.n {
@@ -256,6 +277,9 @@ func randomCase(rng *rand.Rand) gemmCase {
 	cs.n0, cs.n1 = p0*panelW, min(p1*panelW, cs.n)
 	cs.bias = rng.IntN(2) == 0
 	cs.act = Act(rng.IntN(int(numActs)))
+	if rng.IntN(4) == 0 {
+		cs.ldr = cs.n + rng.IntN(3)
+	}
 	return cs
 }
 
@@ -544,7 +568,7 @@ func TestGemmBlocking(t *testing.T) {
 			for i := range got {
 				got[i] = guardNaN
 			}
-			ks.gemm.gemmBlocked(ws, bl, m, a, lda, Segs{N: 1, Len: k}, p, 0, n, bias, act, got, ldc)
+			ks.gemm.gemmBlocked(ws, bl, m, a, lda, Segs{N: 1, Len: k}, p, 0, n, bias, act, got, ldc, nil, 0)
 			for i := range m {
 				for j := range ldc {
 					if i*ldc+j >= len(got) {
@@ -562,6 +586,27 @@ func TestGemmBlocking(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestGemmArgsLayout pins gemmArgs to the offsets the generator uses.
+func TestGemmArgsLayout(t *testing.T) {
+	var a gemmArgs
+	for _, f := range []struct {
+		name     string
+		got, off uintptr
+	}{
+		{"a", unsafe.Offsetof(a.a), 0}, {"lda", unsafe.Offsetof(a.lda), 8}, {"b", unsafe.Offsetof(a.b), 16},
+		{"bstride", unsafe.Offsetof(a.bstride), 24}, {"k", unsafe.Offsetof(a.k), 32}, {"segs", unsafe.Offsetof(a.segs), 40},
+		{"segadj", unsafe.Offsetof(a.segadj), 48}, {"c", unsafe.Offsetof(a.c), 56}, {"ldc", unsafe.Offsetof(a.ldc), 64},
+		{"blocks", unsafe.Offsetof(a.blocks), 72}, {"bias", unsafe.Offsetof(a.bias), 80}, {"flags", unsafe.Offsetof(a.flags), 88},
+		{"kmask", unsafe.Offsetof(a.kmask), 96}, {"vmask", unsafe.Offsetof(a.vmask), 128}, {"three", unsafe.Offsetof(a.three), 256},
+		{"six", unsafe.Offsetof(a.six), 320}, {"sixth", unsafe.Offsetof(a.sixth), 384}, {"res", unsafe.Offsetof(a.res), 448},
+		{"ldr", unsafe.Offsetof(a.ldr), 456}, {"resCur", unsafe.Offsetof(a.resCur), 464},
+	} {
+		if f.got != f.off {
+			t.Errorf("gemmArgs.%s at %d, generator expects %d", f.name, f.got, f.off)
 		}
 	}
 }

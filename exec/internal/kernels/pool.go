@@ -51,7 +51,7 @@ func (ks *Set) poolKernels() *poolTable {
 }
 
 // dkCheckView panics unless buf holds pixels of c channels at stride str.
-func dkCheckView(what string, buf []float32, pixels, c, str int) {
+func dkCheckView[T any](what string, buf []T, pixels, c, str int) {
 	if str < c {
 		panic(fmt.Sprintf("%s: pixel stride %d below %d channels", what, str, c))
 	}

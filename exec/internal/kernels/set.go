@@ -23,6 +23,8 @@ type Set struct {
 	dw       *dwTable
 	pool     *poolTable
 	peak     *peakTable
+	q8       *q8Table // int8 kernels (nil: generic)
+	q8native bool     // this CPU runs the q8 kernels (AVX-512 without VNNI does not)
 }
 
 // Kernel is one entry point of a set: an assembly function taking a pointer
@@ -84,6 +86,50 @@ func (s *Set) each(f func(k *Kernel)) {
 	if t := s.peak; t != nil {
 		f(&t.k)
 	}
+	if t := s.q8; t != nil && t.dw.ok() {
+		f(&t.dw)
+	}
+	if t := s.q8; t != nil {
+		for i := range t.dwBlock {
+			f(&t.dwBlock[i].k)
+		}
+	}
+	if t := s.q8; t != nil && t.peak != nil {
+		f(&t.peak.k)
+	}
+	if t := s.q8; t != nil && t.gemm != nil && t.gemm.pack.ok() {
+		f(&t.gemm.pack)
+	}
+	if t := s.q8; t != nil && t.gemm != nil {
+		for np := range t.gemm.kern {
+			for mr := range t.gemm.kern[np] {
+				if t.gemm.kern[np][mr].ok() {
+					f(&t.gemm.kern[np][mr])
+				}
+			}
+		}
+	}
+}
+
+// q8 returns the set's int8 kernels if this CPU runs them, else nil (the
+// generic int8 kernels).
+func (s *Set) int8() *q8Table {
+	if s.q8native {
+		return s.q8
+	}
+	return nil
+}
+
+// Int8Kernels names what runs the set's int8 layers: "vnni" for the AVX-512
+// VNNI kernels, "avx2" for the AVX2 ones (int16 pairs), or "generic".
+func (s *Set) Int8Kernels() string {
+	switch t := s.int8(); {
+	case t == nil:
+		return "generic"
+	case t.layout == qQuad8:
+		return "vnni"
+	}
+	return "avx2"
 }
 
 // Bind returns a copy of the set, named name+"-"+suffix, whose entry points
@@ -111,6 +157,20 @@ func (s *Set) Bind(suffix string, call func(name string, native func(args *byte)
 	if s.peak != nil {
 		p := *s.peak
 		c.peak = &p
+	}
+	if s.q8 != nil {
+		q := *s.q8
+		if q.gemm != nil {
+			g := *q.gemm
+			q.gemm = &g
+		}
+		if q.peak != nil {
+			pk := *q.peak
+			q.peak = &pk
+		}
+		q.dwBlock = append([]dwBlock(nil), q.dwBlock...)
+		c.q8 = &q
+		c.q8native = true
 	}
 	c.each(func(k *Kernel) { k.call = call(k.Name, k.call) })
 	return &c
@@ -167,7 +227,13 @@ type Workspace struct {
 	gemm  gemmArgs
 	dw    dwArgs
 	pool  poolArgs
-	ready bool // the records' constants are set
+	q8    qgemmArgs
+	qdw   qdwArgs
+	qpack qpackArgs
+	qa    []int16 // widened A (AVX2 int8 GEMM)
+	qbias []int32 // the int8 depthwise block kernels' interior bias
+	qc    []uint8 // a partial panel's output (AVX2 int8 GEMM)
+	ready bool    // the records' constants are set
 }
 
 // init sets the records' constant vectors once.

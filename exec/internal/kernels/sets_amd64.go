@@ -34,7 +34,24 @@ func avx2Set() *Set {
 	}}
 	s.pool = avx2Pool()
 	s.peak = &peakTable{Kernel{"peakAVX2", peakAVX2}, 12 * 8 * 2}
+	s.q8, s.q8native = avx2Int8(), s.native
 	return s
+}
+
+// avx2Int8 is the AVX2 int8 table (int16 pairs), also the AVX-512 set's on
+// machines without VNNI.
+func avx2Int8() *q8Table {
+	q := &qgemmTable{mr: 6, pairMax: 0, pack: Kernel{"qpackAVX2", qpackAVX2}}
+	for mr, f := range []func(*byte){nil, qgemmAVX2_1x16, qgemmAVX2_2x16, qgemmAVX2_3x16, qgemmAVX2_4x16, qgemmAVX2_5x16, qgemmAVX2_6x16} {
+		q.kern[0][mr] = kernel(f, "qgemmAVX2_%dx16", mr)
+	}
+	return &q8Table{layout: qPair16, gemm: q, dw: Kernel{"qdwAVX2", qdwAVX2}, dwLane: 8, dwMult: 8,
+		peak: &peakTable{Kernel{"peakQAVX2", peakQAVX2}, 6 * 16}, dwBlock: []dwBlock{
+			{3, 1, 4, Kernel{"qdwBlock3x3S1AVX2", qdwBlock3x3S1AVX2}},
+			{3, 2, 4, Kernel{"qdwBlock3x3S2AVX2", qdwBlock3x3S2AVX2}},
+			{5, 1, 4, Kernel{"qdwBlock5x5S1AVX2", qdwBlock5x5S1AVX2}},
+			{5, 2, 4, Kernel{"qdwBlock5x5S2AVX2", qdwBlock5x5S2AVX2}},
+		}}
 }
 
 func avx512Set() *Set {
@@ -61,6 +78,29 @@ func avx512Set() *Set {
 	// the same on AVX-512 machines.
 	s.pool = avx2Pool()
 	s.peak = &peakTable{Kernel{"peakAVX512", peakAVX512}, 24 * 16 * 2}
+	q := &qgemmTable{mr: 12, pairMax: 12}
+	for mr, f := range []func(*byte){nil, qgemmVNNI_1x16, qgemmVNNI_2x16, qgemmVNNI_3x16, qgemmVNNI_4x16, qgemmVNNI_5x16, qgemmVNNI_6x16,
+		qgemmVNNI_7x16, qgemmVNNI_8x16, qgemmVNNI_9x16, qgemmVNNI_10x16, qgemmVNNI_11x16, qgemmVNNI_12x16} {
+		q.kern[0][mr] = kernel(f, "qgemmVNNI_%dx16", mr)
+	}
+	for mr, f := range []func(*byte){nil, qgemmVNNI_1x32, qgemmVNNI_2x32, qgemmVNNI_3x32, qgemmVNNI_4x32, qgemmVNNI_5x32, qgemmVNNI_6x32,
+		qgemmVNNI_7x32, qgemmVNNI_8x32, qgemmVNNI_9x32, qgemmVNNI_10x32, qgemmVNNI_11x32, qgemmVNNI_12x32} {
+		q.kern[1][mr] = kernel(f, "qgemmVNNI_%dx32", mr)
+	}
+	s.q8 = &q8Table{layout: qQuad8, gemm: q, dw: Kernel{"qdwAVX512", qdwAVX512}, dwLane: 16, dwMult: 1,
+		peak: &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}, dwBlock: []dwBlock{
+			{3, 1, 8, Kernel{"qdwBlock3x3S1VNNI", qdwBlock3x3S1VNNI}},
+			{3, 2, 8, Kernel{"qdwBlock3x3S2VNNI", qdwBlock3x3S2VNNI}},
+			{5, 1, 8, Kernel{"qdwBlock5x5S1VNNI", qdwBlock5x5S1VNNI}},
+			{5, 2, 8, Kernel{"qdwBlock5x5S2VNNI", qdwBlock5x5S2VNNI}},
+		}}
+	s.q8native = s.native
+	// The VNNI int8 kernels need VNNI (vpdpbusd) and BW (byte and word
+	// lanes); AVX-512 machines without them run the AVX2 int8 kernels.
+	if s.native && !(cpu.X86.HasAVX512VNNI && cpu.X86.HasAVX512BW) {
+		s.q8 = avx2Int8()
+	}
+	s.features = append(s.features, "AVX512BW", "AVX512VNNI")
 	return s
 }
 

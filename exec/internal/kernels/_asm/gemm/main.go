@@ -120,11 +120,12 @@ const (
 	flagPf       = 32  // first block: prefetch the next call's B panels
 	flagHSwish   = 64  // acc = acc * (min(max(acc+3, 0), 6) * 1/6)
 	flagHSigmoid = 128 // acc = min(max(acc+3, 0), 6) * 1/6
+	flagResidual = 256 // acc += R (a residual connection) before the activation
 	// Masked stores by vectors of 8 lanes (AVX2), per vector v of the
 	// panels: flagFull<<v the vector is whole, flagPart<<v it is the
 	// partial one (neither: empty).
-	flagFull = 1 << 8
-	flagPart = 1 << 16
+	flagFull = 1 << 16
+	flagPart = 1 << 24
 )
 
 // The argument record every kernel reads (its only argument, a pointer):
@@ -148,6 +149,9 @@ const (
 	offThree   = 256 // [16]float32: 3 (hard-swish and hard-sigmoid)
 	offSix     = 320 // [16]float32: 6
 	offSixth   = 384 // [16]float32: float32(1/6)
+	offRes     = 448 // *float32: R at the first row of the first block (flagResidual)
+	offLdr     = 456 // R row stride, bytes
+	offResCur  = 464 // scratch: the current block's R (the only word the kernels write)
 )
 
 const panelW = 16 // floats per packed B panel row (64 bytes)
@@ -513,6 +517,9 @@ func (k *kernel) body() {
 	}
 	c.TESTQ(rBlocks, rBlocks)
 	c.JZ(operand.LabelRef(k.lbl("ret")))
+	k.args(rTmp)
+	c.MOVQ(operand.Mem{Base: rTmp, Disp: offRes}, rK)
+	c.MOVQ(rK, operand.Mem{Base: rTmp, Disp: offResCur})
 
 	c.Label(k.lbl("block"))
 	// Accumulator initialisation: C (accumulate), bias, or zero; masked
@@ -576,6 +583,7 @@ func (k *kernel) body() {
 	c.Label(k.lbl("segsdone"))
 
 	k.load(offFlags, rTmp)
+	k.residual()
 	k.epilogue()
 
 	// Store; rC moves on to the next block.
@@ -659,6 +667,42 @@ func (k *kernel) segLoop(sfx string) {
 		c.ADDQ(rK, rBase[g])
 	}
 	c.JMP(operand.LabelRef(k.lbl("seg" + sfx)))
+}
+
+// residual adds the block's rows of R (a residual connection: the same
+// shape as C, its own row stride) to the accumulators when the flags ask,
+// masked like C for a partial panel; R moves on to the next block. rTmp
+// holds the flags and keeps them.
+func (k *kernel) residual() {
+	c := k.ctx
+	c.TESTQ(operand.U32(flagResidual), rTmp)
+	c.JZ(operand.LabelRef(k.lbl("nores")))
+	r, ldr := rB, rK // free after the k loop
+	k.load(offResCur, r)
+	k.load(offLdr, ldr)
+	c.TESTQ(operand.U32(flagMask), rTmp)
+	c.JNZ(operand.LabelRef(k.lbl("resmask")))
+	for row := range k.mr {
+		for v := range k.nvec {
+			c.VADDPS(k.vecMem(r, v), k.acc[row][v], k.acc[row][v])
+		}
+		c.ADDQ(ldr, r)
+	}
+	c.JMP(operand.LabelRef(k.lbl("resdone")))
+	c.Label(k.lbl("resmask"))
+	k.loadMasks() // takes rTmp; r and ldr stay
+	for row := range k.mr {
+		for v := range k.nvec {
+			k.loadVec(k.vecMem(r, v), v, k.t, true)
+			c.VADDPS(k.t, k.acc[row][v], k.acc[row][v])
+		}
+		c.ADDQ(ldr, r)
+	}
+	k.load(offFlags, rTmp)
+	c.Label(k.lbl("resdone"))
+	k.args(rK)
+	c.MOVQ(r, operand.Mem{Base: rK, Disp: offResCur})
+	c.Label(k.lbl("nores"))
 }
 
 // epilogue applies the activation the flags ask for to every accumulator

@@ -1,10 +1,12 @@
-package sweepcmd
+package cmdutil
 
 import (
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"mnet.dev/mnet/spec"
 )
 
 const maxRange = 100_000
@@ -69,4 +71,34 @@ func ParseIntRange(s string) ([]int, error) {
 		out[i] = int(f)
 	}
 	return out, nil
+}
+
+// ParseAlphas reads a range of width multipliers for flag (START:STOP:STEP
+// or a list), each within spec's limits; errors are usage errors.
+func ParseAlphas(flag, s string) ([]float64, error) {
+	as, err := ParseFloatRange(s)
+	if err != nil {
+		return nil, FlagErrorf("--%s %q: %v", flag, s, err)
+	}
+	for _, a := range as {
+		if err := spec.CheckAlpha(a); err != nil {
+			return nil, rangeFlagError(flag, err)
+		}
+	}
+	return as, nil
+}
+
+// ParseResolutions reads a range of resolutions for flag, each within
+// spec's limits; errors are usage errors.
+func ParseResolutions(flag, s string) ([]int, error) {
+	rs, err := ParseIntRange(s)
+	if err != nil {
+		return nil, FlagErrorf("--%s %q: %v", flag, s, err)
+	}
+	for _, r := range rs {
+		if err := spec.CheckResolution(r); err != nil {
+			return nil, rangeFlagError(flag, err)
+		}
+	}
+	return rs, nil
 }

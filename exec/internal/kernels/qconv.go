@@ -1,0 +1,52 @@
+package kernels
+
+import "fmt"
+
+// QIm2col is Im2col for u8 tensors: rows [r0, r1) of group g's im2col
+// matrix, row r (output pixel r/OutW, r%OutW) holding [kh][kw][channel of
+// the group] at dst[(r-r0)*ld:], padding taps set to pad. An int8
+// convolution pads with the input's zero point (TFLite's kernels skip
+// out-of-range taps, which is the same as adding (zero point - zero
+// point) * w), so that the zero-point terms folded into the bias hold for
+// every row. Columns [Im2colK, ld) are set to 0: the int8 GEMM reads rows
+// in whole k quads, and zero times its zero weights is zero.
+func QIm2col(s *ConvShape, g int, in []uint8, inStride int, pad uint8, dst []uint8, ld int, r0, r1 int) {
+	if err := s.Validate(); err != nil {
+		panic(err)
+	}
+	k := s.Im2colK()
+	if g < 0 || g >= s.Groups || ld < k || r0 < 0 || r1 > s.Rows() || r0 > r1 {
+		panic(fmt.Sprintf("im2col: group %d of %d, ld %d < %d or rows [%d, %d) outside [0, %d)", g, s.Groups, ld, k, r0, r1, s.Rows()))
+	}
+	dkCheckView("im2col input", in, s.InH*s.InW, s.C, inStride)
+	if r0 == r1 {
+		return
+	}
+	if len(dst) < (r1-r0)*ld {
+		panic(fmt.Sprintf("im2col: destination has %d bytes, want %d", len(dst), (r1-r0)*ld))
+	}
+	cg := s.C / s.Groups
+	in = in[g*cg:]
+	for r := r0; r < r1; r++ {
+		row := dst[(r-r0)*ld : (r-r0+1)*ld]
+		oy, ox := r/s.OutW, r%s.OutW
+		iy0, ix0 := oy*s.SH-s.PadTop, ox*s.SW-s.PadLeft
+		i := 0
+		for kh := range s.KH {
+			iy := iy0 + kh
+			for kw := range s.KW {
+				ix := ix0 + kw
+				d := row[i : i+cg]
+				if iy < 0 || iy >= s.InH || ix < 0 || ix >= s.InW {
+					for c := range d {
+						d[c] = pad
+					}
+				} else {
+					copy(d, in[(iy*s.InW+ix)*inStride:])
+				}
+				i += cg
+			}
+		}
+		clear(row[k:])
+	}
+}
