@@ -45,7 +45,8 @@ func quantizedInput(t *testing.T, path string, w, h int) []byte {
 }
 
 // floatPlan compiles the model's dequantized float32 form on mnet's float
-// kernels, as mnet classify --precision float does.
+// kernels (the imported model's attached weights, dequantized at compile),
+// as mnet classify runs quantized models today.
 func floatPlan(t *testing.T, m *tflite.Model, path string) *exec.Plan {
 	c, err := tflite.Convert(m, path)
 	if err != nil {
@@ -55,9 +56,12 @@ func floatPlan(t *testing.T, m *tflite.Model, path string) *exec.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := exec.Compile(r, exec.Options{Threads: 1, Weights: exec.FromTFLite(c)})
+	p, err := exec.Compile(r, exec.Options{Threads: 1, Weights: exec.Attached{}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p.Input().Float32() == nil || p.Output().Float32() == nil {
+		t.Fatalf("%s: the compiled plan is not float32 (input %v)", path, p.Input().Type)
 	}
 	return p
 }
@@ -115,10 +119,10 @@ func TestImages(t *testing.T) {
 				intv[i] = so * float64(int64(v)-zo)
 			}
 			for i, v := range q {
-				fp.Input()[i] = si * float32(int64(v)-zi)
+				fp.Input().Float32()[i] = si * float32(int64(v)-zi)
 			}
 			fp.Run()
-			fo := fp.Output()
+			fo := fp.Output().Float32()
 			if len(fo) != len(qo) {
 				t.Fatalf("%s: float output has %d values, integer %d", name, len(fo), len(qo))
 			}
