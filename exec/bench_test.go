@@ -75,3 +75,40 @@ func benchFirstConv(b *testing.B, r *analyze.Report, name string) {
 		}
 	}
 }
+
+// BenchmarkMobileNetInt8 is BenchmarkMobileNet in int8 (calibrated random
+// weights, TFLite's integer arithmetic); GMAC/s is mult-adds per second.
+func BenchmarkMobileNetInt8(b *testing.B) {
+	for _, cfg := range []struct {
+		alpha float64
+		res   int
+	}{{1, 224}, {0.25, 128}} {
+		r := reportFor(b, "mobilenet_v1", spec.Options{Alpha: cfg.alpha, Resolution: cfg.res, Precision: spec.PrecisionInt8})
+		cal, err := Calibrate(r, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cr, err := analyze.Analyze(cal)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, isa := range kernels.Available() {
+			for _, threads := range []int{1, 2} {
+				name := fmt.Sprintf("%g-%d/%s/threads=%d", cfg.alpha, cfg.res, isa, threads)
+				b.Run(name, func(b *testing.B) {
+					p, err := Compile(cr, Options{Kernels: isa.String(), Threads: threads, Weights: Attached{}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer p.Close()
+					randomBytes(p, 1)
+					p.Run()
+					for b.Loop() {
+						p.Run()
+					}
+					b.ReportMetric(float64(r.Totals.MultAdds)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+				})
+			}
+		}
+	}
+}

@@ -59,6 +59,13 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 	if c.budget <= 0 {
 		c.budget = DefaultMaxMemory()
 	}
+	if c.g.Precision == spec.PrecisionInt8 && !int8Typed(c.g) {
+		cal, err := Calibrate(r, o)
+		if err != nil {
+			return nil, fmt.Errorf("calibrating for int8: %w", err)
+		}
+		c.g, c.o.Weights = cal, Attached{}
+	}
 	if err := c.checkTypes(); err != nil {
 		return nil, err
 	}
@@ -67,7 +74,7 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 	}
 	c.layout()
 	c.ws = make([]kernels.Workspace, c.threads)
-	p := &Plan{Report: r, Kernels: c.ks.String(), Threads: c.threads, Batch: c.batch, arena: c.arena}
+	p := &Plan{Report: r, Graph: c.g, Precision: c.precision(), Kernels: c.ks.String(), Threads: c.threads, Batch: c.batch, arena: c.arena}
 	for i := range c.g.Nodes {
 		n := &c.g.Nodes[i]
 		o, err := c.op(n)
@@ -82,32 +89,64 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 		p.layers = append(p.layers, Layer{Index: i, Name: n.Name, Type: c.r.Layers[i].Type, MultAdds: o.multAdds(), Threads: min(chunks, c.threads)})
 		p.outs = append(p.outs, c.view(c.tensor[i]))
 	}
-	p.input = c.view(len(c.g.Nodes))
-	p.output = c.view(c.tensor[len(c.g.Nodes)-1])
+	p.input = c.declaredView(len(c.g.Nodes), c.g.InputType)
+	p.output = c.declaredView(c.tensor[len(c.g.Nodes)-1], c.g.Nodes[len(c.g.Nodes)-1].Type)
+	if c.g.InputType.DType == tensor.Int8 {
+		p.pre = flipJob(c.bytes(len(c.g.Nodes)))
+	}
+	if c.g.Nodes[len(c.g.Nodes)-1].Type.DType == tensor.Int8 {
+		p.post = flipJob(c.bytes(c.tensor[len(c.g.Nodes)-1]))
+	}
 	p.weightBytes = c.used
 	p.team = workers.New(c.threads)
 	return p, nil
 }
 
-// op compiles one node through its op's implementation; nil for
-// pass-through layers.
+// op compiles one node through its op's implementation, float or
+// integer; nil for pass-through layers.
 func (c *compiler) op(n *spec.Node) (op, error) {
 	impl, err := implOf(n)
 	if err != nil {
 		return nil, err
 	}
+	if c.precision() == spec.PrecisionInt8 {
+		if impl.compileInt8 == nil {
+			return nil, fmt.Errorf("%s layers have no integer form", n.Op.Kind())
+		}
+		return impl.compileInt8(c, n)
+	}
 	return impl.compile(c, n)
 }
 
-// checkTypes refuses what the float32 kernels cannot run: every tensor must
-// be float32 (integer execution is not there yet).
+// precision is what the plan computes in: int8 for a graph typed 8-bit
+// (see quant.go), float32 otherwise.
+func (c *compiler) precision() spec.Precision {
+	if c.g.Precision == spec.PrecisionInt8 {
+		return spec.PrecisionInt8
+	}
+	return spec.PrecisionFloat
+}
+
+// checkTypes refuses what the kernels cannot run: a float plan's tensors
+// must all be float32, an int8 plan's all 8-bit and quantized.
 func (c *compiler) checkTypes() error {
+	if c.precision() == spec.PrecisionInt8 {
+		if _, err := qdomainOf(c.g.InputType); err != nil {
+			return fmt.Errorf("the input: %w", err)
+		}
+		for i := range c.g.Nodes {
+			if _, err := qdomainOf(c.g.Nodes[i].Type); err != nil {
+				return fmt.Errorf("layer %q: its output: %w", c.g.Nodes[i].Name, err)
+			}
+		}
+		return nil
+	}
 	if d := c.g.InputType.DType; d != tensor.Float32 {
-		return fmt.Errorf("the input is %v: exec runs float32 networks only", d)
+		return fmt.Errorf("the input is %v in a float32 graph", d)
 	}
 	for i := range c.g.Nodes {
 		if d := c.g.Nodes[i].Type.DType; d != tensor.Float32 {
-			return fmt.Errorf("layer %q: its output is %v: exec runs float32 networks only", c.g.Nodes[i].Name, d)
+			return fmt.Errorf("layer %q: its output is %v in a float32 graph", c.g.Nodes[i].Name, d)
 		}
 	}
 	return nil
@@ -142,9 +181,9 @@ func (c *compiler) layout() {
 	n := len(c.g.Nodes)
 	c.tensor = lv.Source
 	c.types = make([]tensor.Type, n+1)
-	c.types[n] = c.g.InputType
+	c.types[n] = internalType(c.g.InputType)
 	for k := range n {
-		c.types[k] = c.g.Nodes[k].Type
+		c.types[k] = internalType(c.g.Nodes[k].Type)
 	}
 	c.strides()
 	c.elems = make([]int, n+1)
@@ -160,8 +199,13 @@ func (c *compiler) layout() {
 	copy(born, lv.Born)
 	var total int
 	c.offs, total = placement(sizes, born, lv.LastRead)
-	c.arena = hugeBytes(total)
+	c.arena = hugeBytes(total + arenaSlack)[:total+arenaSlack]
 }
+
+// arenaSlack is the bytes past the last tensor: the int8 GEMM reads each
+// row in whole k quads (up to 3 bytes past a row's end, multiplied by zero
+// weights), so a tensor's last row may reach past it.
+const arenaSlack = 64
 
 // hugeBytes returns n zeroed bytes, 64-byte aligned, on huge pages where
 // the OS offers them (kernels.HugeFloats).
@@ -239,12 +283,16 @@ func (c *compiler) shapeOf(k int) spec.Shape {
 	return c.g.Nodes[k].Out
 }
 
-// view returns tensor k (all images) as a typed view of the arena.
-func (c *compiler) view(k int) *tensor.Tensor {
+// view returns tensor k (all images) as a typed view of the arena (an
+// 8-bit tensor in the u8 domain, see quant.go).
+func (c *compiler) view(k int) *tensor.Tensor { return c.declaredView(k, c.types[k]) }
+
+// declaredView returns tensor k as a view of type t.
+func (c *compiler) declaredView(k int, typ tensor.Type) *tensor.Tensor {
 	s := c.shapeOf(k)
-	size := c.types[k].DType.Size()
+	size := typ.DType.Size()
 	b := c.arena[c.offs[k] : c.offs[k]+c.elems[k]*c.batch*size]
-	t, err := tensor.View(c.types[k], []int{c.batch, s.H, s.W, s.C}, b)
+	t, err := tensor.View(typ, []int{c.batch, s.H, s.W, s.C}, b)
 	if err != nil {
 		panic("exec: arena view: " + err.Error()) // offsets are 64-byte aligned
 	}
@@ -265,6 +313,37 @@ func (c *compiler) in(i int) []float32 {
 
 // out returns the float32 values of a node's output, all images.
 func (c *compiler) out(n *spec.Node) []float32 { return c.view(n.Index).Float32() }
+
+// qin returns the bytes of an 8-bit node input (a node index or
+// spec.GraphInput), all images, and the arena's bytes after them (see
+// arenaSlack).
+func (c *compiler) qin(i int) []uint8 {
+	k := len(c.g.Nodes)
+	if i != spec.GraphInput {
+		k = c.tensor[i]
+	}
+	return c.arena[c.offs[k] : c.offs[k]+c.elems[k]*c.batch+arenaSlack]
+}
+
+// qout returns the bytes of a node's 8-bit output, all images.
+func (c *compiler) qout(n *spec.Node) []uint8 { return c.bytes(c.tensor[n.Index]) }
+
+// bytes returns the bytes of 8-bit tensor k, all images.
+func (c *compiler) bytes(k int) []uint8 { return c.arena[c.offs[k] : c.offs[k]+c.elems[k]*c.batch] }
+
+// quantLayer derives a weighted int8 node's integer parameters.
+func (c *compiler) quantLayer(n *spec.Node, act spec.Activation) (*qlayer, error) {
+	return quantLayer(c.g, c.o.Weights, n, act)
+}
+
+// checkBudget refuses a plan whose packed weights and scratch exceed the
+// memory budget.
+func (c *compiler) checkBudget() error {
+	if c.used > c.budget {
+		return fmt.Errorf("%w: weights alone exceed %s", ErrTooLarge, human(c.budget))
+	}
+	return nil
+}
 
 // minParallelWork is the smallest layer (in mult-adds, or values touched for
 // layers without arithmetic) split across threads: below it, handing the

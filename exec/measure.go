@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mnet.dev/mnet/analyze"
+	"mnet.dev/mnet/spec"
 )
 
 // MeasureOptions control a latency measurement.
@@ -33,12 +34,13 @@ type LayerTiming struct {
 type Result struct {
 	Latency      Stats
 	MultAdds     int64   // per inference (all images of the batch)
-	GFLOPS       float64 // 2 x mult-adds / median latency
+	GFLOPS       float64 // 2 x mult-adds / median latency (for int8: integer operations, GOP/s)
 	ImagesPerSec float64
 	Layers       []LayerTiming // with Profile
 
 	// The plan that was measured.
-	Kernels     string // kernel set: "avx512", "avx2" or "generic"
+	Precision   spec.Precision // spec.PrecisionFloat or spec.PrecisionInt8
+	Kernels     string         // kernel set: "avx512", "avx2" or "generic"
 	Threads     int
 	Batch       int
 	ArenaBytes  int64
@@ -126,7 +128,7 @@ func (p *Plan) Measure(ctx context.Context, o MeasureOptions) (*Result, error) {
 		}
 	}
 	res := &Result{Latency: NewStats(times), MultAdds: p.Report.Totals.MultAdds * int64(p.Batch),
-		Kernels: p.Kernels, Threads: p.Threads, Batch: p.Batch, ArenaBytes: p.ArenaBytes(), WeightBytes: p.WeightBytes()}
+		Precision: p.Precision, Kernels: p.Kernels, Threads: p.Threads, Batch: p.Batch, ArenaBytes: p.ArenaBytes(), WeightBytes: p.WeightBytes()}
 	med := res.Latency.Median.Seconds()
 	if med > 0 {
 		res.GFLOPS = 2 * float64(res.MultAdds) / med / 1e9
@@ -139,10 +141,17 @@ func (p *Plan) Measure(ctx context.Context, o MeasureOptions) (*Result, error) {
 }
 
 // runTimed is Run with a clock read before the first and after every layer.
+// An int8 plan's conversions at the edges count in the first and last
+// layers.
 func (p *Plan) runTimed(stamps []time.Time) {
 	stamps[0] = time.Now()
+	p.edge(p.pre)
+	last := len(p.jobs) - 1
 	for i := range p.jobs {
 		p.team.Run(&p.jobs[i])
+		if i == last {
+			p.edge(p.post)
+		}
 		stamps[i+1] = time.Now()
 	}
 }

@@ -4,7 +4,8 @@ import "mnet.dev/mnet/spec"
 
 // addImpl compiles elementwise sums (residual joins) with their
 // activation, split over pixels.
-var addImpl = opImpl{compile: compileAdd, reference: refAdd}
+var addImpl = opImpl{compile: compileAdd, reference: refAdd,
+	compileInt8: compileAddInt8, referenceInt8: refAddInt8}
 
 func compileAdd(c *compiler, n *spec.Node) (op, error) {
 	e, err := epilogueOf(n.Op.(*spec.Add).Act)

@@ -3,7 +3,8 @@ package exec
 import "mnet.dev/mnet/spec"
 
 // concatImpl compiles channel concatenation to copies, split over pixels.
-var concatImpl = opImpl{compile: compileConcat, reference: refConcat}
+var concatImpl = opImpl{compile: compileConcat, reference: refConcat,
+	compileInt8: compileConcatInt8, referenceInt8: refConcatInt8}
 
 func compileConcat(c *compiler, n *spec.Node) (op, error) {
 	o := &concatOp{out: c.out(n), c: n.Out.C, pixels: c.batch * n.Out.H * n.Out.W}

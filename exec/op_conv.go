@@ -8,7 +8,8 @@ import (
 // convImpl compiles standard convolutions: a 1x1 stride-1 unpadded one is
 // a plain GEMM on the NHWC input (gemmOp), any other an implicit GEMM or
 // im2col + GEMM (convOp).
-var convImpl = opImpl{compile: compileConv, reference: refConv}
+var convImpl = opImpl{compile: compileConv, reference: refConv,
+	compileInt8: compileConvInt8, referenceInt8: refConvInt8}
 
 func compileConv(c *compiler, n *spec.Node) (op, error) {
 	cv := n.Op.(*spec.Conv)

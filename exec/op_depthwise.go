@@ -7,7 +7,8 @@ import (
 
 // depthwiseImpl compiles depthwise convolutions to the channel-vectorised
 // depthwise kernel, split over output rows of all images.
-var depthwiseImpl = opImpl{compile: compileDepthwise, reference: refDepthwise}
+var depthwiseImpl = opImpl{compile: compileDepthwise, reference: refDepthwise,
+	compileInt8: compileDepthwiseInt8, referenceInt8: refDepthwiseInt8}
 
 func compileDepthwise(c *compiler, n *spec.Node) (op, error) {
 	d := n.Op.(*spec.Depthwise)

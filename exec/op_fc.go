@@ -3,7 +3,8 @@ package exec
 import "mnet.dev/mnet/spec"
 
 // fcImpl compiles fully connected layers to one GEMM with a row per image.
-var fcImpl = opImpl{compile: compileFC, reference: refFC}
+var fcImpl = opImpl{compile: compileFC, reference: refFC,
+	compileInt8: compileFCInt8, referenceInt8: refFCInt8}
 
 func compileFC(c *compiler, n *spec.Node) (op, error) {
 	f := n.Op.(*spec.FC)

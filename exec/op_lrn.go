@@ -8,7 +8,8 @@ import (
 )
 
 // lrnImpl compiles local response normalisation, split over pixels.
-var lrnImpl = opImpl{compile: compileLRN, reference: refLRN}
+var lrnImpl = opImpl{compile: compileLRN, reference: refLRN,
+	compileInt8: compileLRNInt8, referenceInt8: refLRNInt8}
 
 func compileLRN(c *compiler, n *spec.Node) (op, error) {
 	l := n.Op.(*spec.LRN)

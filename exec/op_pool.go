@@ -8,7 +8,8 @@ import (
 )
 
 // poolImpl compiles max and average pooling, windowed or global.
-var poolImpl = opImpl{compile: compilePool, reference: refPool}
+var poolImpl = opImpl{compile: compilePool, reference: refPool,
+	compileInt8: compilePoolInt8, referenceInt8: refPoolInt8}
 
 func compilePool(c *compiler, n *spec.Node) (op, error) {
 	p := n.Op.(*spec.Pool)

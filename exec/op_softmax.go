@@ -8,7 +8,8 @@ import (
 )
 
 // softmaxImpl compiles the softmax over each pixel's channels.
-var softmaxImpl = opImpl{compile: compileSoftmax, reference: refSoftmax}
+var softmaxImpl = opImpl{compile: compileSoftmax, reference: refSoftmax,
+	compileInt8: compileSoftmaxInt8, referenceInt8: refSoftmaxInt8}
 
 func compileSoftmax(c *compiler, n *spec.Node) (op, error) {
 	return &softmaxOp{c: n.Out.C, in: c.in(n.Inputs[0]), out: c.out(n), pixels: c.batch * n.Out.H * n.Out.W}, nil

@@ -29,6 +29,13 @@ type opImpl struct {
 	// reference computes n for one image from its inputs' values and, for
 	// a weighted op, its weights (nil otherwise).
 	reference func(n *spec.Node, ins []refInput, w *refWeights) ([]float64, error)
+	// compileInt8 binds node n of an int8 graph to the integer kernels
+	// (see quant.go; the op files' _int8.go halves).
+	compileInt8 func(c *compiler, n *spec.Node) (op, error)
+	// referenceInt8 computes n for one image in TFLite's reference integer
+	// arithmetic (package qref) from its inputs' bytes in their declared
+	// types, and for a weighted op its integer parameters (nil otherwise).
+	referenceInt8 func(g *spec.Graph, n *spec.Node, ins []qrefInput, l *qlayer) ([]byte, error)
 }
 
 // opImpls maps every op kind to its implementation. It is built once, at
@@ -58,6 +65,8 @@ func implOf(n *spec.Node) (opImpl, error) {
 
 // passThroughImpl is dropout and flatten: no kernel, the input passes on.
 var passThroughImpl = opImpl{
-	compile:   func(*compiler, *spec.Node) (op, error) { return nil, nil },
-	reference: func(_ *spec.Node, ins []refInput, _ *refWeights) ([]float64, error) { return ins[0].v, nil },
+	compile:       func(*compiler, *spec.Node) (op, error) { return nil, nil },
+	reference:     func(_ *spec.Node, ins []refInput, _ *refWeights) ([]float64, error) { return ins[0].v, nil },
+	compileInt8:   func(*compiler, *spec.Node) (op, error) { return nil, nil },
+	referenceInt8: func(_ *spec.Graph, _ *spec.Node, ins []qrefInput, _ *qlayer) ([]byte, error) { return ins[0].b, nil },
 }

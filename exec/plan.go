@@ -6,6 +6,7 @@ import (
 	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/exec/internal/kernels"
 	"mnet.dev/mnet/exec/internal/workers"
+	"mnet.dev/mnet/spec"
 	"mnet.dev/mnet/tensor"
 )
 
@@ -46,6 +47,12 @@ type Layer struct {
 // Plan is a compiled network, ready to run.
 type Plan struct {
 	Report *analyze.Report
+	// Graph is the graph the plan runs: the report's, or for a float
+	// network compiled in int8 the calibrated one (see Calibrate).
+	Graph *spec.Graph
+	// Precision is what the plan computes in: spec.PrecisionFloat
+	// (float32) or spec.PrecisionInt8 (TFLite's integer arithmetic).
+	Precision spec.Precision
 	// Kernels is the kernel set the plan runs: "avx512", "avx2" or
 	// "generic".
 	Kernels string
@@ -54,6 +61,9 @@ type Plan struct {
 
 	layers []Layer
 	jobs   []workers.Job
+	// pre and post move an int8 input into the u8 domain and an int8
+	// output out of it (see quant.go); nil otherwise.
+	pre, post *workers.Job
 	outs   []*tensor.Tensor // each compiled layer's output
 
 	arena       []byte
@@ -93,8 +103,16 @@ func (p *Plan) Close() {
 // Run performs one inference on Input, leaving the result in Output. It
 // does not allocate.
 func (p *Plan) Run() {
+	p.edge(p.pre)
 	for i := range p.jobs {
 		p.team.Run(&p.jobs[i])
+	}
+	p.edge(p.post)
+}
+
+func (p *Plan) edge(j *workers.Job) {
+	if j != nil {
+		p.team.Run(j)
 	}
 }
 
@@ -103,8 +121,21 @@ func (p *Plan) Run() {
 // Stride), valid only during the call: later layers may reuse its memory.
 // For inspecting intermediate results, not for speed.
 func (p *Plan) RunEach(fn func(l Layer, out *tensor.Tensor)) {
+	p.edge(p.pre)
 	for i := range p.jobs {
 		p.team.Run(&p.jobs[i])
 		fn(p.layers[i], p.outs[i])
 	}
+	p.edge(p.post)
 }
+
+// flipJob moves an int8 tensor's bytes between the declared type and the
+// u8 domain, in place.
+func flipJob(b []byte) *workers.Job {
+	return &workers.Job{Task: flipTask(b), N: 1, Chunks: 1}
+}
+
+// flipTask is flip as a one-item task.
+type flipTask []byte
+
+func (f flipTask) Run(_, _, _ int) { flip(f) }

@@ -42,6 +42,9 @@ type Node struct {
 	// Weights are trained parameters an importer attached to the layer the
 	// node comes from (nil: none; see Layer.Weights).
 	Weights *Weights
+	// Quantized is what an imported quantized model declares of the
+	// output (nil: nothing; see Layer.Quantized).
+	Quantized *Quantized
 
 	Block string // enclosing block ("" at top level), e.g. "inception_3a/b2"
 	Pos   Pos    // where the layer is written in the spec
@@ -62,6 +65,7 @@ type Graph struct {
 	Padding    PadConvention
 	Input      Shape
 	InputType  tensor.Type // element type of the input image
+	Precision  Precision   // what the types are: PrecisionFloat or PrecisionInt8
 	Nodes      []Node
 }
 

@@ -23,6 +23,10 @@ type Layer struct {
 	// Resolve passes them on to the node a weighted layer becomes, so they
 	// reach it by reference, whatever the node ends up named.
 	Weights *Weights
+	// Quantized is what an imported quantized model declares of the
+	// layer's output (nil: nothing); Resolve types the node by it under
+	// PrecisionInt8.
+	Quantized *Quantized
 }
 
 // Kind is the layer's type.

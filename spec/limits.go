@@ -75,6 +75,9 @@ func (o Options) Check() error {
 			return err
 		}
 	}
+	if err := checkPrecision(o.Precision); err != nil {
+		return err
+	}
 	switch o.Rounding {
 	case "", RoundTFSlim, RoundKeras, RoundMultiple8:
 	default:

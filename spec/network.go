@@ -1,6 +1,10 @@
 package spec
 
-import "fmt"
+import (
+	"fmt"
+
+	"mnet.dev/mnet/tensor"
+)
 
 // Network is a parsed spec: the layers as written, before α, resolution and
 // shapes are applied. Resolve turns it into a Graph.
@@ -12,6 +16,9 @@ type Network struct {
 
 	Input   InputSpec
 	Classes int
+	// InputType is the input's element type an imported quantized model
+	// declares (nil: float32); see Precision.
+	InputType *tensor.Type
 
 	Alpha    float64  // default width multiplier (1 when absent)
 	Rounding Rounding // default channel rounding rule under α

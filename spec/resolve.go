@@ -19,6 +19,7 @@ type Options struct {
 	Classes    int           // classifier outputs
 	Rounding   Rounding      // channel rounding rule under α
 	Padding    PadConvention // how "same" padding is split
+	Precision  Precision     // the element types (PrecisionAuto: the network's own)
 }
 
 // MaxTensorElems is the largest tensor (activation or weight) Resolve
@@ -78,6 +79,7 @@ func Resolve(n *Network, o Options) (*Graph, error) {
 	if _, _, err := r.seq(n.Layers, GraphInput, g.Input, &scope{counts: map[string]int{}}, 0); err != nil {
 		return nil, err
 	}
+	r.settleTypes(o.Precision)
 	return g, nil
 }
 
@@ -169,7 +171,7 @@ func (r *resolver) name(l *Layer, sc *scope, suffix, base string) string {
 // newNode starts the node of a single-input layer: its output shape is its
 // input's until the op's shape rule says otherwise.
 func (r *resolver) newNode(l *Layer, name string, in int, s Shape, sc *scope) Node {
-	return Node{Name: name, Inputs: r.inputs(in), In: s, Out: s, Type: tensor.F32(), Weights: l.Weights,
+	return Node{Name: name, Inputs: r.inputs(in), In: s, Out: s, Type: tensor.F32(), Weights: l.Weights, Quantized: l.Quantized,
 		Block: sc.block, Pos: l.Pos, Field: l.Field}
 }
 
@@ -244,7 +246,7 @@ func (r *resolver) join(l *Layer, name string, op Op, outs []int, shapes []Shape
 	if tooBig(out) {
 		return 0, out, r.bigTensor(out, l.Pos, l.Field, "the "+string(l.Kind())+" output")
 	}
-	return r.add(Node{Name: name, Op: op, Inputs: outs, In: shapes[0], Out: out, Type: tensor.F32(),
+	return r.add(Node{Name: name, Op: op, Inputs: outs, In: shapes[0], Out: out, Type: tensor.F32(), Quantized: l.Quantized,
 		Block: sc.block, Pos: l.Pos, Field: l.Field})
 }
 

@@ -65,6 +65,11 @@ func Convert(m *Model, file string) (*model.Model, error) {
 			c.res.Input.Type = tensor.Type{DType: d, Quant: &tensor.Quant{Scale: q.Scale[:1:1], ZeroPoint: []int32{int32(q.ZeroPoint[0])}}}
 		}
 	}
+	var inType *tensor.Type
+	if c.res.Input.Type.DType.Accumulator() == tensor.Int32 {
+		t := c.res.Input.Type
+		inType = &t
+	}
 	layers, err := c.region(m.Inputs[0], m.Outputs[0], "")
 	if err != nil {
 		return nil, err
@@ -74,6 +79,7 @@ func Convert(m *Model, file string) (*model.Model, error) {
 		Source:  "imported from TensorFlow Lite model " + filepath.Base(file),
 		Input:   spec.InputSpec{Height: in.Shape[1], Width: in.Shape[2], Channels: in.Shape[3]},
 		Classes: classes, Alpha: 1, Rounding: spec.RoundTFSlim, Padding: spec.PadTF, Layers: layers,
+		InputType: inType,
 	}
 	if c.impliedAct > 0 {
 		c.res.Notes = append(c.res.Notes, fmt.Sprintf("%d layers have no fused activation in the file; their ReLU/ReLU6 was read from the quantized output range.", c.impliedAct))
@@ -265,7 +271,9 @@ func (c *converter) block(op, fork int, ins []int, scope string) (spec.Layer, er
 	} else {
 		concat.Branches = branches
 	}
-	return l, nil
+	var err error
+	l.Quantized, err = c.declared(op)
+	return l, err
 }
 
 // activation maps a fused activation; for a quantized output without one,
@@ -343,8 +351,48 @@ func padding(p Padding) *spec.Padding {
 }
 
 // layer converts a single-input operator (nil for one that compiles to
-// nothing).
+// nothing), annotated with what the file declares of its output's
+// quantization.
 func (c *converter) layer(op int, scope string) (*spec.Layer, error) {
+	l, err := c.layerOp(op, scope)
+	if l != nil && err == nil {
+		l.Quantized, err = c.declared(op)
+	}
+	return l, err
+}
+
+// declared is the declared type of an operator's output and its file
+// activation, for a quantized output (nil otherwise).
+func (c *converter) declared(op int) (*spec.Quantized, error) {
+	o := &c.m.Operators[op]
+	out := &c.m.Tensors[o.Outputs[0]]
+	d, ok := dtypeOf(out.Type)
+	if !ok || d.Accumulator() != tensor.Int32 || out.Quant == nil || len(out.Quant.Scale) != 1 {
+		return nil, nil
+	}
+	act := spec.ActNone
+	var fa Activation
+	switch opts := o.Options.(type) {
+	case *Conv2DOptions:
+		fa = opts.Activation
+	case *DepthwiseConv2DOptions:
+		fa = opts.Activation
+	case *FullyConnectedOptions:
+		fa = opts.Activation
+	case *AddOptions:
+		fa = opts.Activation
+	}
+	switch fa {
+	case ActRelu:
+		act = spec.ActReLU
+	case ActRelu6:
+		act = spec.ActReLU6
+	}
+	q := &tensor.Quant{Scale: out.Quant.Scale[:1:1], ZeroPoint: []int32{int32(out.Quant.ZeroPoint[0])}}
+	return &spec.Quantized{Type: tensor.Type{DType: d, Quant: q}, Act: act}, nil
+}
+
+func (c *converter) layerOp(op int, scope string) (*spec.Layer, error) {
 	o := &c.m.Operators[op]
 	in := &c.m.Tensors[c.activations(op)[0]]
 	outT := &c.m.Tensors[o.Outputs[0]]

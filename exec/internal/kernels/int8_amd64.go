@@ -134,6 +134,11 @@ func qdwAVX512(args *byte)
 //go:noescape
 func peakVNNI(args *byte)
 
+// qrowsumVNNI writes factor x the byte sum of each row (AVX-512BW vpsadbw).
+//
+//go:noescape
+func qrowsumVNNI(args *byte)
+
 // qpackAVX2 widens rows of u8 to int16 (the AVX2 int8 GEMM's A operand).
 //
 //go:noescape

@@ -10463,6 +10463,67 @@ peakVNNI_done:
 	VZEROUPPER
 	RET
 
+// func qrowsumVNNI(args *byte)
+// Requires: AVX, AVX2, AVX512BW, AVX512F
+TEXT ·qrowsumVNNI(SB), NOSPLIT, $0-8
+	MOVQ   args+0(FP), AX
+	MOVQ   (AX), CX
+	MOVQ   40(AX), DX
+	MOVQ   24(AX), BX
+	MOVQ   32(AX), SI
+	KMOVQ  48(AX), K1
+	VPXORQ Z0, Z0, Z0
+
+qrowsumVNNI_row:
+	MOVQ   CX, DI
+	MOVQ   16(AX), R8
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+
+qrowsumVNNI_128:
+	CMPQ    R8, $0x00000080
+	JB      qrowsumVNNI_64
+	VPSADBW (DI), Z0, Z3
+	VPADDQ  Z3, Z1, Z1
+	VPSADBW 64(DI), Z0, Z3
+	VPADDQ  Z3, Z2, Z2
+	ADDQ    $0x00000080, DI
+	SUBQ    $0x00000080, R8
+	JMP     qrowsumVNNI_128
+
+qrowsumVNNI_64:
+	CMPQ    R8, $0x00000040
+	JB      qrowsumVNNI_tail
+	VPSADBW (DI), Z0, Z3
+	VPADDQ  Z3, Z1, Z1
+	ADDQ    $0x00000040, DI
+	SUBQ    $0x00000040, R8
+
+qrowsumVNNI_tail:
+	TESTQ      R8, R8
+	JZ         qrowsumVNNI_sum
+	VMOVDQU8.Z (DI), K1, Z3
+	VPSADBW    Z3, Z0, Z3
+	VPADDQ     Z3, Z1, Z1
+
+qrowsumVNNI_sum:
+	VPADDQ        Z2, Z1, Z1
+	VEXTRACTI64X4 $0x01, Z1, Y3
+	VPADDQ        Y3, Y1, Y3
+	VEXTRACTI128  $0x01, Y3, X4
+	VPADDQ        X4, X3, X4
+	VPSHUFD       $0x4e, X4, X3
+	VPADDQ        X3, X4, X4
+	VMOVQ         X4, DI
+	IMULQ         SI, DI
+	MOVL          DI, (DX)
+	ADDQ          8(AX), CX
+	ADDQ          $0x04, DX
+	DECQ          BX
+	JNZ           qrowsumVNNI_row
+	VZEROUPPER
+	RET
+
 // func qpackAVX2(args *byte)
 // Requires: AVX, AVX2
 TEXT ·qpackAVX2(SB), NOSPLIT, $0-8

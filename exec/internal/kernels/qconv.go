@@ -27,10 +27,23 @@ func QIm2col(s *ConvShape, g int, in []uint8, inStride int, pad uint8, dst []uin
 	}
 	cg := s.C / s.Groups
 	in = in[g*cg:]
+	// A window inside the input reads KH runs of KW pixels; when the
+	// pixels are dense and of one group, each run is KW*C contiguous bytes.
+	run := 0
+	if s.Groups == 1 && inStride == s.C {
+		run = s.KW * s.C
+	}
 	for r := r0; r < r1; r++ {
 		row := dst[(r-r0)*ld : (r-r0+1)*ld]
 		oy, ox := r/s.OutW, r%s.OutW
 		iy0, ix0 := oy*s.SH-s.PadTop, ox*s.SW-s.PadLeft
+		if run > 0 && iy0 >= 0 && ix0 >= 0 && iy0+s.KH <= s.InH && ix0+s.KW <= s.InW {
+			for kh := range s.KH {
+				copyShort(row[kh*run:(kh+1)*run], in[((iy0+kh)*s.InW+ix0)*inStride:])
+			}
+			clear(row[k:])
+			continue
+		}
 		i := 0
 		for kh := range s.KH {
 			iy := iy0 + kh
@@ -42,11 +55,24 @@ func QIm2col(s *ConvShape, g int, in []uint8, inStride int, pad uint8, dst []uin
 						d[c] = pad
 					}
 				} else {
-					copy(d, in[(iy*s.InW+ix)*inStride:])
+					copyShort(d, in[(iy*s.InW+ix)*inStride:])
 				}
 				i += cg
 			}
 		}
 		clear(row[k:])
+	}
+}
+
+// copyShort is copy for the few bytes of an im2col run (a call to the
+// runtime's memmove costs more than the copy below 16 bytes).
+func copyShort(d, s []uint8) {
+	if len(d) >= 16 {
+		copy(d, s)
+		return
+	}
+	s = s[:len(d)]
+	for i := range d {
+		d[i] = s[i]
 	}
 }

@@ -320,9 +320,21 @@ func qgemmGeneric(m int, a []uint8, lda int, b *PackedQB, n0, n1 int, bias, rowC
 	}
 }
 
-// QRowSums sets out[i] = factor * sum_{t<k} A[i][t] for m rows of A (the
-// per-row zero-point term of QFoldZeroPoints: factor -zw).
-func QRowSums(m int, a []uint8, lda, k int, factor int32, out []int32) {
+// QRowSums sets out[i] = factor * sum_{t<k} A[i][t] for m rows of A: the
+// row corrections QGemm needs when the weights' zero point is not inside
+// the packed weights (factor PackedQB.RowFactor), with the kernels of ks
+// (argument record in ws; nil: one of its own, which allocates).
+func QRowSums(ks *Set, ws *Workspace, m int, a []uint8, lda, k int, factor int32, out []int32) {
+	if m <= 0 {
+		return
+	}
+	if k < 0 || lda < k || len(a) < (m-1)*lda+k || len(out) < m {
+		panic(fmt.Sprintf("kernels.QRowSums: %d rows of %d bytes (lda %d) in %d bytes into %d", m, k, lda, len(a), len(out)))
+	}
+	if t := ks.int8(); t != nil && t.rowSum.ok() && k > 0 {
+		qrowsumSIMD(t.rowSum, workspace(ws), m, a, lda, k, factor, out)
+		return
+	}
 	for i := range m {
 		s := int32(0)
 		for _, v := range a[i*lda : i*lda+k] {

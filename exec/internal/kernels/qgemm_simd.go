@@ -13,6 +13,7 @@ type q8Table struct {
 	dwLane  int        // channels per vector of the depthwise kernel
 	dwMult  int        // channel counts the depthwise kernels need a multiple of (1: any, with a masked tail)
 	dwBlock []dwBlock  // interior kernels (nb pixels per block)
+	rowSum  Kernel     // QRowSums (none: the generic loop)
 	peak    *peakTable // int8 multiply-accumulate peak: MACs (not FLOPs) per iteration
 }
 

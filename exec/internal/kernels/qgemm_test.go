@@ -127,7 +127,7 @@ func (d *qData) pack(ks *Set) *qPacked {
 	p.fbias = p.b.FoldBias(d.bias, c.za)
 	if f := p.b.RowFactor(); f != 0 {
 		p.rowCor = make([]int32, c.m)
-		QRowSums(c.m, d.a, c.lda, c.k, f, p.rowCor)
+		QRowSums(Generic(), nil, c.m, d.a, c.lda, c.k, f, p.rowCor)
 	}
 	return p
 }

@@ -64,3 +64,46 @@ func QAvgPool(s *PoolShape, signed bool, in []uint8, inStride int, lo, hi int32,
 		}
 	}
 }
+
+// QMaxPool writes output rows [oy0, oy1) of an int8 max pooling with
+// TFLite's semantics (reference/pooling.h MaxPool, integer_ops/pooling.h):
+// the largest in-bounds tap, clamped to [lo, hi]. The order of 8-bit values
+// is the same in the u8 domain int8 tensors are carried in, so one kernel
+// serves both. A window with no tap inside the input yields lo.
+func QMaxPool(s *PoolShape, in []uint8, inStride int, lo, hi int32, out []uint8, outStride int, oy0, oy1 int) {
+	if err := s.Validate(); err != nil {
+		panic(err)
+	}
+	dkCheckView("pool input", in, s.InH*s.InW, s.C, inStride)
+	if oy0 < 0 || oy1 > s.OutH || oy0 > oy1 {
+		panic(fmt.Sprintf("pool: rows [%d, %d) outside [0, %d)", oy0, oy1, s.OutH))
+	}
+	if oy0 == oy1 {
+		return
+	}
+	dkCheckView("pool output", out, oy1*s.OutW, s.C, outStride)
+	l, h := uint8(min(max(lo, 0), 255)), uint8(min(max(hi, 0), 255))
+	for oy := oy0; oy < oy1; oy++ {
+		iy0 := oy*s.SH - s.PadTop
+		kh0, kh1 := dwTapRange(iy0, s.KH, s.InH)
+		for ox := range s.OutW {
+			ix0 := ox*s.SW - s.PadLeft
+			kw0, kw1 := dwTapRange(ix0, s.KW, s.InW)
+			dst := out[(oy*s.OutW+ox)*outStride:][:s.C]
+			for i := range dst {
+				dst[i] = 0
+			}
+			for kh := kh0; kh < kh1; kh++ {
+				for kw := kw0; kw < kw1; kw++ {
+					x := in[((iy0+kh)*s.InW+ix0+kw)*inStride:][:s.C]
+					for i, v := range x {
+						dst[i] = max(dst[i], v)
+					}
+				}
+			}
+			for i, v := range dst {
+				dst[i] = min(max(v, l), h)
+			}
+		}
+	}
+}

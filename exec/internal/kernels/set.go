@@ -100,6 +100,9 @@ func (s *Set) each(f func(k *Kernel)) {
 	if t := s.q8; t != nil && t.gemm != nil && t.gemm.pack.ok() {
 		f(&t.gemm.pack)
 	}
+	if t := s.q8; t != nil && t.rowSum.ok() {
+		f(&t.rowSum)
+	}
 	if t := s.q8; t != nil && t.gemm != nil {
 		for np := range t.gemm.kern {
 			for mr := range t.gemm.kern[np] {
@@ -185,6 +188,14 @@ func (s *Set) RowBlock() int {
 	return genericMR
 }
 
+// QRowBlock is RowBlock for the int8 GEMM (QGemm).
+func (s *Set) QRowBlock() int {
+	if t := s.int8(); t != nil && t.gemm != nil {
+		return t.gemm.mr
+	}
+	return 4
+}
+
 // SegmentedGemm reports whether GemmSegs runs in the set's micro-kernels
 // (segments cost nothing extra there); the generic GEMM pays a call per
 // segment and 4 columns, so an im2col copy is cheaper for it.
@@ -230,6 +241,7 @@ type Workspace struct {
 	q8    qgemmArgs
 	qdw   qdwArgs
 	qpack qpackArgs
+	qrs   qrowsumArgs
 	qa    []int16 // widened A (AVX2 int8 GEMM)
 	qbias []int32 // the int8 depthwise block kernels' interior bias
 	qc    []uint8 // a partial panel's output (AVX2 int8 GEMM)

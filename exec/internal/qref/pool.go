@@ -76,3 +76,51 @@ func averagePool[T element](p PoolParams, inShape Shape, in []T, outShape Shape,
 	}
 	return nil
 }
+
+// MaxPool is TFLite's 8-bit max pool (reference_ops::MaxPool in
+// reference/pooling.h for uint8, reference_integer_ops::MaxPool in
+// reference/integer_ops/pooling.h for int8): the largest value of the
+// window clipped to the input, clamped. A window entirely outside the input
+// is an error, as for AveragePool.
+func MaxPool[T ~uint8 | ~int8](p PoolParams, inShape Shape, in []T, outShape Shape, out []T) error {
+	if err := checkLen("input", len(in), inShape); err != nil {
+		return err
+	}
+	if err := checkLen("output", len(out), outShape); err != nil {
+		return err
+	}
+	if p.StrideW < 1 || p.StrideH < 1 || p.FilterW < 1 || p.FilterH < 1 {
+		return fmt.Errorf("qref: pool strides %dx%d and window %dx%d must be >= 1", p.StrideW, p.StrideH, p.FilterW, p.FilterH)
+	}
+	if inShape[0] != outShape[0] || inShape[3] != outShape[3] {
+		return fmt.Errorf("qref: pool input %v and output %v differ in batch or channels", inShape, outShape)
+	}
+	if err := checkClamp[T](p.ActMin, p.ActMax); err != nil {
+		return err
+	}
+	inH, inW, depth := inShape[1], inShape[2], inShape[3]
+	lo, _ := typeRange[T]()
+	for b := range outShape[0] {
+		for oy := range outShape[1] {
+			y0 := oy*p.StrideH - p.PadH
+			fy0, fy1 := max(0, -y0), min(p.FilterH, inH-y0)
+			for ox := range outShape[2] {
+				x0 := ox*p.StrideW - p.PadW
+				fx0, fx1 := max(0, -x0), min(p.FilterW, inW-x0)
+				if fy1 <= fy0 || fx1 <= fx0 {
+					return fmt.Errorf("qref: pool window at output (%d, %d) lies outside the %dx%d input", oy, ox, inH, inW)
+				}
+				for c := range depth {
+					m := lo
+					for fy := fy0; fy < fy1; fy++ {
+						for fx := fx0; fx < fx1; fx++ {
+							m = max(m, int32(in[inShape.Offset(b, y0+fy, x0+fx, c)]))
+						}
+					}
+					out[outShape.Offset(b, oy, ox, c)] = T(min(max(m, p.ActMin), p.ActMax))
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -28,17 +28,31 @@ const softmaxAccumulationIntegerBits = 12
 // computes uint8 softmax with a float lookup table instead; see the package
 // documentation for how far apart the two are.
 func Softmax(p qmath.SoftmaxParams, depth int, in, out []uint8) error {
-	return softmax(p, depth, in, out)
+	return softmax(p, depth, in, out, false)
 }
 
 // SoftmaxInt8 is the same softmax for int8 input and output
 // (reference_ops::Softmax<int8_t, int8_t>, which TFLite's int8 softmax
 // reference kernel calls): the output is shifted by -128 (zero point -128).
 func SoftmaxInt8(p qmath.SoftmaxParams, depth int, in, out []int8) error {
-	return softmax(p, depth, in, out)
+	return softmax(p, depth, in, out, false)
 }
 
-func softmax[T element](p qmath.SoftmaxParams, depth int, in, out []T) error {
+// SoftmaxWide and SoftmaxWideInt8 are Softmax and SoftmaxInt8 extended to
+// the rows TFLite aborts on (exponentials summing to 512 or more): the
+// final rounding shift, which then exceeds 31 bits, is done in 64 bits,
+// the value TFLite's formula defines (every output 0, or 1 at an exact
+// half step). Flat rows of 512 or more logits occur in untrained networks.
+func SoftmaxWide(p qmath.SoftmaxParams, depth int, in, out []uint8) error {
+	return softmax(p, depth, in, out, true)
+}
+
+// SoftmaxWideInt8 is SoftmaxWide for int8 tensors.
+func SoftmaxWideInt8(p qmath.SoftmaxParams, depth int, in, out []int8) error {
+	return softmax(p, depth, in, out, true)
+}
+
+func softmax[T element](p qmath.SoftmaxParams, depth int, in, out []T, wide bool) error {
 	if depth < 1 || len(in)%depth != 0 || len(out) != len(in) {
 		return fmt.Errorf("qref: softmax of %d values in rows of %d into %d values", len(in), depth, len(out))
 	}
@@ -68,7 +82,7 @@ func softmax[T element](p qmath.SoftmaxParams, depth int, in, out []T) error {
 		}
 		scale, bitsOverUnit := qmath.GetReciprocal(sum, softmaxAccumulationIntegerBits)
 		exponent := bitsOverUnit + 31 - 8 // 8 = the output type's bits
-		if exponent < 0 || exponent > 31 {
+		if exponent < 0 || (exponent > 31 && !wide) {
 			// TFLite's TFLITE_CHECK(0 <= exponent && exponent <= 31) aborts
 			// here: the exponentials of the row (relative to its maximum)
 			// sum to 512 or more, e.g. 512 or more equal logits. (Older
@@ -78,7 +92,7 @@ func softmax[T element](p qmath.SoftmaxParams, depth int, in, out []T) error {
 		for i, x := range row {
 			if d, ok := scaledDiff(x, rowMax); ok {
 				e := qmath.ExpOnNegativeValues(d, bits)
-				v := qmath.RoundingDivideByPOT(qmath.SaturatingRoundingDoublingHighMul(scale, e), exponent) + lo
+				v := roundingDivideByPOT64(qmath.SaturatingRoundingDoublingHighMul(scale, e), exponent) + lo
 				orow[i] = T(min(max(v, lo), hi))
 			} else {
 				orow[i] = T(lo)
@@ -86,4 +100,23 @@ func softmax[T element](p qmath.SoftmaxParams, depth int, in, out []T) error {
 		}
 	}
 	return nil
+}
+
+// roundingDivideByPOT64 is RoundingDivideByPOT for exponents up to 63:
+// x / 2^exponent rounded half away from zero, in 64 bits.
+func roundingDivideByPOT64(x int32, exponent int) int32 {
+	if exponent <= 31 {
+		return qmath.RoundingDivideByPOT(x, exponent)
+	}
+	v := int64(x)
+	mask := int64(1)<<exponent - 1
+	rem, thr := v&mask, mask>>1
+	if v < 0 {
+		thr++
+	}
+	v >>= exponent
+	if rem > thr {
+		v++
+	}
+	return int32(v)
 }

@@ -81,6 +81,7 @@ func main() {
 	}
 	dwPixelKernel(ctx)
 	peakKernel(ctx, 24)
+	rowSumKernel(ctx)
 	packKernel(ctx)
 	for mr := 1; mr <= 6; mr++ {
 		gemmAVX2Kernel(ctx, mr)
