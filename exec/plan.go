@@ -64,7 +64,7 @@ type Plan struct {
 	// pre and post move an int8 input into the u8 domain and an int8
 	// output out of it (see quant.go); nil otherwise.
 	pre, post *workers.Job
-	outs   []*tensor.Tensor // each compiled layer's output
+	outs      []*tensor.Tensor // each compiled layer's output
 
 	arena       []byte
 	input       *tensor.Tensor

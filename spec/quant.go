@@ -44,7 +44,9 @@ func checkPrecision(p Precision) error {
 
 // quantized reports whether the network declares 8-bit types (an imported
 // quantized model).
-func (n *Network) quantized() bool { return n.InputType != nil && n.InputType.DType.Accumulator() == tensor.Int32 }
+func (n *Network) quantized() bool {
+	return n.InputType != nil && n.InputType.DType.Accumulator() == tensor.Int32
+}
 
 // settleTypes gives every node and the input their element types under the
 // precision (see Precision). Pass-through nodes (dropout, flatten) keep

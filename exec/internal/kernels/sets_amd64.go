@@ -89,7 +89,7 @@ func avx512Set() *Set {
 	}
 	s.q8 = &q8Table{layout: qQuad8, gemm: q, dw: Kernel{"qdwAVX512", qdwAVX512}, dwLane: 16, dwMult: 1,
 		rowSum: Kernel{"qrowsumVNNI", qrowsumVNNI},
-		peak: &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}, dwBlock: []dwBlock{
+		peak:   &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}, dwBlock: []dwBlock{
 			{3, 1, 8, Kernel{"qdwBlock3x3S1VNNI", qdwBlock3x3S1VNNI}},
 			{3, 2, 8, Kernel{"qdwBlock3x3S2VNNI", qdwBlock3x3S2VNNI}},
 			{5, 1, 8, Kernel{"qdwBlock5x5S1VNNI", qdwBlock5x5S1VNNI}},
