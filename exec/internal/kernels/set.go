@@ -230,10 +230,12 @@ type Workspace struct {
 	q8    qgemmArgs
 	qdw   qdwArgs
 	qpack qpackArgs
-	qa    []int16 // widened A (AVX2 int8 GEMM)
-	qbias []int32 // the int8 depthwise block kernels' interior bias
-	qc    []uint8 // a partial panel's output (AVX2 int8 GEMM)
-	ready bool    // the records' constants are set
+	qa    []int16     // widened A (AVX2 int8 GEMM)
+	qbias []int32     // the int8 depthwise block kernels' interior bias
+	qc    []uint8     // a partial panel's output (AVX2 int8 GEMM)
+	gtail []float32   // a partial panel's C and residual (tailScratch GEMM)
+	gbias [32]float32 // a partial panel's bias (tailScratch GEMM)
+	ready bool        // the records' constants are set
 }
 
 // init sets the records' constant vectors once.
