@@ -1,0 +1,56 @@
+// Command neon generates mnet's arm64 kernels (Advanced SIMD, "NEON") as Go
+// assembly: the float32 GEMM micro-kernels and the peak-FMA loop
+// (gemm_arm64.s), the depthwise kernels (dwconv_arm64.s), the pooling
+// kernels (pool_arm64.s) and the int8 kernels (int8_arm64.s), each with
+// its Go stubs (*_arm64.go). avo is amd64 only, so this is a small writer of
+// its own (asm.go) with an encoder (enc.go) for the instructions the Go
+// assembler lacks, emitted as WORD with their GNU spelling beside them;
+// TestEncodings checks every one against golang.org/x/arch/arm64/arm64asm.
+// The output is byte-for-byte reproducible.
+//
+// Usage (from exec/internal/kernels, see the go:generate line in gemm.go):
+//
+//	go run -C _asm ./neon -dir ..
+//
+// # The kernels' arithmetic
+//
+// Each kernel computes exactly what its amd64 counterpart does, operation
+// for operation, so every set gives the same bits: a GEMM output element
+// is one chain of fused multiply-adds (FMLA, here by element: the A value
+// is lane u of a vector holding 4 consecutive k steps of its row) in k
+// order from the bias, C (K blocks after the first) or zero; a depthwise
+// output is one FMLA chain over its taps in kernel-row order from the
+// bias; the pooling kernels do the generic loops' compares and adds in the
+// same order; the epilogues are Act.apply's float32 operations (see
+// epilogue). The int8 kernels are integer and exact (int8.go).
+//
+// Registers: the kernels use V0-V31 freely (Go's ABI0 assembly functions
+// preserve no vector register) and R1-R17, R19-R25; never R18 (platform),
+// R26-R30.
+package main
+
+import (
+	"flag"
+	"log"
+	"path/filepath"
+)
+
+func main() {
+	dir := flag.String("dir", "..", "the kernels package directory")
+	flag.Parse()
+	out := func(base string, build func(g *gen)) {
+		f := &file{}
+		build(&gen{f: f})
+		if err := f.emit(filepath.Join(*dir, base+"_arm64.s"), filepath.Join(*dir, base+"_arm64.go"), "neon"); err != nil {
+			log.Fatal(err)
+		}
+	}
+	out("gemm", func(g *gen) {
+		for _, s := range gemmShapes {
+			for mr := 1; mr <= s.maxMR; mr++ {
+				gemmKernel(g, mr, s.np)
+			}
+		}
+		peakKernel(g, 24)
+	})
+}
