@@ -105,7 +105,7 @@ func avx512Set() *Set {
 }
 
 func avx2Pool() *poolTable {
-	return &poolTable{max: Kernel{"poolMaxAVX2", poolMaxAVX2}, avg: Kernel{"poolAvgAVX2", poolAvgAVX2},
+	return &poolTable{lanes: 8, max: Kernel{"poolMaxAVX2", poolMaxAVX2}, avg: Kernel{"poolAvgAVX2", poolAvgAVX2},
 		globalAvg: Kernel{"globalAvgAVX2", globalAvgAVX2}}
 }
 
