@@ -31,6 +31,14 @@ func neonSet(name string, native, dot bool) *Set {
 	}
 	s.gemm = g
 	s.peak = &peakTable{Kernel{"peakNEON", peakNEON}, 24 * 4 * 2}
+	s.dw = &dwTable{lanes: 4, pixel: Kernel{"dwPixelNEON", dwPixelNEON}, block: []dwBlock{
+		{3, 1, 4, Kernel{"dwBlock3x3S1NEON", dwBlock3x3S1NEON}},
+		{3, 2, 4, Kernel{"dwBlock3x3S2NEON", dwBlock3x3S2NEON}},
+		{5, 1, 6, Kernel{"dwBlock5x5S1NEON", dwBlock5x5S1NEON}},
+		{5, 2, 6, Kernel{"dwBlock5x5S2NEON", dwBlock5x5S2NEON}},
+	}}
+	s.pool = &poolTable{lanes: 4, max: Kernel{"poolMaxNEON", poolMaxNEON}, avg: Kernel{"poolAvgNEON", poolAvgNEON},
+		globalAvg: Kernel{"globalAvgNEON", globalAvgNEON}}
 	return s
 }
 

@@ -53,4 +53,17 @@ func main() {
 		}
 		peakKernel(g, 24)
 	})
+	out("dwconv", func(g *gen) {
+		for _, k := range []int{3, 5} {
+			for _, s := range []int{1, 2} {
+				dwBlockKernel(g, k, s)
+			}
+		}
+		dwPixelKernel(g)
+	})
+	out("pool", func(g *gen) {
+		poolWindowKernel(g, false)
+		poolWindowKernel(g, true)
+		globalAvgKernel(g)
+	})
 }
