@@ -121,15 +121,14 @@ func (s *Set) int8() *q8Table {
 }
 
 // Int8Kernels names what runs the set's int8 layers: "vnni" for the AVX-512
-// VNNI kernels, "avx2" for the AVX2 ones (int16 pairs), or "generic".
+// VNNI kernels, "avx2" for the AVX2 ones (int16 pairs), "neondot" for the
+// arm64 dot-product ones, "neon" for the arm64 widening ones, or
+// "generic".
 func (s *Set) Int8Kernels() string {
-	switch t := s.int8(); {
-	case t == nil:
-		return "generic"
-	case t.layout == qQuad8:
-		return "vnni"
+	if t := s.int8(); t != nil {
+		return t.name
 	}
-	return "avx2"
+	return "generic"
 }
 
 // Bind returns a copy of the set, named name+"-"+suffix, whose entry points
