@@ -39,7 +39,26 @@ func neonSet(name string, native, dot bool) *Set {
 	}}
 	s.pool = &poolTable{lanes: 4, max: Kernel{"poolMaxNEON", poolMaxNEON}, avg: Kernel{"poolAvgNEON", poolAvgNEON},
 		globalAvg: Kernel{"globalAvgNEON", globalAvgNEON}}
+	s.q8, s.q8native = neonInt8(dot), native
 	return s
+}
+
+// neonInt8 is the int8 table of the neon (widening multiplies) or neondot
+// (SDOT) set.
+func neonInt8(dot bool) *q8Table {
+	q := &qgemmTable{mr: 6, tailScratch: true}
+	if dot {
+		for mr, f := range []func(*byte){nil, qgemmDot_1x16, qgemmDot_2x16, qgemmDot_3x16, qgemmDot_4x16, qgemmDot_5x16, qgemmDot_6x16} {
+			q.kern[0][mr] = kernel(f, "qgemmDot_%dx16", mr)
+		}
+		return &q8Table{name: "neondot", layout: qQuad8, aOff: 128, gemm: q,
+			peak: &peakTable{Kernel{"peakDotNEON", peakDotNEON}, 24 * 16}}
+	}
+	for mr, f := range []func(*byte){nil, qgemmNEON_1x16, qgemmNEON_2x16, qgemmNEON_3x16, qgemmNEON_4x16, qgemmNEON_5x16, qgemmNEON_6x16} {
+		q.kern[0][mr] = kernel(f, "qgemmNEON_%dx16", mr)
+	}
+	return &q8Table{name: "neon", layout: qRow16, gemm: q,
+		peak: &peakTable{Kernel{"peakQNEON", peakQNEON}, 24 * 4}}
 }
 
 // kernel names a table entry after its shape (nil f: no kernel).

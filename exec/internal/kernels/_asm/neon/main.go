@@ -61,6 +61,14 @@ func main() {
 		}
 		dwPixelKernel(g)
 	})
+	out("int8", func(g *gen) {
+		for _, dot := range []bool{true, false} {
+			for mr := 1; mr <= 6; mr++ {
+				qgemmKernel(g, mr, dot)
+			}
+			qpeakKernel(g, 24, dot)
+		}
+	})
 	out("pool", func(g *gen) {
 		poolWindowKernel(g, false)
 		poolWindowKernel(g, true)
