@@ -73,3 +73,8 @@ func qgemmNEON_6x16(args *byte)
 //
 //go:noescape
 func peakQNEON(args *byte)
+
+// qdwNEON computes a.n output pixels of an int8 depthwise convolution over an nkh x nkw rectangle of taps (NEON, 8 channels per vector, no partial vector).
+//
+//go:noescape
+func qdwNEON(args *byte)

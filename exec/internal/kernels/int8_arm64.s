@@ -6257,3 +6257,375 @@ peakQNEON_loop:
 	BNE peakQNEON_loop
 peakQNEON_done:
 	RET
+
+// func qdwNEON(args *byte)
+TEXT ·qdwNEON(SB), NOSPLIT, $0-8
+	MOVD args+0(FP), R0
+	MOVD 0(R0), R1
+	MOVD 24(R0), R2
+	MOVD 96(R0), R3
+	MOVD 32(R0), R4
+	MOVD 40(R0), R5
+	MOVD 48(R0), R6
+	MOVD 56(R0), R7
+	MOVD 16(R0), R15
+	MOVD 120(R0), R16
+	MOVD 136(R0), R17
+	MOVD 128(R0), R19
+	MOVD 104(R0), R20
+	MOVD 112(R0), R21
+	MOVD 8(R0), R24
+	MOVD 160(R0), R25
+	MOVW 512(R0), R13
+	VDUP R13, V31.B16
+	FMOVQ 192(R0), F30
+	FMOVQ 256(R0), F29
+	FMOVQ 320(R0), F28
+qdwNEON_pixel:
+	MOVD ZR, R8
+	MOVD 80(R0), R22
+	LSR $2, R22, R22
+	CBZ R22, qdwNEON_v4_end
+qdwNEON_v4:
+	ADD R8<<2, R15, R13
+	FLDPQ 0(R13), (F0, F1)
+	FLDPQ 32(R13), (F2, F3)
+	FLDPQ 64(R13), (F4, F5)
+	FLDPQ 96(R13), (F6, F7)
+	ADD R8, R1, R9
+	ADD R8<<2, R24, R10
+	MOVD 64(R0), R11
+qdwNEON_b4_kh:
+	MOVD 72(R0), R12
+qdwNEON_b4_kw:
+	FLDPQ (R9), (F8, F9)
+	WORD $0x2e3f210a // usubl v10.8h, v8.8b, v31.8b
+	WORD $0x6e3f210b // usubl2 v11.8h, v8.16b, v31.16b
+	WORD $0x2e3f212c // usubl v12.8h, v9.8b, v31.8b
+	WORD $0x6e3f212d // usubl2 v13.8h, v9.16b, v31.16b
+	MOVD R10, R13
+	VLD2.P 32(R13), [V14.H8, V15.H8]
+	VLD2.P 32(R13), [V16.H8, V17.H8]
+	VLD2.P 32(R13), [V18.H8, V19.H8]
+	VLD2.P 32(R13), [V20.H8, V21.H8]
+	WORD $0x0e6e8140 // smlal v0.4s, v10.4h, v14.4h
+	WORD $0x4e6e8141 // smlal2 v1.4s, v10.8h, v14.8h
+	WORD $0x0e708162 // smlal v2.4s, v11.4h, v16.4h
+	WORD $0x4e708163 // smlal2 v3.4s, v11.8h, v16.8h
+	WORD $0x0e728184 // smlal v4.4s, v12.4h, v18.4h
+	WORD $0x4e728185 // smlal2 v5.4s, v12.8h, v18.8h
+	WORD $0x0e7481a6 // smlal v6.4s, v13.4h, v20.4h
+	WORD $0x4e7481a7 // smlal2 v7.4s, v13.8h, v20.8h
+	ADD R4, R9, R9
+	ADD R6, R10, R10
+	SUBS $1, R12, R12
+	BNE qdwNEON_b4_kw
+	ADD R5, R9, R9
+	ADD R7, R10, R10
+	SUBS $1, R11, R11
+	BNE qdwNEON_b4_kh
+	ADD R8<<2, R16, R13
+	ADD R8<<2, R17, R14
+	ADD R8<<2, R19, R12
+	TBNZ $1, R25, qdwNEON_b4_rql
+	FMOVQ 0(R13), F22
+	FMOVQ 0(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	WORD $0x6eb6b400 // sqrdmulh v0.4s, v0.4s, v22.4s
+	VAND V23.B16, V0.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c00 // sqadd v0.4s, v0.4s, v25.4s
+	WORD $0x4eb75400 // srshl v0.4s, v0.4s, v23.4s
+	WORD $0x4ebe8400 // add v0.4s, v0.4s, v30.4s
+	WORD $0x4ebd6400 // smax v0.4s, v0.4s, v29.4s
+	WORD $0x4ebc6c00 // smin v0.4s, v0.4s, v28.4s
+	FMOVQ 16(R13), F22
+	FMOVQ 16(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	WORD $0x6eb6b421 // sqrdmulh v1.4s, v1.4s, v22.4s
+	VAND V23.B16, V1.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c21 // sqadd v1.4s, v1.4s, v25.4s
+	WORD $0x4eb75421 // srshl v1.4s, v1.4s, v23.4s
+	WORD $0x4ebe8421 // add v1.4s, v1.4s, v30.4s
+	WORD $0x4ebd6421 // smax v1.4s, v1.4s, v29.4s
+	WORD $0x4ebc6c21 // smin v1.4s, v1.4s, v28.4s
+	FMOVQ 32(R13), F22
+	FMOVQ 32(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	WORD $0x6eb6b442 // sqrdmulh v2.4s, v2.4s, v22.4s
+	VAND V23.B16, V2.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c42 // sqadd v2.4s, v2.4s, v25.4s
+	WORD $0x4eb75442 // srshl v2.4s, v2.4s, v23.4s
+	WORD $0x4ebe8442 // add v2.4s, v2.4s, v30.4s
+	WORD $0x4ebd6442 // smax v2.4s, v2.4s, v29.4s
+	WORD $0x4ebc6c42 // smin v2.4s, v2.4s, v28.4s
+	FMOVQ 48(R13), F22
+	FMOVQ 48(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	WORD $0x6eb6b463 // sqrdmulh v3.4s, v3.4s, v22.4s
+	VAND V23.B16, V3.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c63 // sqadd v3.4s, v3.4s, v25.4s
+	WORD $0x4eb75463 // srshl v3.4s, v3.4s, v23.4s
+	WORD $0x4ebe8463 // add v3.4s, v3.4s, v30.4s
+	WORD $0x4ebd6463 // smax v3.4s, v3.4s, v29.4s
+	WORD $0x4ebc6c63 // smin v3.4s, v3.4s, v28.4s
+	FMOVQ 64(R13), F22
+	FMOVQ 64(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	WORD $0x6eb6b484 // sqrdmulh v4.4s, v4.4s, v22.4s
+	VAND V23.B16, V4.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c84 // sqadd v4.4s, v4.4s, v25.4s
+	WORD $0x4eb75484 // srshl v4.4s, v4.4s, v23.4s
+	WORD $0x4ebe8484 // add v4.4s, v4.4s, v30.4s
+	WORD $0x4ebd6484 // smax v4.4s, v4.4s, v29.4s
+	WORD $0x4ebc6c84 // smin v4.4s, v4.4s, v28.4s
+	FMOVQ 80(R13), F22
+	FMOVQ 80(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	WORD $0x6eb6b4a5 // sqrdmulh v5.4s, v5.4s, v22.4s
+	VAND V23.B16, V5.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90ca5 // sqadd v5.4s, v5.4s, v25.4s
+	WORD $0x4eb754a5 // srshl v5.4s, v5.4s, v23.4s
+	WORD $0x4ebe84a5 // add v5.4s, v5.4s, v30.4s
+	WORD $0x4ebd64a5 // smax v5.4s, v5.4s, v29.4s
+	WORD $0x4ebc6ca5 // smin v5.4s, v5.4s, v28.4s
+	FMOVQ 96(R13), F22
+	FMOVQ 96(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	WORD $0x6eb6b4c6 // sqrdmulh v6.4s, v6.4s, v22.4s
+	VAND V23.B16, V6.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90cc6 // sqadd v6.4s, v6.4s, v25.4s
+	WORD $0x4eb754c6 // srshl v6.4s, v6.4s, v23.4s
+	WORD $0x4ebe84c6 // add v6.4s, v6.4s, v30.4s
+	WORD $0x4ebd64c6 // smax v6.4s, v6.4s, v29.4s
+	WORD $0x4ebc6cc6 // smin v6.4s, v6.4s, v28.4s
+	FMOVQ 112(R13), F22
+	FMOVQ 112(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	WORD $0x6eb6b4e7 // sqrdmulh v7.4s, v7.4s, v22.4s
+	VAND V23.B16, V7.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90ce7 // sqadd v7.4s, v7.4s, v25.4s
+	WORD $0x4eb754e7 // srshl v7.4s, v7.4s, v23.4s
+	WORD $0x4ebe84e7 // add v7.4s, v7.4s, v30.4s
+	WORD $0x4ebd64e7 // smax v7.4s, v7.4s, v29.4s
+	WORD $0x4ebc6ce7 // smin v7.4s, v7.4s, v28.4s
+	B qdwNEON_b4_rqdone
+qdwNEON_b4_rql:
+	FMOVQ 0(R13), F22
+	FMOVQ 0(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	FMOVQ 0(R12), F24
+	WORD $0x4eb84400 // sshl v0.4s, v0.4s, v24.4s
+	WORD $0x6eb6b400 // sqrdmulh v0.4s, v0.4s, v22.4s
+	VAND V23.B16, V0.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c00 // sqadd v0.4s, v0.4s, v25.4s
+	WORD $0x4eb75400 // srshl v0.4s, v0.4s, v23.4s
+	WORD $0x4ebe8400 // add v0.4s, v0.4s, v30.4s
+	WORD $0x4ebd6400 // smax v0.4s, v0.4s, v29.4s
+	WORD $0x4ebc6c00 // smin v0.4s, v0.4s, v28.4s
+	FMOVQ 16(R13), F22
+	FMOVQ 16(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	FMOVQ 16(R12), F24
+	WORD $0x4eb84421 // sshl v1.4s, v1.4s, v24.4s
+	WORD $0x6eb6b421 // sqrdmulh v1.4s, v1.4s, v22.4s
+	VAND V23.B16, V1.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c21 // sqadd v1.4s, v1.4s, v25.4s
+	WORD $0x4eb75421 // srshl v1.4s, v1.4s, v23.4s
+	WORD $0x4ebe8421 // add v1.4s, v1.4s, v30.4s
+	WORD $0x4ebd6421 // smax v1.4s, v1.4s, v29.4s
+	WORD $0x4ebc6c21 // smin v1.4s, v1.4s, v28.4s
+	FMOVQ 32(R13), F22
+	FMOVQ 32(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	FMOVQ 32(R12), F24
+	WORD $0x4eb84442 // sshl v2.4s, v2.4s, v24.4s
+	WORD $0x6eb6b442 // sqrdmulh v2.4s, v2.4s, v22.4s
+	VAND V23.B16, V2.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c42 // sqadd v2.4s, v2.4s, v25.4s
+	WORD $0x4eb75442 // srshl v2.4s, v2.4s, v23.4s
+	WORD $0x4ebe8442 // add v2.4s, v2.4s, v30.4s
+	WORD $0x4ebd6442 // smax v2.4s, v2.4s, v29.4s
+	WORD $0x4ebc6c42 // smin v2.4s, v2.4s, v28.4s
+	FMOVQ 48(R13), F22
+	FMOVQ 48(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	FMOVQ 48(R12), F24
+	WORD $0x4eb84463 // sshl v3.4s, v3.4s, v24.4s
+	WORD $0x6eb6b463 // sqrdmulh v3.4s, v3.4s, v22.4s
+	VAND V23.B16, V3.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c63 // sqadd v3.4s, v3.4s, v25.4s
+	WORD $0x4eb75463 // srshl v3.4s, v3.4s, v23.4s
+	WORD $0x4ebe8463 // add v3.4s, v3.4s, v30.4s
+	WORD $0x4ebd6463 // smax v3.4s, v3.4s, v29.4s
+	WORD $0x4ebc6c63 // smin v3.4s, v3.4s, v28.4s
+	FMOVQ 64(R13), F22
+	FMOVQ 64(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	FMOVQ 64(R12), F24
+	WORD $0x4eb84484 // sshl v4.4s, v4.4s, v24.4s
+	WORD $0x6eb6b484 // sqrdmulh v4.4s, v4.4s, v22.4s
+	VAND V23.B16, V4.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90c84 // sqadd v4.4s, v4.4s, v25.4s
+	WORD $0x4eb75484 // srshl v4.4s, v4.4s, v23.4s
+	WORD $0x4ebe8484 // add v4.4s, v4.4s, v30.4s
+	WORD $0x4ebd6484 // smax v4.4s, v4.4s, v29.4s
+	WORD $0x4ebc6c84 // smin v4.4s, v4.4s, v28.4s
+	FMOVQ 80(R13), F22
+	FMOVQ 80(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	FMOVQ 80(R12), F24
+	WORD $0x4eb844a5 // sshl v5.4s, v5.4s, v24.4s
+	WORD $0x6eb6b4a5 // sqrdmulh v5.4s, v5.4s, v22.4s
+	VAND V23.B16, V5.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90ca5 // sqadd v5.4s, v5.4s, v25.4s
+	WORD $0x4eb754a5 // srshl v5.4s, v5.4s, v23.4s
+	WORD $0x4ebe84a5 // add v5.4s, v5.4s, v30.4s
+	WORD $0x4ebd64a5 // smax v5.4s, v5.4s, v29.4s
+	WORD $0x4ebc6ca5 // smin v5.4s, v5.4s, v28.4s
+	FMOVQ 96(R13), F22
+	FMOVQ 96(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	FMOVQ 96(R12), F24
+	WORD $0x4eb844c6 // sshl v6.4s, v6.4s, v24.4s
+	WORD $0x6eb6b4c6 // sqrdmulh v6.4s, v6.4s, v22.4s
+	VAND V23.B16, V6.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90cc6 // sqadd v6.4s, v6.4s, v25.4s
+	WORD $0x4eb754c6 // srshl v6.4s, v6.4s, v23.4s
+	WORD $0x4ebe84c6 // add v6.4s, v6.4s, v30.4s
+	WORD $0x4ebd64c6 // smax v6.4s, v6.4s, v29.4s
+	WORD $0x4ebc6cc6 // smin v6.4s, v6.4s, v28.4s
+	FMOVQ 112(R13), F22
+	FMOVQ 112(R14), F23
+	WORD $0x6ea0baf7 // neg v23.4s, v23.4s
+	FMOVQ 112(R12), F24
+	WORD $0x4eb844e7 // sshl v7.4s, v7.4s, v24.4s
+	WORD $0x6eb6b4e7 // sqrdmulh v7.4s, v7.4s, v22.4s
+	VAND V23.B16, V7.B16, V25.B16
+	WORD $0x4f210739 // sshr v25.4s, v25.4s, #31
+	WORD $0x4eb90ce7 // sqadd v7.4s, v7.4s, v25.4s
+	WORD $0x4eb754e7 // srshl v7.4s, v7.4s, v23.4s
+	WORD $0x4ebe84e7 // add v7.4s, v7.4s, v30.4s
+	WORD $0x4ebd64e7 // smax v7.4s, v7.4s, v29.4s
+	WORD $0x4ebc6ce7 // smin v7.4s, v7.4s, v28.4s
+qdwNEON_b4_rqdone:
+	ADD R8, R2, R13
+	WORD $0x4e411800 // uzp1 v0.8h, v0.8h, v1.8h
+	WORD $0x4e431842 // uzp1 v2.8h, v2.8h, v3.8h
+	WORD $0x4e021800 // uzp1 v0.16b, v0.16b, v2.16b
+	WORD $0x4e451884 // uzp1 v4.8h, v4.8h, v5.8h
+	WORD $0x4e4718c6 // uzp1 v6.8h, v6.8h, v7.8h
+	WORD $0x4e061884 // uzp1 v4.16b, v4.16b, v6.16b
+	FSTPQ (F0, F4), (R13)
+	ADD $32, R8, R8
+	SUBS $1, R22, R22
+	BNE qdwNEON_v4
+qdwNEON_v4_end:
+	MOVD 80(R0), R23
+	ANDS $3, R23, R23
+	BEQ qdwNEON_v1_end
+qdwNEON_v1:
+	ADD R8<<2, R15, R13
+	FLDPQ 0(R13), (F0, F1)
+	ADD R8, R1, R9
+	ADD R8<<2, R24, R10
+	MOVD 64(R0), R11
+qdwNEON_b1_kh:
+	MOVD 72(R0), R12
+qdwNEON_b1_kw:
+	FMOVD (R9), F2
+	WORD $0x2e3f2043 // usubl v3.8h, v2.8b, v31.8b
+	MOVD R10, R13
+	VLD2.P 32(R13), [V4.H8, V5.H8]
+	WORD $0x0e648060 // smlal v0.4s, v3.4h, v4.4h
+	WORD $0x4e648061 // smlal2 v1.4s, v3.8h, v4.8h
+	ADD R4, R9, R9
+	ADD R6, R10, R10
+	SUBS $1, R12, R12
+	BNE qdwNEON_b1_kw
+	ADD R5, R9, R9
+	ADD R7, R10, R10
+	SUBS $1, R11, R11
+	BNE qdwNEON_b1_kh
+	ADD R8<<2, R16, R13
+	ADD R8<<2, R17, R14
+	ADD R8<<2, R19, R12
+	TBNZ $1, R25, qdwNEON_b1_rql
+	FMOVQ 0(R13), F6
+	FMOVQ 0(R14), F7
+	WORD $0x6ea0b8e7 // neg v7.4s, v7.4s
+	WORD $0x6ea6b400 // sqrdmulh v0.4s, v0.4s, v6.4s
+	VAND V7.B16, V0.B16, V9.B16
+	WORD $0x4f210529 // sshr v9.4s, v9.4s, #31
+	WORD $0x4ea90c00 // sqadd v0.4s, v0.4s, v9.4s
+	WORD $0x4ea75400 // srshl v0.4s, v0.4s, v7.4s
+	WORD $0x4ebe8400 // add v0.4s, v0.4s, v30.4s
+	WORD $0x4ebd6400 // smax v0.4s, v0.4s, v29.4s
+	WORD $0x4ebc6c00 // smin v0.4s, v0.4s, v28.4s
+	FMOVQ 16(R13), F6
+	FMOVQ 16(R14), F7
+	WORD $0x6ea0b8e7 // neg v7.4s, v7.4s
+	WORD $0x6ea6b421 // sqrdmulh v1.4s, v1.4s, v6.4s
+	VAND V7.B16, V1.B16, V9.B16
+	WORD $0x4f210529 // sshr v9.4s, v9.4s, #31
+	WORD $0x4ea90c21 // sqadd v1.4s, v1.4s, v9.4s
+	WORD $0x4ea75421 // srshl v1.4s, v1.4s, v7.4s
+	WORD $0x4ebe8421 // add v1.4s, v1.4s, v30.4s
+	WORD $0x4ebd6421 // smax v1.4s, v1.4s, v29.4s
+	WORD $0x4ebc6c21 // smin v1.4s, v1.4s, v28.4s
+	B qdwNEON_b1_rqdone
+qdwNEON_b1_rql:
+	FMOVQ 0(R13), F6
+	FMOVQ 0(R14), F7
+	WORD $0x6ea0b8e7 // neg v7.4s, v7.4s
+	FMOVQ 0(R12), F8
+	WORD $0x4ea84400 // sshl v0.4s, v0.4s, v8.4s
+	WORD $0x6ea6b400 // sqrdmulh v0.4s, v0.4s, v6.4s
+	VAND V7.B16, V0.B16, V9.B16
+	WORD $0x4f210529 // sshr v9.4s, v9.4s, #31
+	WORD $0x4ea90c00 // sqadd v0.4s, v0.4s, v9.4s
+	WORD $0x4ea75400 // srshl v0.4s, v0.4s, v7.4s
+	WORD $0x4ebe8400 // add v0.4s, v0.4s, v30.4s
+	WORD $0x4ebd6400 // smax v0.4s, v0.4s, v29.4s
+	WORD $0x4ebc6c00 // smin v0.4s, v0.4s, v28.4s
+	FMOVQ 16(R13), F6
+	FMOVQ 16(R14), F7
+	WORD $0x6ea0b8e7 // neg v7.4s, v7.4s
+	FMOVQ 16(R12), F8
+	WORD $0x4ea84421 // sshl v1.4s, v1.4s, v8.4s
+	WORD $0x6ea6b421 // sqrdmulh v1.4s, v1.4s, v6.4s
+	VAND V7.B16, V1.B16, V9.B16
+	WORD $0x4f210529 // sshr v9.4s, v9.4s, #31
+	WORD $0x4ea90c21 // sqadd v1.4s, v1.4s, v9.4s
+	WORD $0x4ea75421 // srshl v1.4s, v1.4s, v7.4s
+	WORD $0x4ebe8421 // add v1.4s, v1.4s, v30.4s
+	WORD $0x4ebd6421 // smax v1.4s, v1.4s, v29.4s
+	WORD $0x4ebc6c21 // smin v1.4s, v1.4s, v28.4s
+qdwNEON_b1_rqdone:
+	ADD R8, R2, R13
+	WORD $0x4e411800 // uzp1 v0.8h, v0.8h, v1.8h
+	WORD $0x4e001800 // uzp1 v0.16b, v0.16b, v0.16b
+	FMOVD F0, (R13)
+	ADD $8, R8, R8
+	SUBS $1, R23, R23
+	BNE qdwNEON_v1
+qdwNEON_v1_end:
+	ADD R20, R1, R1
+	ADD R21, R2, R2
+	SUBS $1, R3, R3
+	BNE qdwNEON_pixel
+	RET

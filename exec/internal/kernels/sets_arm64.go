@@ -51,13 +51,13 @@ func neonInt8(dot bool) *q8Table {
 		for mr, f := range []func(*byte){nil, qgemmDot_1x16, qgemmDot_2x16, qgemmDot_3x16, qgemmDot_4x16, qgemmDot_5x16, qgemmDot_6x16} {
 			q.kern[0][mr] = kernel(f, "qgemmDot_%dx16", mr)
 		}
-		return &q8Table{name: "neondot", layout: qQuad8, aOff: 128, gemm: q,
+		return &q8Table{name: "neondot", layout: qQuad8, aOff: 128, gemm: q, dw: Kernel{"qdwNEON", qdwNEON}, dwLane: 8, dwMult: 8,
 			peak: &peakTable{Kernel{"peakDotNEON", peakDotNEON}, 24 * 16}}
 	}
 	for mr, f := range []func(*byte){nil, qgemmNEON_1x16, qgemmNEON_2x16, qgemmNEON_3x16, qgemmNEON_4x16, qgemmNEON_5x16, qgemmNEON_6x16} {
 		q.kern[0][mr] = kernel(f, "qgemmNEON_%dx16", mr)
 	}
-	return &q8Table{name: "neon", layout: qRow16, gemm: q,
+	return &q8Table{name: "neon", layout: qRow16, gemm: q, dw: Kernel{"qdwNEON", qdwNEON}, dwLane: 8, dwMult: 8,
 		peak: &peakTable{Kernel{"peakQNEON", peakQNEON}, 24 * 4}}
 }
 

@@ -339,3 +339,168 @@ func qpeakKernel(g *gen, nacc int, dotp bool) {
 	g.L("done")
 	g.I("RET")
 }
+
+// qdwArgs offsets (../../qdwconv_simd.go, checked by TestQDWArgsLayout).
+const (
+	qdIn     = 0
+	qdW      = 8
+	qdBias   = 16
+	qdOut    = 24
+	qdCS     = 32
+	qdRSAdj  = 40
+	qdWStep  = 48
+	qdWRSAdj = 56
+	qdNKH    = 64
+	qdNKW    = 72
+	qdNVec   = 80
+	qdN      = 96
+	qdPStep  = 104
+	qdOStep  = 112
+	qdMult   = 120
+	qdLShift = 128
+	qdRShift = 136
+	qdFlags  = 160
+	qdZo     = 192
+	qdLo     = 256
+	qdHi     = 320
+	qdZx     = 512
+)
+
+// qdwKernel emits qdwNEON: n output pixels of an int8 depthwise
+// convolution over the same nkh x nkw rectangle of in-bounds taps, 8
+// channels per vector (C a multiple of 8; the driver sends other channel
+// counts to the generic kernel), 32 channels per body while they last:
+//
+//	acc = bias; per tap: acc += (x - zx) * w        USUBL (u8 - u8 as int16, exact:
+//	                                                 |x - zx| <= 255), SMLAL/SMLAL2
+//	out = requantize(acc) + zo, clamped, narrowed
+//
+// The weights are the packed int32 ones whose high halves are zero
+// (PackedQDW.padded): LD2 of their int16 halves leaves w in one register.
+// Both arm64 sets use it: SDOT needs each channel's taps in adjacent bytes
+// (a transpose of the input per pixel) and signed bytes, which x - zx
+// (up to 255 in magnitude) is not.
+//
+// Registers: R1 the pixel's input, R2 its output, R3 pixels left, R4 cs,
+// R5 rsAdj, R6 wstep, R7 wrsAdj, R8 the channel offset, R9 the input
+// cursor, R10 the weight cursor, R11 and R12 the row and column counters,
+// R13 and R14 temporaries, R15 bias, R16 mult, R17 rsh, R19 lsh, R20 pstep,
+// R21 ostep, R22 and R23 the channel loop counters, R24 the weights, R25
+// flags.
+func qdwKernel(g *gen) {
+	g.text("qdwNEON", "computes a.n output pixels of an int8 depthwise convolution over an nkh x nkw rectangle of taps (NEON, 8 channels per vector, no partial vector).")
+	for _, a := range []struct {
+		r   R
+		off int
+	}{{1, qdIn}, {2, qdOut}, {3, qdN}, {4, qdCS}, {5, qdRSAdj}, {6, qdWStep}, {7, qdWRSAdj}, {15, qdBias},
+		{16, qdMult}, {17, qdRShift}, {19, qdLShift}, {20, qdPStep}, {21, qdOStep}, {24, qdW}, {25, qdFlags}} {
+		g.loadArg(a.r, a.off)
+	}
+	zx, zo, lo, hi := V(31), V(30), V(29), V(28)
+	g.I("MOVW %d(R0), R13", qdZx)
+	g.I("VDUP R13, %s", zx.B16())
+	g.I("FMOVQ %d(R0), %s", qdZo, zo.F())
+	g.I("FMOVQ %d(R0), %s", qdLo, lo.F())
+	g.I("FMOVQ %d(R0), %s", qdHi, hi.F())
+	g.L("pixel")
+	g.I("MOVD ZR, R8")
+	g.loadArg(22, qdNVec)
+	g.I("LSR $2, R22, R22")
+	g.I("CBZ R22, %s", g.lbl("v4_end"))
+	g.L("v4")
+	qdwBody(g, 4, zx, zo, lo, hi, "b4")
+	g.I("ADD $32, R8, R8")
+	g.I("SUBS $1, R22, R22")
+	g.I("BNE %s", g.lbl("v4"))
+	g.L("v4_end")
+	g.loadArg(23, qdNVec)
+	g.I("ANDS $3, R23, R23")
+	g.I("BEQ %s", g.lbl("v1_end"))
+	g.L("v1")
+	qdwBody(g, 1, zx, zo, lo, hi, "b1")
+	g.I("ADD $8, R8, R8")
+	g.I("SUBS $1, R23, R23")
+	g.I("BNE %s", g.lbl("v1"))
+	g.L("v1_end")
+	g.I("ADD R20, R1, R1")
+	g.I("ADD R21, R2, R2")
+	g.I("SUBS $1, R3, R3")
+	g.I("BNE %s", g.lbl("pixel"))
+	g.I("RET")
+}
+
+// qdwBody computes nv vectors of 8 channels from the channel offset R8.
+func qdwBody(g *gen, nv int, zx, zo, lo, hi V, label string) {
+	var va vecAlloc
+	acc := va.many(2 * nv)
+	x := va.many((nv + 1) / 2)
+	x16 := va.many(nv)
+	w := va.many(2 * nv) // LD2 pairs: w[2i] the weights, w[2i+1] the zero halves
+	q := requantRegs{zo: zo, lo: lo, hi: hi}
+	q.mult, q.negR, q.lsh, q.t = va.one(), va.one(), va.one(), va.one()
+	if va.n > 28 {
+		panic("qdwBody: registers")
+	}
+	g.I("ADD R8<<2, R15, R13")
+	loadVecs(g, acc, 13, 0, 0)
+	g.I("ADD R8, R1, R9")
+	g.I("ADD R8<<2, R24, R10")
+	g.loadArg(11, qdNKH)
+	g.L(label + "_kh")
+	g.loadArg(12, qdNKW)
+	g.L(label + "_kw")
+	if nv == 4 {
+		g.I("FLDPQ (R9), (%s, %s)", x[0].F(), x[1].F())
+		for i := range 4 {
+			g.W(usubl(x16[i], x[i/2], zx, i%2 == 1))
+		}
+	} else {
+		g.I("FMOVD (R9), %s", x[0].F())
+		g.W(usubl(x16[0], x[0], zx, false))
+	}
+	g.I("MOVD R10, R13")
+	for i := range nv {
+		g.I("VLD2.P 32(R13), [V%d.H8, V%d.H8]", int(w[2*i]), int(w[2*i+1]))
+	}
+	for i := range nv {
+		g.W(smlal(acc[2*i], x16[i], w[2*i], false))
+		g.W(smlal(acc[2*i+1], x16[i], w[2*i], true))
+	}
+	g.I("ADD R4, R9, R9")
+	g.I("ADD R6, R10, R10")
+	g.I("SUBS $1, R12, R12")
+	g.I("BNE %s", g.lbl(label+"_kw"))
+	g.I("ADD R5, R9, R9")
+	g.I("ADD R7, R10, R10")
+	g.I("SUBS $1, R11, R11")
+	g.I("BNE %s", g.lbl(label+"_kh"))
+
+	g.I("ADD R8<<2, R16, R13")
+	g.I("ADD R8<<2, R17, R14")
+	g.I("ADD R8<<2, R19, R12")
+	for _, lsh := range []bool{false, true} {
+		if lsh {
+			g.L(label + "_rql")
+		} else {
+			g.I("TBNZ $%d, R25, %s", bLShift, g.lbl(label+"_rql"))
+		}
+		for v := range 2 * nv {
+			requantCols(g, q, 13, 14, 12, 16*v, lsh)
+			requantize(g, q, acc[v], lsh)
+		}
+		if !lsh {
+			g.I("B %s", g.lbl(label+"_rqdone"))
+		}
+	}
+	g.L(label + "_rqdone")
+	g.I("ADD R8, R2, R13")
+	if nv == 4 {
+		narrow(g, acc[0], acc[0:4])
+		narrow(g, acc[4], acc[4:8])
+		g.I("FSTPQ (%s, %s), (R13)", acc[0].F(), acc[4].F())
+	} else {
+		g.W(uzp1(a8H, acc[0], acc[0], acc[1]))
+		g.W(uzp1(a16B, acc[0], acc[0], acc[0]))
+		g.I("FMOVD %s, (R13)", acc[0].F())
+	}
+}

@@ -68,6 +68,7 @@ func main() {
 			}
 			qpeakKernel(g, 24, dot)
 		}
+		qdwKernel(g)
 	})
 	out("pool", func(g *gen) {
 		poolWindowKernel(g, false)
