@@ -7,15 +7,12 @@ import (
 	"mnet.dev/mnet/spec"
 )
 
-// BytesPerValue is the storage of one activation or weight (float32).
-const BytesPerValue = 4
-
 // Layer is the cost of one node of the graph.
 type Layer struct {
 	Index      int
 	Name       string
-	Op         spec.Op
-	Type       string // Table 2 class, see TypeOf
+	Op         spec.OpKind
+	Type       string // Table 2 class (spec.Op.Class)
 	Block      string
 	In, Out    spec.Shape
 	MultAdds   int64
@@ -83,9 +80,10 @@ func Spec(n *spec.Network, o spec.Options) (*Report, error) {
 func Analyze(g *spec.Graph) (*Report, error) {
 	r := &Report{Graph: g, Layers: make([]Layer, len(g.Nodes))}
 	t := &r.Totals
+	costs := make([]spec.Cost, len(g.Nodes))
 	for i := range g.Nodes {
-		m := MultAdds(&g.Nodes[i])
-		r.Layers[i].MultAdds = m
+		costs[i] = spec.CostOf(&g.Nodes[i])
+		m := costs[i].MultAdds
 		if m > MaxMultAdds || t.MultAdds+m > MaxMultAdds {
 			return nil, &spec.Error{File: g.File, Pos: g.Nodes[i].Pos, Field: g.Nodes[i].Field,
 				Msg: fmt.Sprintf("the network is absurdly large: more than 10^15 mult-adds by layer %q", g.Nodes[i].Name)}
@@ -95,17 +93,15 @@ func Analyze(g *spec.Graph) (*Report, error) {
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		l := &r.Layers[i]
-		*l = Layer{Index: i, Name: n.Name, Op: n.Op, Type: TypeOf(n), Block: n.Block, In: n.In, Out: n.Out,
-			MultAdds: l.MultAdds, Weights: Weights(n), Biases: Biases(n), BNChannels: BNChannels(n)}
-		if !passThrough(n.Op) {
-			l.OutputBytes = n.Out.Elems() * BytesPerValue
+		c := costs[i]
+		*l = Layer{Index: i, Name: n.Name, Op: n.Op.Kind(), Type: n.Op.Class(), Block: n.Block, In: n.In, Out: n.Out,
+			MultAdds: c.MultAdds, Weights: c.Weights, Biases: c.Biases, BNChannels: c.BNChannels}
+		out := n.Out.Elems() * int64(n.Type.DType.Size())
+		if !n.Op.PassThrough() {
+			l.OutputBytes = out
 		}
-		perChannel := l.Biases
-		if perChannel == 0 && l.BNChannels > 0 {
-			perChannel = l.BNChannels
-		}
-		l.WeightBytes = (l.Weights + perChannel) * BytesPerValue
-		moved := (inputElems(g, n) + n.Out.Elems() + l.Weights + perChannel) * BytesPerValue
+		l.WeightBytes = weightBytes(n, c)
+		moved := inputBytes(g, n) + out + l.WeightBytes
 		if moved > 0 {
 			l.Intensity = float64(l.MultAdds) / float64(moved)
 		}
@@ -122,19 +118,17 @@ func Analyze(g *spec.Graph) (*Report, error) {
 	return r, nil
 }
 
-// passThrough reports ops whose output is their input, not a new tensor.
-func passThrough(op spec.Op) bool { return op == spec.OpDropout || op == spec.OpFlatten }
-
-func inputElems(g *spec.Graph, n *spec.Node) int64 {
-	var e int64
+// inputBytes is the size of a node's inputs.
+func inputBytes(g *spec.Graph, n *spec.Node) int64 {
+	var b int64
 	for _, in := range n.Inputs {
 		if in == spec.GraphInput {
-			e += g.Input.Elems()
+			b += g.Input.Elems() * int64(g.InputType.DType.Size())
 		} else {
-			e += g.Nodes[in].Out.Elems()
+			b += g.Nodes[in].Out.Elems() * int64(g.Nodes[in].Type.DType.Size())
 		}
 	}
-	return e
+	return b
 }
 
 func byType(layers []Layer, t *Totals) []TypeCost {

@@ -1,10 +1,6 @@
 package analyze
 
-import (
-	"strconv"
-
-	"mnet.dev/mnet/spec"
-)
+import "mnet.dev/mnet/spec"
 
 // MaxMultAdds is the largest network Analyze accepts: 10^15 mult-adds.
 const MaxMultAdds = 1_000_000_000_000_000
@@ -14,95 +10,19 @@ const (
 	TypeFC = "Fully Connected"
 )
 
-// TypeOf returns the Table 2 class of a node: "Conv 1x1", "Conv DW 3x3",
-// "Conv 3x3", "Conv 11x11", "Fully Connected"; zero-cost layers get their
-// own names ("Max Pool", "Avg Pool", "LRN", "Softmax", "Concat", "Add",
-// "Dropout", "Flatten").
-func TypeOf(n *spec.Node) string {
-	switch n.Op {
-	case spec.OpConv:
-		return "Conv " + kernelSize(n)
-	case spec.OpDepthwise:
-		return "Conv DW " + kernelSize(n)
-	case spec.OpFC:
-		return TypeFC
-	case spec.OpMaxPool:
-		return "Max Pool"
-	case spec.OpAvgPool:
-		return "Avg Pool"
-	case spec.OpLRN:
-		return "LRN"
-	case spec.OpSoftmax:
-		return "Softmax"
-	case spec.OpConcat:
-		return "Concat"
-	case spec.OpAdd:
-		return "Add"
-	case spec.OpDropout:
-		return "Dropout"
-	case spec.OpFlatten:
-		return "Flatten"
-	}
-	return n.Op.String()
+// weightBytes is the storage of a node's parameters: its kernel at the
+// node's element type, and one bias per output channel (its own, or batch
+// norm folded into one) at the type its sums are kept in.
+func weightBytes(n *spec.Node, c spec.Cost) int64 {
+	d := n.Type.DType
+	return c.Weights*int64(d.Size()) + perChannel(c)*int64(d.Accumulator().Size())
 }
 
-func kernelSize(n *spec.Node) string {
-	if n.KH == n.KW && n.KH < len(squareKernels) {
-		return squareKernels[n.KH]
+// perChannel is the number of bias values a node has at inference: its own
+// bias, else its batch norm folded into one.
+func perChannel(c spec.Cost) int64 {
+	if c.Biases == 0 && c.BNChannels > 0 {
+		return c.BNChannels
 	}
-	return strconv.Itoa(n.KH) + "x" + strconv.Itoa(n.KW)
-}
-
-var squareKernels = [...]string{"0x0", "1x1", "2x2", "3x3", "4x4", "5x5", "6x6", "7x7", "8x8", "9x9", "10x10", "11x11"}
-
-// MultAdds is the node's multiply-accumulate count (zero for layers that
-// only move or normalise data).
-func MultAdds(n *spec.Node) int64 {
-	out := int64(n.Out.H) * int64(n.Out.W)
-	switch n.Op {
-	case spec.OpConv:
-		return int64(n.KH) * int64(n.KW) * int64(n.In.C/n.Groups) * int64(n.Out.C) * out
-	case spec.OpDepthwise:
-		return int64(n.KH) * int64(n.KW) * int64(n.Out.C) * out
-	case spec.OpFC:
-		return n.In.Elems() * int64(n.Out.C)
-	}
-	return 0
-}
-
-// Weights is the node's convolution or fully connected weight count.
-func Weights(n *spec.Node) int64 {
-	switch n.Op {
-	case spec.OpConv:
-		return int64(n.KH) * int64(n.KW) * int64(n.In.C/n.Groups) * int64(n.Out.C)
-	case spec.OpDepthwise:
-		return int64(n.KH) * int64(n.KW) * int64(n.Out.C)
-	case spec.OpFC:
-		return n.In.Elems() * int64(n.Out.C)
-	}
-	return 0
-}
-
-// Biases is the length of the node's own bias vector (0 without one).
-func Biases(n *spec.Node) int64 {
-	if !n.Bias {
-		return 0
-	}
-	switch n.Op {
-	case spec.OpConv, spec.OpDepthwise, spec.OpFC:
-		return int64(n.Out.C)
-	}
-	return 0
-}
-
-// BNChannels is the number of channels batch-normalised after the node.
-func BNChannels(n *spec.Node) int64 {
-	if !n.BN {
-		return 0
-	}
-	switch n.Op {
-	case spec.OpConv, spec.OpDepthwise, spec.OpFC:
-		return int64(n.Out.C)
-	}
-	return 0
+	return c.Biases
 }

@@ -139,8 +139,8 @@ func ExampleConventions() {
 }
 
 // The cost of one node of a resolved graph, by the formulas the report
-// sums.
-func ExampleMultAdds() {
+// sums: each op defines its own (spec.Op), spec.CostOf collects them.
+func Example_nodeCost() {
 	n, err := examples.Load("mobilenet_v1")
 	if err != nil {
 		log.Fatal(err)
@@ -150,6 +150,7 @@ func ExampleMultAdds() {
 		log.Fatal(err)
 	}
 	nd := &g.Nodes[1] // conv_dw_1: 3x3 depthwise over 112x112x32
-	fmt.Println(analyze.TypeOf(nd), analyze.MultAdds(nd), analyze.Weights(nd), analyze.Biases(nd), analyze.BNChannels(nd))
+	c := spec.CostOf(nd)
+	fmt.Println(nd.Op.Class(), c.MultAdds, c.Weights, c.Biases, c.BNChannels)
 	// Output: Conv DW 3x3 3612672 288 0 32
 }

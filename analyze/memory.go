@@ -24,14 +24,14 @@ func Live(g *spec.Graph) *Liveness {
 		}
 		return lv.Source[in]
 	}
-	lv.Born[n], lv.LastRead[n], lv.Bytes[n] = -1, -1, g.Input.Elems()*BytesPerValue
+	lv.Born[n], lv.LastRead[n], lv.Bytes[n] = -1, -1, g.Input.Elems()*int64(g.InputType.DType.Size())
 	for i := range g.Nodes {
 		nd := &g.Nodes[i]
-		if passThrough(nd.Op) {
+		if nd.Op.PassThrough() {
 			lv.Source[i] = src(nd.Inputs[0])
 		} else {
 			lv.Source[i] = i
-			lv.Born[i], lv.LastRead[i], lv.Bytes[i] = i, i, nd.Out.Elems()*BytesPerValue
+			lv.Born[i], lv.LastRead[i], lv.Bytes[i] = i, i, nd.Out.Elems()*int64(nd.Type.DType.Size())
 		}
 		for _, in := range nd.Inputs {
 			s := src(in)

@@ -4,12 +4,12 @@ import (
 	"sort"
 )
 
-// align is the placement granularity of tensors in the arena, in float32
-// values (64 bytes, a cache line and an AVX-512 register).
-const align = 16
+// align is the placement granularity of tensors in the arena, in bytes: a
+// cache line and an AVX-512 register.
+const align = 64
 
 // placement assigns each tensor an offset in one arena so that tensors
-// alive at the same step never overlap. sizes are in values; born and last
+// alive at the same step never overlap. sizes are in bytes; born and last
 // give each tensor's lifetime in steps (inclusive). Tensors of size 0 get
 // no space. It returns the offsets and the arena's length.
 func placement(sizes []int, born, last []int) ([]int, int) {

@@ -63,9 +63,9 @@ func benchFirstConv(b *testing.B, r *analyze.Report, name string) {
 					b.Fatal(err)
 				}
 				defer p.Close()
-				o := p.jobs[0].t.(*convOp)
+				o := p.jobs[0].Task.(*convOp)
 				o.direct = direct
-				p.jobs[0].n = o.items()
+				p.jobs[0].N = o.items()
 				randomInput(p, 1)
 				for b.Loop() {
 					p.Run()

@@ -2,169 +2,309 @@ package exec
 
 import (
 	"fmt"
+	"runtime"
+	"unsafe"
 
+	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/exec/internal/kernels"
+	"mnet.dev/mnet/exec/internal/workers"
 	"mnet.dev/mnet/spec"
+	"mnet.dev/mnet/tensor"
 )
 
-// op compiles one node; it returns nil for pass-through layers.
-func (c *compiler) op(n *spec.Node) (op, error) {
-	switch n.Op {
-	case spec.OpConv:
-		if n.KH == 1 && n.KW == 1 && n.SH == 1 && n.SW == 1 && n.Pad == (spec.Pad{}) {
-			return c.pointwise(n)
-		}
-		return c.conv(n)
-	case spec.OpDepthwise:
-		return c.depthwise(n)
-	case spec.OpFC:
-		return c.fc(n)
-	case spec.OpMaxPool, spec.OpAvgPool:
-		return c.pool(n), nil
-	case spec.OpLRN:
-		return &lrnOp{p: kernels.LRNParams{Size: n.LRNSize, Alpha: float32(n.LRNAlpha), Beta: float32(n.LRNBeta), K: float32(n.LRNK)},
-			c: n.Out.C, in: c.in(n.Inputs[0]), out: c.view(n.Index), pixels: c.batch * n.Out.H * n.Out.W}, nil
-	case spec.OpSoftmax:
-		return &softmaxOp{c: n.Out.C, in: c.in(n.Inputs[0]), out: c.view(n.Index), pixels: c.batch * n.Out.H * n.Out.W}, nil
-	case spec.OpConcat:
-		o := &concatOp{out: c.view(n.Index), c: n.Out.C, pixels: c.batch * n.Out.H * n.Out.W}
-		for _, in := range n.Inputs {
-			o.ins = append(o.ins, c.in(in))
-			o.cs = append(o.cs, c.shape(in).C)
-		}
-		return o, nil
-	case spec.OpAdd:
-		o := &addOp{out: c.view(n.Index), c: n.Out.C, pixels: c.batch * n.Out.H * n.Out.W, act: n.Act}
-		for _, in := range n.Inputs {
-			o.ins = append(o.ins, c.in(in))
-		}
-		return o, nil
-	case spec.OpDropout, spec.OpFlatten:
-		return nil, nil
-	}
-	return nil, fmt.Errorf("no kernel for %s", n.Op)
+// compiler carries state while a plan is built.
+type compiler struct {
+	r       *analyze.Report
+	g       *spec.Graph
+	o       Options
+	ks      *kernels.Set
+	ws      []kernels.Workspace // one per thread: the kernels' argument records
+	threads int
+	batch   int
+	tensor  []int // node -> tensor index (analyze.Live numbering)
+	types   []tensor.Type
+	offs    []int // byte offset of each tensor in the arena
+	arena   []byte
+	elems   []int // per-image values of each tensor (stride included)
+	stride  []int // values per pixel of each tensor: its channels, or more
+	budget  int64
+	used    int64
+	slab    kernels.Slab // packed weights, on huge pages where the OS offers them
 }
 
-func (c *compiler) shape(i int) spec.Shape {
+// Compile builds a plan for an analyzed graph.
+func Compile(r *analyze.Report, o Options) (*Plan, error) {
+	c := &compiler{r: r, g: r.Graph, o: o}
+	var err error
+	if c.ks = o.kernelSet; c.ks == nil {
+		if c.ks, err = kernels.Parse(o.Kernels); err != nil {
+			return nil, err
+		}
+	}
+	c.threads = o.Threads
+	if c.threads <= 0 {
+		c.threads = runtime.NumCPU()
+	}
+	if c.threads > 256 {
+		return nil, fmt.Errorf("%d threads: the limit is 256", c.threads)
+	}
+	c.batch = max(o.Batch, 1)
+	if c.batch > 1<<16 {
+		return nil, fmt.Errorf("batch %d: the limit is 65536", c.batch)
+	}
+	if o.Weights == nil {
+		c.o.Weights = RandomWeights{Seed: 1}
+	}
+	c.budget = o.MaxMemory
+	if c.budget <= 0 {
+		c.budget = DefaultMaxMemory()
+	}
+	if err := c.checkTypes(); err != nil {
+		return nil, err
+	}
+	if err := c.checkMemory(); err != nil {
+		return nil, err
+	}
+	c.layout()
+	c.ws = make([]kernels.Workspace, c.threads)
+	p := &Plan{Report: r, Kernels: c.ks.String(), Threads: c.threads, Batch: c.batch, arena: c.arena}
+	for i := range c.g.Nodes {
+		n := &c.g.Nodes[i]
+		o, err := c.op(n)
+		if err != nil {
+			return nil, fmt.Errorf("layer %q: %w", n.Name, err)
+		}
+		if o == nil {
+			continue
+		}
+		chunks := c.chunks(n, o)
+		p.jobs = append(p.jobs, workers.Job{Task: o, N: o.items(), Chunks: chunks})
+		p.layers = append(p.layers, Layer{Index: i, Name: n.Name, Type: c.r.Layers[i].Type, MultAdds: o.multAdds(), Threads: min(chunks, c.threads)})
+		p.outs = append(p.outs, c.view(c.tensor[i]))
+	}
+	p.input = c.view(len(c.g.Nodes))
+	p.output = c.view(c.tensor[len(c.g.Nodes)-1])
+	p.weightBytes = c.used
+	p.team = workers.New(c.threads)
+	return p, nil
+}
+
+// op compiles one node through its op's implementation; nil for
+// pass-through layers.
+func (c *compiler) op(n *spec.Node) (op, error) {
+	impl, err := implOf(n)
+	if err != nil {
+		return nil, err
+	}
+	return impl.compile(c, n)
+}
+
+// checkTypes refuses what the float32 kernels cannot run: every tensor must
+// be float32 (integer execution is not there yet).
+func (c *compiler) checkTypes() error {
+	if d := c.g.InputType.DType; d != tensor.Float32 {
+		return fmt.Errorf("the input is %v: exec runs float32 networks only", d)
+	}
+	for i := range c.g.Nodes {
+		if d := c.g.Nodes[i].Type.DType; d != tensor.Float32 {
+			return fmt.Errorf("layer %q: its output is %v: exec runs float32 networks only", c.g.Nodes[i].Name, d)
+		}
+	}
+	return nil
+}
+
+// checkMemory refuses, before allocating anything, a plan whose arena
+// (at the analysis' peak), weights and scratch exceed the budget.
+func (c *compiler) checkMemory() error {
+	t := c.r.Totals
+	need := float64(t.PeakActivationBytes)*float64(c.batch) + float64(t.WeightBytes)*1.1
+	if need > float64(c.budget) {
+		return fmt.Errorf("%w: needs about %s (activations %s for batch %d, weights %s), limit %s",
+			ErrTooLarge, human(int64(need)), human(t.PeakActivationBytes*int64(c.batch)), c.batch,
+			human(t.WeightBytes), human(c.budget))
+	}
+	return nil
+}
+
+func human(b int64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(b)/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.2f MiB", float64(b)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+}
+
+// layout places every tensor in the arena.
+func (c *compiler) layout() {
+	lv := analyze.Live(c.g)
+	n := len(c.g.Nodes)
+	c.tensor = lv.Source
+	c.types = make([]tensor.Type, n+1)
+	c.types[n] = c.g.InputType
+	for k := range n {
+		c.types[k] = c.g.Nodes[k].Type
+	}
+	c.strides()
+	c.elems = make([]int, n+1)
+	sizes := make([]int, n+1)
+	for k := range sizes {
+		if lv.Bytes[k] > 0 {
+			s := c.shapeOf(k)
+			c.elems[k] = s.H * s.W * c.stride[k]
+			sizes[k] = c.elems[k] * c.batch * c.types[k].DType.Size()
+		}
+	}
+	born := make([]int, n+1)
+	copy(born, lv.Born)
+	var total int
+	c.offs, total = placement(sizes, born, lv.LastRead)
+	c.arena = hugeBytes(total)
+}
+
+// hugeBytes returns n zeroed bytes, 64-byte aligned, on huge pages where
+// the OS offers them (kernels.HugeFloats).
+func hugeBytes(n int) []byte {
+	f := kernels.HugeFloats((n + 3) / 4)
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), n)
+}
+
+// padStride is the pixel-stride padding, in values, of tensors whose rows
+// would otherwise alias in the L1 cache (see strides).
+const padStride = 16
+
+// strides picks each tensor's pixel stride. A tensor with 512 or more
+// channels and a row size that is a multiple of 2 KiB, written and read
+// only by convolutions (which take any stride), gets 16 values of padding
+// per pixel: with a 4 KiB multiple, the six A rows a GEMM micro-kernel
+// reads at once land in one L1 set and evict each other (measured on the
+// 7x7x1024 pointwise layers: 8-17% faster padded; 2-3% on 14x14x512).
+func (c *compiler) strides() {
+	n := len(c.g.Nodes)
+	c.stride = make([]int, n+1)
+	c.stride[n] = c.g.Input.C
+	cons := c.g.Consumers()
+	final := c.tensor[n-1]
+	strided := func(k int) bool {
+		switch c.g.Nodes[k].Op.Kind() {
+		case spec.OpConv, spec.OpDepthwise:
+			return true
+		}
+		return false
+	}
+	for k := range n {
+		nd := &c.g.Nodes[k]
+		c.stride[k] = nd.Out.C
+		if c.tensor[k] != k || k == final || nd.Out.C < 512 || nd.Out.C*c.types[k].DType.Size()%2048 != 0 || !strided(k) {
+			continue
+		}
+		ok := len(cons[k]) > 0
+		for _, j := range cons[k] {
+			ok = ok && strided(j)
+		}
+		if ok {
+			c.stride[k] = nd.Out.C + padStride
+		}
+	}
+}
+
+// elemsOf is the per-image size in values (stride included) of a node
+// input (a node index or spec.GraphInput).
+func (c *compiler) elemsOf(i int) int {
 	if i == spec.GraphInput {
+		return c.elems[len(c.g.Nodes)]
+	}
+	return c.elems[c.tensor[i]]
+}
+
+// strideOf is the pixel stride of a node input (a node index or
+// spec.GraphInput).
+func (c *compiler) strideOf(i int) int {
+	if i == spec.GraphInput {
+		return c.stride[len(c.g.Nodes)]
+	}
+	return c.stride[c.tensor[i]]
+}
+
+// shapeOf is the shape of tensor k (analyze.Live numbering: node k's
+// output, or the graph input for k = len(Nodes)).
+func (c *compiler) shapeOf(k int) spec.Shape {
+	if k == len(c.g.Nodes) {
 		return c.g.Input
 	}
-	return c.g.Nodes[i].Out
+	return c.g.Nodes[k].Out
 }
 
-// packGroups packs a [Cout][K] kernel (K = KH*KW*Cin/groups, or the fc's
-// inputs) into one K x Cout/groups matrix per group.
-func (c *compiler) packGroups(kernel []float32, groups, k, coutTotal int) []*kernels.PackedB {
-	cout := coutTotal / groups
-	bs := make([]*kernels.PackedB, groups)
-	tmp := make([]float32, k*cout)
-	for g := range groups {
-		for j := range cout {
-			row := kernel[(g*cout+j)*k : (g*cout+j+1)*k]
-			for i, v := range row {
-				tmp[i*cout+j] = v
-			}
-		}
-		bs[g] = kernels.PackBFrom(&c.slab, k, cout, tmp, cout)
-	}
-	return bs
-}
-
-// gemmSplit chooses how a GEMM layer is cut into chunks for the threads:
-// by rows or by column panels. A chunk of rows multiplies them by all of B
-// (K x N), a chunk of columns multiplies all of A (m x K) by its panels, so
-// every chunk re-reads one whole operand: rows cost about chunks*|B|,
-// columns chunks*|A|, and rows win when N <= m. Rows also need enough row
-// blocks for every thread several times over, columns enough panels.
-// Measured with 2 threads on MobileNet v1 1.0-224 (Zen 3, interleaved
-// runs, per-layer medians): the 7x7 layers (49 x 1024, which rows used to
-// take, re-reading 2-4 MiB of weights per chunk) 28-31% faster by columns,
-// the 14x14 ones (196 x 512) 7-9%; 0.25-128's 8x8 ones 6%. The whole
-// network: 10.4 -> 9.6 ms.
-func (c *compiler) gemmSplit(o *gemmOp) {
-	o.rowBlock = c.ks.RowBlock()
-	o.panelWidth = o.b[0].PanelWidth()
-	o.byRows = o.cout < 2*c.threads*o.panelWidth || (o.m >= 4*c.threads*o.rowBlock && o.cout <= o.m)
-}
-
-func (c *compiler) pointwise(n *spec.Node) (op, error) {
-	k, b, err := c.weights(n)
+// view returns tensor k (all images) as a typed view of the arena.
+func (c *compiler) view(k int) *tensor.Tensor {
+	s := c.shapeOf(k)
+	size := c.types[k].DType.Size()
+	b := c.arena[c.offs[k] : c.offs[k]+c.elems[k]*c.batch*size]
+	t, err := tensor.View(c.types[k], []int{c.batch, s.H, s.W, s.C}, b)
 	if err != nil {
-		return nil, err
+		panic("exec: arena view: " + err.Error()) // offsets are 64-byte aligned
 	}
-	cin := n.In.C / n.Groups
-	o := &gemmOp{ks: c.ks, ws: c.ws, m: c.batch * n.Out.H * n.Out.W, in: c.in(n.Inputs[0]), out: c.view(n.Index),
-		lda: c.strideOf(n.Inputs[0]), ldc: c.stride[n.Index], cin: cin, cout: n.Out.C / n.Groups,
-		b: c.packGroups(k, n.Groups, cin, n.Out.C), bias: b, act: act(n.Act)}
-	c.gemmSplit(o)
-	return o, nil
+	if c.stride[k] != s.C {
+		t.Stride = c.stride[k]
+	}
+	return t
 }
 
-func (c *compiler) fc(n *spec.Node) (op, error) {
-	k, b, err := c.weights(n)
+// in returns the float32 values of a node input (a node index or
+// spec.GraphInput), all images.
+func (c *compiler) in(i int) []float32 {
+	if i == spec.GraphInput {
+		return c.view(len(c.g.Nodes)).Float32()
+	}
+	return c.view(c.tensor[i]).Float32()
+}
+
+// out returns the float32 values of a node's output, all images.
+func (c *compiler) out(n *spec.Node) []float32 { return c.view(n.Index).Float32() }
+
+// minParallelWork is the smallest layer (in mult-adds, or values touched for
+// layers without arithmetic) split across threads: below it, handing the
+// work to another thread costs more than it saves.
+const minParallelWork = 1 << 17
+
+// chunksPerThread is how finely a parallel layer is cut: several chunks
+// per thread let the threads balance uneven chunks, and let the others
+// take over the share of a thread the OS has descheduled.
+const chunksPerThread = 4
+
+func (c *compiler) chunks(n *spec.Node, o op) int {
+	work := o.multAdds()
+	if work == 0 {
+		work = n.Out.Elems() * int64(c.batch) * 4
+	}
+	if c.threads == 1 || work < minParallelWork {
+		return 1
+	}
+	return min(chunksPerThread*c.threads, o.items())
+}
+
+// weights fetches, checks and folds a layer's parameters: its kernel and
+// bias as float32 real values, batch norm folded in.
+func (c *compiler) weights(n *spec.Node) ([]float32, []float32, error) {
+	lw, err := c.o.Weights.Layer(n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	in := int(n.In.Elems())
-	o := &gemmOp{ks: c.ks, ws: c.ws, m: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
-		lda: in, ldc: n.Out.C, cin: in, cout: n.Out.C,
-		b: c.packGroups(k, 1, in, n.Out.C), bias: b, act: act(n.Act)}
-	c.gemmSplit(o)
-	return o, nil
-}
-
-// imTileValues bounds one thread's im2col scratch (in float32 values): a
-// tile of output pixels times the row length, about 64 KiB, so the tile the
-// GEMM reads is still in L1/L2 when it runs.
-const imTileValues = 1 << 14
-
-func (c *compiler) conv(n *spec.Node) (op, error) {
-	k, b, err := c.weights(n)
+	if err := lw.Check(n); err != nil {
+		return nil, nil, err
+	}
+	k, b, err := realValues(n, lw)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	kk := n.KH * n.KW * (n.In.C / n.Groups)
-	s := kernels.ConvShape{InH: n.In.H, InW: n.In.W, C: n.In.C, KH: n.KH, KW: n.KW, SH: n.SH, SW: n.SW,
-		PadTop: n.Pad.Top, PadLeft: n.Pad.Left, OutH: n.Out.H, OutW: n.Out.W, Groups: n.Groups}
-	if err := s.Validate(); err != nil {
-		return nil, err
+	k, b = fold(n, k, b, lw.BN)
+	c.used += int64(len(k)+len(b)) * 4
+	if c.used > c.budget {
+		return nil, nil, fmt.Errorf("%w: weights alone exceed %s", ErrTooLarge, human(c.budget))
 	}
-	rb := c.ks.RowBlock()
-	pixels := n.Out.H * n.Out.W
-	tile := max(imTileValues/kk/rb*rb, 4*rb)
-	tile = min(tile, pixels)
-	o := &convOp{ks: c.ks, ws: c.ws, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
-		inImg: c.elemsOf(n.Inputs[0]), outImg: c.elems[n.Index], k: kk, cout: n.Out.C / n.Groups,
-		b: c.packGroups(k, n.Groups, kk, n.Out.C), bias: b, act: act(n.Act), tile: tile,
-		tilesImg: (pixels + tile - 1) / tile, inStride: c.strideOf(n.Inputs[0]), outStride: c.stride[n.Index]}
-	o.direct = convDirect(c.ks, &s, o.inStride)
-	o.scratch = make([][]float32, c.threads)
-	for t := range o.scratch {
-		o.scratch[t] = make([]float32, tile*kk)
-	}
-	c.used += int64(c.threads*tile*kk) * 4
-	return o, nil
-}
-
-func (c *compiler) depthwise(n *spec.Node) (op, error) {
-	k, b, err := c.weights(n)
-	if err != nil {
-		return nil, err
-	}
-	s := kernels.DWShape{InH: n.In.H, InW: n.In.W, C: n.In.C, Mult: n.Mult, KH: n.KH, KW: n.KW, SH: n.SH, SW: n.SW,
-		PadTop: n.Pad.Top, PadLeft: n.Pad.Left, OutH: n.Out.H, OutW: n.Out.W}
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	return &dwOp{ks: c.ks, ws: c.ws, shape: s, batch: c.batch, in: c.in(n.Inputs[0]), out: c.view(n.Index),
-		inImg: c.elemsOf(n.Inputs[0]), outImg: c.elems[n.Index], inStride: c.strideOf(n.Inputs[0]),
-		outStride: c.stride[n.Index], w: kernels.PackDW(c.ks, s, k), bias: b, act: act(n.Act)}, nil
-}
-
-func (c *compiler) pool(n *spec.Node) op {
-	return &poolOp{ks: c.ks, ws: c.ws,
-		shape: kernels.PoolShape{InH: n.In.H, InW: n.In.W, C: n.In.C, KH: n.KH, KW: n.KW, SH: n.SH, SW: n.SW,
-			PadTop: n.Pad.Top, PadLeft: n.Pad.Left, OutH: n.Out.H, OutW: n.Out.W, PadBottom: n.Pad.Bottom, PadRight: n.Pad.Right},
-		max: n.Op == spec.OpMaxPool, global: n.Global, countPad: n.CountPad, batch: c.batch,
-		in: c.in(n.Inputs[0]), out: c.view(n.Index), inImg: int(n.In.Elems()), outImg: int(n.Out.Elems())}
+	return k, b, nil
 }

@@ -65,7 +65,7 @@ func (o *convOp) multAdds() int64 {
 	return pix * int64(o.k) * int64(o.cout) * int64(len(o.b))
 }
 
-func (o *convOp) run(lo, hi, tid int) {
+func (o *convOp) Run(lo, hi, tid int) {
 	if o.direct {
 		o.runDirect(lo, hi, tid)
 		return

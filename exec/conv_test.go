@@ -49,15 +49,15 @@ layers:
 					}
 					// Switched before the first Run, while no worker
 					// has seen the job.
-					o := p.jobs[0].t.(*convOp)
+					o := p.jobs[0].Task.(*convOp)
 					switch {
 					case forceIm2col && !o.direct:
 						p.Close()
 						continue
 					case forceIm2col:
 						o.direct = false
-						p.jobs[0].n = o.items()
-						p.jobs[0].chunks = min(p.jobs[0].chunks, p.jobs[0].n)
+						p.jobs[0].N = o.items()
+						p.jobs[0].Chunks = min(p.jobs[0].Chunks, p.jobs[0].N)
 					case o.direct:
 						direct++
 					}

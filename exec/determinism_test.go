@@ -12,6 +12,7 @@ import (
 	"mnet.dev/mnet/internal/testdata"
 	"mnet.dev/mnet/spec"
 	"mnet.dev/mnet/spec/tflite"
+	"mnet.dev/mnet/tensor"
 )
 
 // fullConfigs are the example networks at their default sizes (MobileNet
@@ -40,10 +41,10 @@ var fullConfigs = []struct {
 // compilations of a test.
 type memoWeights struct {
 	src  WeightSource
-	done map[int]LayerWeights
+	done map[int]*spec.Weights
 }
 
-func (m *memoWeights) Layer(n *spec.Node) (LayerWeights, error) {
+func (m *memoWeights) Layer(n *spec.Node) (*spec.Weights, error) {
 	if lw, ok := m.done[n.Index]; ok {
 		return lw, nil
 	}
@@ -58,7 +59,7 @@ func (m *memoWeights) Layer(n *spec.Node) (LayerWeights, error) {
 func runLayers(p *Plan, seed uint64) [][]float32 {
 	randomInput(p, seed)
 	var outs [][]float32
-	p.RunEach(func(_ Layer, out []float32) { outs = append(outs, slices.Clone(out)) })
+	p.RunEach(func(_ Layer, out *tensor.Tensor) { outs = append(outs, slices.Clone(out.Float32())) })
 	return outs
 }
 
@@ -133,7 +134,7 @@ func TestThreadsDeterministic(t *testing.T) {
 		}
 		for _, cfg := range cfgs {
 			r := reportFor(t, cfg.name, cfg.o)
-			ws := &memoWeights{src: RandomWeights{Seed: 3}, done: map[int]LayerWeights{}}
+			ws := &memoWeights{src: RandomWeights{Seed: 3}, done: map[int]*spec.Weights{}}
 			checkThreads(t, fmt.Sprintf("%s %+v", cfg.name, cfg.o), r, ks, ws)
 		}
 	}
@@ -180,11 +181,7 @@ func TestRealModelsThreadsDeterministic(t *testing.T) {
 	}
 	sets := testSets(t)
 	for _, f := range files {
-		m, err := tflite.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cv, err := tflite.Convert(m, f)
+		cv, err := tflite.Importer{}.Load(f)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -199,7 +196,7 @@ func TestRealModelsThreadsDeterministic(t *testing.T) {
 			if (ks.Generic() || simulated(ks)) && (big || testing.Short()) {
 				continue // the full-size models take too long off the hardware
 			}
-			outs = append(outs, checkThreads(t, filepath.Base(f), r, ks, FromTFLite(cv)))
+			outs = append(outs, checkThreads(t, filepath.Base(f), r, ks, Attached{}))
 			names = append(names, ks.String())
 		}
 		for i := 1; i < len(outs); i++ {

@@ -4,8 +4,27 @@
 // Compile turns an analyzed graph into a Plan: batch norm folded into the
 // convolution weights, weights packed for the chosen kernel set, every
 // activation tensor given a fixed place in one arena, and each layer bound to
-// a kernel with its bias and ReLU/ReLU6 fused into the kernel's output step.
+// a kernel with its bias and activation fused into the kernel's output step.
 // Plan.Run then performs an inference without allocating.
+//
+// # Ops
+//
+// What exec knows of each kind of op (spec.Op) is in one file, op_KIND.go:
+// how a node compiles to kernel calls, and its float64 reference. They are
+// registered by op kind in opImpls (ops.go); the activations' kernel
+// epilogues and float64 definitions are in epilogues (epilogue.go). Reference
+// runs a graph through the references, the yardstick the tests hold every
+// plan to.
+//
+// # Tensors
+//
+// Tensors are typed (package tensor): the arena is bytes, and the plan's
+// input, output and per-layer outputs are typed views of it (float32 today:
+// Compile refuses integer tensors until integer kernels exist). Weights are
+// spec.Weights of typed tensors from a WeightSource: RandomWeights for
+// specs, Attached for the trained weights an importer attached to an
+// imported model's layers; quantized ones are dequantized when the plan is
+// built.
 //
 // # Layout
 //
@@ -28,9 +47,9 @@
 //
 // # Threads
 //
-// A Plan owns a pool of threads-1 worker goroutines that live as long as the
-// Plan; the calling goroutine is the last worker. Each layer is split into
-// chunks of rows, or of GEMM column panels when a GEMM has at least as many
+// A Plan owns a team of threads-1 worker goroutines (exec/internal/workers)
+// that live as long as the Plan; the calling goroutine is the last worker.
+// Each layer is split into chunks of rows, or of GEMM column panels when a GEMM has at least as many
 // output columns as rows (a chunk re-reads the whole other operand: the
 // 7x7x1024 layers' weights, 2-4 MiB, once per chunk of rows; see
 // gemmSplit); a layer too small to pay for the hand-off runs on the caller

@@ -38,8 +38,9 @@ func parseReport(t testing.TB, src string) *analyze.Report {
 
 func randomInput(p *Plan, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	for i := range p.Input() {
-		p.Input()[i] = float32(rng.Float64()*2 - 1)
+	in := p.Input().Float32()
+	for i := range in {
+		in[i] = float32(rng.Float64()*2 - 1)
 	}
 }
 
@@ -50,16 +51,16 @@ func compareWithReference(t *testing.T, p *Plan, ws WeightSource, tol float64) {
 	t.Helper()
 	g := p.Report.Graph
 	randomInput(p, 3)
-	input := append([]float32(nil), p.Input()...) // Run may reuse the input's memory
+	input := append([]float32(nil), p.Input().Float32()...) // Run may reuse the input's memory
 	p.Run()
 	inN := int(g.Input.Elems())
-	outN := len(p.Output()) / p.Batch
+	outN := len(p.Output().Float32()) / p.Batch
 	for b := range p.Batch {
 		ref, err := Reference(g, ws, input[b*inN:(b+1)*inN])
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := p.Output()[b*outN : (b+1)*outN]
+		got := p.Output().Float32()[b*outN : (b+1)*outN]
 		if len(ref) != len(got) {
 			t.Fatalf("output has %d values, reference %d", len(got), len(ref))
 		}

@@ -3,8 +3,6 @@ package exec
 import (
 	"context"
 	"fmt"
-	"math"
-	"sort"
 	"time"
 
 	"mnet.dev/mnet/analyze"
@@ -23,46 +21,6 @@ type MeasureOptions struct {
 	// Progress, if set, is called after each timed run with the runs done
 	// and the expected total.
 	Progress func(done, total int)
-}
-
-// Stats summarises a set of durations.
-type Stats struct {
-	Min, Median, P90, Mean, Stddev time.Duration
-	Runs                           int
-}
-
-// NewStats computes the statistics of ds (which it sorts).
-func NewStats(ds []time.Duration) Stats {
-	if len(ds) == 0 {
-		return Stats{}
-	}
-	sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
-	var sum float64
-	for _, d := range ds {
-		sum += float64(d)
-	}
-	mean := sum / float64(len(ds))
-	var sq float64
-	for _, d := range ds {
-		sq += (float64(d) - mean) * (float64(d) - mean)
-	}
-	sd := 0.0
-	if len(ds) > 1 {
-		sd = math.Sqrt(sq / float64(len(ds)-1))
-	}
-	return Stats{Min: ds[0], Median: quantile(ds, 0.5), P90: quantile(ds, 0.9), Mean: time.Duration(mean),
-		Stddev: time.Duration(sd), Runs: len(ds)}
-}
-
-// quantile interpolates linearly between the sorted samples.
-func quantile(sorted []time.Duration, q float64) time.Duration {
-	pos := q * float64(len(sorted)-1)
-	i := int(pos)
-	if i+1 >= len(sorted) {
-		return sorted[len(sorted)-1]
-	}
-	f := pos - float64(i)
-	return time.Duration(float64(sorted[i])*(1-f) + float64(sorted[i+1])*f)
 }
 
 // LayerTiming is one layer's share of a profiled measurement.
@@ -184,7 +142,7 @@ func (p *Plan) Measure(ctx context.Context, o MeasureOptions) (*Result, error) {
 func (p *Plan) runTimed(stamps []time.Time) {
 	stamps[0] = time.Now()
 	for i := range p.jobs {
-		p.pool.run(&p.jobs[i])
+		p.team.Run(&p.jobs[i])
 		stamps[i+1] = time.Now()
 	}
 }

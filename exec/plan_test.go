@@ -2,10 +2,7 @@ package exec
 
 import (
 	"errors"
-
 	"math/rand/v2"
-	"mnet.dev/mnet/analyze"
-	"sync/atomic"
 	"testing"
 
 	"mnet.dev/mnet/examples"
@@ -124,7 +121,7 @@ func TestArenaMobileNetAtPeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	if p.ArenaBytes() > r.Totals.PeakActivationBytes+2*align*4 {
+	if p.ArenaBytes() > r.Totals.PeakActivationBytes+2*align {
 		t.Errorf("arena %d bytes, analysis peak %d", p.ArenaBytes(), r.Totals.PeakActivationBytes)
 	}
 }
@@ -206,36 +203,8 @@ func TestBadOptions(t *testing.T) {
 			t.Errorf("Compile(%+v) accepted", o)
 		}
 	}
-	bad := Weights{}
-	if _, err := Compile(r, Options{Weights: bad}); err == nil || !contains(err.Error(), "no weights for layer") {
+	if _, err := Compile(r, Options{Weights: Attached{}}); !errors.Is(err, ErrNoWeights) || !contains(err.Error(), "no weights for layer") {
 		t.Errorf("missing weights: %v", err)
-	}
-}
-
-func TestPoolChunks(t *testing.T) {
-	p := newPool(3)
-	defer p.close()
-	for range 50 {
-		for _, n := range []int{1, 2, 3, 7, 100} {
-			for _, chunks := range []int{1, 2, 3, 5, 12} {
-				seen := make([]int32, n)
-				j := &job{t: markTask(seen), n: n, chunks: min(chunks, n)}
-				p.run(j)
-				for i, v := range seen {
-					if v != 1 {
-						t.Fatalf("n %d chunks %d: item %d done %d times", n, chunks, i, v)
-					}
-				}
-			}
-		}
-	}
-}
-
-type markTask []int32
-
-func (m markTask) run(lo, hi, _ int) {
-	for i := lo; i < hi; i++ {
-		atomic.AddInt32(&m[i], 1)
 	}
 }
 
@@ -244,13 +213,11 @@ func (m markTask) run(lo, hi, _ int) {
 func TestPaddedStrides(t *testing.T) {
 	r := reportFor(t, "mobilenet_v1", spec.Options{})
 	c := &compiler{r: r, g: r.Graph}
-	lv := analyze.Live(c.g)
-	c.tensor = lv.Source
-	c.strides()
+	c.layout()
 	padded := 0
 	for k, nd := range r.Graph.Nodes {
 		want := nd.Out.C
-		if nd.Out.C >= 512 && (nd.Op == spec.OpConv || nd.Op == spec.OpDepthwise) && nd.Name != "conv_pw_13" {
+		if k := nd.Op.Kind(); nd.Out.C >= 512 && (k == spec.OpConv || k == spec.OpDepthwise) && nd.Name != "conv_pw_13" {
 			want += padStride
 			padded++
 		}

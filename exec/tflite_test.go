@@ -9,6 +9,7 @@ import (
 	"mnet.dev/mnet/internal/testdata"
 	"mnet.dev/mnet/spec"
 	"mnet.dev/mnet/spec/tflite"
+	"mnet.dev/mnet/tensor"
 )
 
 // TestTFLiteLayersAgreeAcrossKernelSets runs the real float MobileNet
@@ -20,19 +21,15 @@ import (
 // the differences compound over up to 27 layers: measured, at most 1.6e-5.
 // The final output must also match the float64 reference to 1e-5.
 func TestTFLiteLayersAgreeAcrossKernelSets(t *testing.T) {
-	m, err := tflite.ReadFile(testdata.File(t, "models/mobilenet_v1_0.25_224_float.tflite"))
+	m, err := tflite.Importer{}.Load(testdata.File(t, "models/mobilenet_v1_0.25_224_float.tflite"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cv, err := tflite.Convert(m, "float.tflite")
+	r, err := analyze.Spec(m.Network, spec.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := analyze.Spec(cv.Network, spec.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := FromTFLite(cv)
+	ws := Attached{}
 	run := func(ks *kernels.Set) ([][]float32, []float32) {
 		p, err := Compile(r, Options{kernelSet: ks, Threads: 2, Weights: ws})
 		if err != nil {
@@ -40,9 +37,9 @@ func TestTFLiteLayersAgreeAcrossKernelSets(t *testing.T) {
 		}
 		defer p.Close()
 		randomInput(p, 9)
-		in := append([]float32(nil), p.Input()...)
+		in := append([]float32(nil), p.Input().Float32()...)
 		var outs [][]float32
-		p.RunEach(func(_ Layer, out []float32) { outs = append(outs, append([]float32(nil), out...)) })
+		p.RunEach(func(_ Layer, out *tensor.Tensor) { outs = append(outs, append([]float32(nil), out.Float32()...)) })
 		return outs, in
 	}
 	ref, input := run(kernels.Generic())

@@ -353,10 +353,34 @@ func (d *decoder) count(m *mapping, k string) (Count, bool, error) {
 }
 
 func (d *decoder) activation(m *mapping, k string) (*Activation, error) {
-	s, err := d.enum(m, k, []string{string(ActNone), string(ActReLU), string(ActReLU6)})
+	acts := Activations()
+	names := make([]string, len(acts))
+	for i, a := range acts {
+		names[i] = string(a)
+	}
+	if v, err := d.scalar(m, k); err != nil || v == nil {
+		return nil, err
+	} else if h, ok := activationHint(strings.ToLower(v.Value)); ok {
+		return nil, d.errAt(v, sub(m.field, k), "unknown value %q (did you mean %q? want one of %s)", v.Value, h, strings.Join(names, ", "))
+	}
+	s, err := d.enum(m, k, names)
 	if err != nil || s == "" {
 		return nil, err
 	}
 	a := Activation(s)
 	return &a, nil
+}
+
+// kernelStride decodes a layer's kernel and stride (see pair); the stride
+// defaults to 1, or to the kernel when strideIsKernel (pooling).
+func (d *decoder) kernelStride(m *mapping, defKernel [2]int, strideIsKernel bool) (kernel, stride [2]int, err error) {
+	if kernel, err = d.pair(m, "kernel", defKernel); err != nil {
+		return kernel, stride, err
+	}
+	defStride := [2]int{1, 1}
+	if strideIsKernel {
+		defStride = kernel
+	}
+	stride, err = d.pair(m, "stride", defStride)
+	return kernel, stride, err
 }

@@ -76,92 +76,71 @@ func pair(v [2]int) string {
 
 func formatLayers(b *strings.Builder, layers []Layer, indent string) {
 	for i := range layers {
-		formatLayer(b, &layers[i], indent)
+		l := &layers[i]
+		head := []string{"type: " + string(l.Kind())}
+		if l.Name != "" {
+			head = append(head, "name: "+strconv.Quote(l.Name))
+		}
+		l.Params.format(b, head, indent)
 	}
 }
 
-func formatLayer(b *strings.Builder, l *Layer, indent string) {
-	f := []string{"type: " + string(l.Kind)}
-	if l.Name != "" {
-		f = append(f, "name: "+strconv.Quote(l.Name))
+// fields are a layer's "key: value" pairs, in the order they are written.
+type fields []string
+
+func (f *fields) add(k, v string) { *f = append(*f, k+": "+v) }
+
+func (f *fields) boolp(k string, p *bool) {
+	if p != nil {
+		f.add(k, strconv.FormatBool(*p))
 	}
-	add := func(k, v string) { f = append(f, k+": "+v) }
-	boolp := func(k string, p *bool) {
-		if p != nil {
-			add(k, strconv.FormatBool(*p))
-		}
+}
+
+func (f *fields) padding(p *Padding) {
+	if p != nil {
+		f.add("padding", formatPadding(*p))
 	}
-	switch l.Kind {
-	case KindConv, KindPointwise, KindSeparable:
-		add("filters", l.Filters.String())
-	case KindFC:
-		add("units", l.Units.String())
+}
+
+func (f *fields) groups(g int) {
+	if g > 1 {
+		f.add("groups", strconv.Itoa(g))
 	}
-	switch l.Kind {
-	case KindConv, KindDepthwise, KindSeparable, KindMaxPool, KindAvgPool:
-		if !l.Global {
-			add("kernel", pair(l.Kernel))
-			add("stride", pair(l.Stride))
-		}
-	case KindPointwise:
-		if l.Stride != [2]int{1, 1} {
-			add("stride", pair(l.Stride))
-		}
+}
+
+func (f *fields) multiplier(m int) {
+	if m > 1 {
+		f.add("multiplier", strconv.Itoa(m))
 	}
-	if l.Padding != nil && l.Kind != KindPointwise {
-		add("padding", formatPadding(*l.Padding))
+}
+
+// fused writes bias, bn, scale (when scale is set) and the activation.
+func (f *fields) fused(x Fused, scale *bool) {
+	f.boolp("bias", x.Bias)
+	f.boolp("bn", x.BN)
+	f.boolp("scale", scale)
+	if x.Activation != nil {
+		f.add("activation", string(*x.Activation))
 	}
-	if l.Groups > 1 {
-		add("groups", strconv.Itoa(l.Groups))
-	}
-	if l.Multiplier > 1 {
-		add("multiplier", strconv.Itoa(l.Multiplier))
-	}
-	switch l.Kind {
-	case KindConv, KindDepthwise, KindPointwise, KindSeparable, KindFC:
-		boolp("bias", l.Bias)
-		boolp("bn", l.BN)
-		boolp("scale", l.Scale)
-	}
-	if l.Activation != nil {
-		add("activation", string(*l.Activation))
-	}
-	switch l.Kind {
-	case KindMaxPool, KindAvgPool:
-		if l.Global {
-			add("global", "true")
-		}
-		if l.CeilMode {
-			add("ceil_mode", "true")
-		}
-		if l.CountPad {
-			add("count_pad", "true")
-		}
-	case KindDropout:
-		add("rate", strconv.FormatFloat(l.Rate, 'g', -1, 64))
-	case KindLRN:
-		add("size", strconv.Itoa(l.Size))
-		add("alpha", strconv.FormatFloat(l.LRNAlpha, 'g', -1, 64))
-		add("beta", strconv.FormatFloat(l.LRNBeta, 'g', -1, 64))
-		add("k", strconv.FormatFloat(l.LRNK, 'g', -1, 64))
-	case KindRepeat:
-		fmt.Fprintf(b, "%s- type: repeat\n%s  times: %d\n%s  layers:\n", indent, indent, l.Times, indent)
-		formatLayers(b, l.Body, indent+"    ")
-		return
-	case KindConcat, KindAdd:
-		fmt.Fprintf(b, "%s- %s\n", indent, f[0])
-		for _, kv := range f[1:] {
-			fmt.Fprintf(b, "%s  %s\n", indent, kv)
-		}
-		fmt.Fprintf(b, "%s  branches:\n", indent)
-		for _, br := range l.Branches {
-			fmt.Fprintf(b, "%s    - name: %s\n", indent, strconv.Quote(br.Name))
-			if len(br.Layers) > 0 {
-				fmt.Fprintf(b, "%s      layers:\n", indent)
-				formatLayers(b, br.Layers, indent+"        ")
-			}
-		}
-		return
-	}
+}
+
+// writeFlat writes a layer on one flow-style line.
+func writeFlat(b *strings.Builder, indent string, f []string) {
 	fmt.Fprintf(b, "%s- {%s}\n", indent, strings.Join(f, ", "))
+}
+
+// writeBlock writes a concat or add block: its keys, then its branches.
+func writeBlock(b *strings.Builder, indent string, f []string, branches []Branch) {
+	fmt.Fprintf(b, "%s- %s\n", indent, f[0])
+	for _, kv := range f[1:] {
+		fmt.Fprintf(b, "%s  %s\n", indent, kv)
+	}
+	fmt.Fprintf(b, "%s  branches:\n", indent)
+	for _, br := range branches {
+		fmt.Fprintf(b, "%s    - name: %s\n", indent, strconv.Quote(br.Name))
+		if len(br.Layers) > 0 {
+			fmt.Fprintf(b, "%s      layers:\n", indent)
+			formatLayers(b, br.Layers, indent+"        ")
+		}
+	}
 }

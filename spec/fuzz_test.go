@@ -19,6 +19,7 @@ func FuzzParseResolve(f *testing.F) {
 	f.Add([]byte(header + "layers: [{type: concat, branches: [{}, {layers: [{type: maxpool, kernel: 2}]}]}]\n"))
 	f.Add([]byte(header + "layers: [{type: repeat, times: 3, layers: [{type: separable, filters: 8, stride: 2}]}]\n"))
 	f.Add([]byte("input: {size: 1, channels: 1}\nlayers: [{type: avgpool, kernel: 3, ceil_mode: true, padding: [0, 5, 0, 5]}]\n"))
+	f.Add([]byte(everyKind))
 	f.Add([]byte("&a [*a]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n, err := Parse("fuzz.yaml", data)

@@ -1,34 +1,10 @@
 package spec
 
-import "fmt"
+import (
+	"fmt"
 
-// Op is the operation a resolved graph node performs.
-type Op uint8
-
-// Graph operations. A pointwise convolution is an OpConv with a 1x1 kernel;
-// a separable layer becomes an OpDepthwise then an OpConv.
-const (
-	OpConv Op = iota
-	OpDepthwise
-	OpFC
-	OpMaxPool
-	OpAvgPool
-	OpLRN
-	OpSoftmax
-	OpDropout
-	OpFlatten
-	OpConcat
-	OpAdd
+	"mnet.dev/mnet/tensor"
 )
-
-var opNames = [...]string{"conv", "depthwise", "fc", "maxpool", "avgpool", "lrn", "softmax", "dropout", "flatten", "concat", "add"}
-
-func (o Op) String() string {
-	if int(o) < len(opNames) {
-		return opNames[o]
-	}
-	return fmt.Sprintf("Op(%d)", uint8(o))
-}
 
 // Shape is an activation tensor's height, width and channels (one image).
 type Shape struct {
@@ -53,29 +29,19 @@ const GraphInput = -1
 
 // Node is one operation of a resolved graph, with concrete shapes.
 type Node struct {
-	Index  int
-	Name   string // unique, "/"-scoped inside blocks: "inception_3a/b2/conv_1"
+	Index int
+	Name  string // unique, "/"-scoped inside blocks: "inception_3a/b2/conv_1"
+	// Op is what the node computes, with its parameters: *Conv, *Depthwise,
+	// *FC, *Pool, ... (one type per op kind).
 	Op     Op
-	Kind   Kind  // the spec kind it came from
 	Inputs []int // producing nodes in execution order; GraphInput for the image
 	In     Shape // shape of Inputs[0]
 	Out    Shape
-
-	// Window geometry (conv, depthwise, pooling).
-	KH, KW, SH, SW int
-	Pad            Pad
-	Groups         int // conv groups; depthwise: equal to In.C
-	Mult           int // depthwise channel multiplier
-	Global         bool
-	CeilMode       bool
-	CountPad       bool // average pooling divides by the window including padding
-
-	Bias bool
-	BN   bool
-	Act  Activation
-
-	LRNSize                       int
-	LRNAlpha, LRNBeta, LRNK, Rate float64
+	// Type is the element type of the node's output.
+	Type tensor.Type
+	// Weights are trained parameters an importer attached to the layer the
+	// node comes from (nil: none; see Layer.Weights).
+	Weights *Weights
 
 	Block string // enclosing block ("" at top level), e.g. "inception_3a/b2"
 	Pos   Pos    // where the layer is written in the spec
@@ -95,11 +61,20 @@ type Graph struct {
 	Rounding   Rounding
 	Padding    PadConvention
 	Input      Shape
+	InputType  tensor.Type // element type of the input image
 	Nodes      []Node
 }
 
 // Output is the index of the node whose output is the network's output.
 func (g *Graph) Output() int { return len(g.Nodes) - 1 }
+
+// InputShape is the shape of a node input (a node index or GraphInput).
+func (g *Graph) InputShape(i int) Shape {
+	if i == GraphInput {
+		return g.Input
+	}
+	return g.Nodes[i].Out
+}
 
 // Consumers returns, for each node, the indices of the nodes reading its
 // output; the entry at len(Nodes) lists the readers of the graph input.

@@ -205,24 +205,6 @@ func (d *decoder) layers(v *yaml.Node, field string, depth int) ([]Layer, error)
 	return out, nil
 }
 
-// layerKeys lists the keys each kind accepts besides type and name.
-var layerKeys = map[Kind][]string{
-	KindConv:      {"filters", "kernel", "stride", "padding", "groups", "bias", "bn", "activation", "scale"},
-	KindDepthwise: {"kernel", "stride", "padding", "multiplier", "bias", "bn", "activation"},
-	KindPointwise: {"filters", "stride", "groups", "bias", "bn", "activation", "scale"},
-	KindSeparable: {"filters", "kernel", "stride", "padding", "multiplier", "bias", "bn", "activation", "scale"},
-	KindMaxPool:   {"kernel", "stride", "padding", "global", "ceil_mode"},
-	KindAvgPool:   {"kernel", "stride", "padding", "global", "ceil_mode", "count_pad"},
-	KindFC:        {"units", "bias", "bn", "activation", "scale"},
-	KindDropout:   {"rate"},
-	KindFlatten:   {},
-	KindLRN:       {"size", "alpha", "beta", "k"},
-	KindSoftmax:   {},
-	KindRepeat:    {"times", "layers"},
-	KindConcat:    {"branches"},
-	KindAdd:       {"branches", "activation"},
-}
-
 // kindHints maps names people commonly write to the kind they mean.
 var kindHints = map[string]Kind{
 	"conv2d": KindConv, "convolution": KindConv, "dw": KindDepthwise, "dwconv": KindDepthwise,
@@ -266,7 +248,7 @@ func (d *decoder) layer(v *yaml.Node, field string, depth int) (Layer, error) {
 		return l, err
 	}
 	kind := Kind(strings.ToLower(tn.Value))
-	allowed, ok := layerKeys[kind]
+	lk, ok := lookupKind(kind)
 	if !ok || tn.Kind != yaml.ScalarNode {
 		msg := fmt.Sprintf("unknown layer type %q", tn.Value)
 		if h, ok := kindHints[strings.ToLower(tn.Value)]; ok {
@@ -277,166 +259,24 @@ func (d *decoder) layer(v *yaml.Node, field string, depth int) (Layer, error) {
 		msg += "; valid types: " + strings.Join(kindNames(), ", ")
 		return l, d.errAt(tn, field+".type", "%s", msg)
 	}
-	m, err := d.mappingOf(v, field, fmt.Sprintf("a %s layer", kind), append([]string{"type", "name"}, allowed...))
+	m, err := d.mappingOf(v, field, fmt.Sprintf("a %s layer", kind), append([]string{"type", "name"}, lk.keys...))
 	if err != nil {
 		return l, err
 	}
-	l = Layer{Kind: kind, Pos: Pos{v.Line, v.Column}, Field: field, Groups: 1, Multiplier: 1}
+	l = Layer{Pos: Pos{v.Line, v.Column}, Field: field, Params: lk.new()}
 	if l.Name, err = d.str(m, "name"); err != nil {
 		return l, err
 	}
 	if strings.ContainsAny(strings.ReplaceAll(l.Name, "{i+", "{i"), "/ \t\n+") {
 		return l, d.errAt(m.vals["name"], field+".name", "a layer name may not contain '/' or spaces, got %q", l.Name)
 	}
-	return l, d.layerFields(&l, m, depth)
+	return l, l.Params.decode(d, m, &l, depth)
 }
 
-func (d *decoder) layerFields(l *Layer, m *mapping, depth int) error {
-	var err error
-	field := l.Field
-	need := func(k, example string) error {
-		if !m.has(k) {
-			return d.errAt(m.node, sub(field, k), "missing: a %s layer needs %s (e.g. %s)", l.Kind, k, example)
-		}
-		return nil
-	}
-	switch l.Kind {
-	case KindConv, KindPointwise, KindSeparable:
-		if err := need("filters", "filters: 64"); err != nil {
-			return err
-		}
-		if l.Filters, _, err = d.count(m, "filters"); err != nil {
-			return err
-		}
-	case KindFC:
-		if err := need("units", "units: 1000, or units: classes"); err != nil {
-			return err
-		}
-		if l.Units, _, err = d.count(m, "units"); err != nil {
-			return err
-		}
-	}
-	switch l.Kind {
-	case KindConv, KindDepthwise, KindPointwise, KindSeparable, KindFC:
-		if l.Bias, err = d.boolPtr(m, "bias"); err != nil {
-			return err
-		}
-		if l.BN, err = d.boolPtr(m, "bn"); err != nil {
-			return err
-		}
-		if l.Activation, err = d.activation(m, "activation"); err != nil {
-			return err
-		}
-		if l.Scale, err = d.boolPtr(m, "scale"); err != nil {
-			return err
-		}
-	}
-	switch l.Kind {
-	case KindConv:
-		if err := need("kernel", "kernel: 3"); err != nil {
-			return err
-		}
-	case KindMaxPool, KindAvgPool:
-		g, err := d.boolPtr(m, "global")
-		if err != nil {
-			return err
-		}
-		l.Global = g != nil && *g
-		if !l.Global {
-			if err := need("kernel", "kernel: 3, or global: true"); err != nil {
-				return err
-			}
-		} else if m.has("kernel") || m.has("stride") || m.has("padding") {
-			return d.errAt(m.node, field, "a global pool takes no kernel, stride or padding")
-		}
-		if c, err := d.boolPtr(m, "ceil_mode"); err != nil {
-			return err
-		} else if c != nil {
-			l.CeilMode = *c
-		}
-		if c, err := d.boolPtr(m, "count_pad"); err != nil {
-			return err
-		} else if c != nil {
-			l.CountPad = *c
-		}
-	}
-	defKernel := [2]int{1, 1}
-	switch l.Kind {
-	case KindDepthwise, KindSeparable:
-		defKernel = [2]int{3, 3}
-	case KindMaxPool, KindAvgPool:
-		defKernel = [2]int{2, 2}
-	}
-	if l.Kernel, err = d.pair(m, "kernel", defKernel); err != nil {
-		return err
-	}
-	defStride := [2]int{1, 1}
-	if (l.Kind == KindMaxPool || l.Kind == KindAvgPool) && !l.Global {
-		defStride = l.Kernel // pooling strides by its window unless told
-	}
-	if l.Stride, err = d.pair(m, "stride", defStride); err != nil {
-		return err
-	}
-	if l.Padding, err = d.padding(m, "padding"); err != nil {
-		return err
-	}
-	if l.Groups, err = d.posInt(m, "groups", 1); err != nil {
-		return err
-	}
-	if l.Multiplier, err = d.posInt(m, "multiplier", 1); err != nil {
-		return err
-	}
-	switch l.Kind {
-	case KindDropout:
-		if l.Rate, err = d.float(m, "rate", 0.5, func(f float64) bool { return f >= 0 && f < 1 }, "a rate in [0, 1)"); err != nil {
-			return err
-		}
-	case KindLRN:
-		if l.Size, err = d.posInt(m, "size", 5); err != nil {
-			return err
-		}
-		pos := func(f float64) bool { return f > 0 }
-		if l.LRNAlpha, err = d.float(m, "alpha", 1e-4, pos, "a positive number"); err != nil {
-			return err
-		}
-		if l.LRNBeta, err = d.float(m, "beta", 0.75, pos, "a positive number"); err != nil {
-			return err
-		}
-		if l.LRNK, err = d.float(m, "k", 1, pos, "a positive number"); err != nil {
-			return err
-		}
-	case KindRepeat:
-		if err := need("times", "times: 5"); err != nil {
-			return err
-		}
-		v, err := d.scalar(m, "times")
-		if err != nil {
-			return err
-		}
-		if l.Times, err = d.posIntNode(v, sub(field, "times"), maxRepeat); err != nil {
-			return err
-		}
-		if err := need("layers", "layers: [{type: separable, filters: 512}]"); err != nil {
-			return err
-		}
-		if l.Body, err = d.layers(m.vals["layers"], sub(field, "layers"), depth+1); err != nil {
-			return err
-		}
-		if len(l.Body) == 0 {
-			return d.errAt(m.vals["layers"], sub(field, "layers"), "a repeat needs at least one layer")
-		}
-	case KindConcat, KindAdd:
-		if err := need("branches", "branches: [{layers: [...]}, {layers: [...]}]"); err != nil {
-			return err
-		}
-		if l.Branches, err = d.branches(m.vals["branches"], sub(field, "branches"), depth+1); err != nil {
-			return err
-		}
-		if l.Kind == KindAdd {
-			if l.Activation, err = d.activation(m, "activation"); err != nil {
-				return err
-			}
-		}
+// need reports a missing required key of layer l.
+func (d *decoder) need(m *mapping, l *Layer, k, example string) error {
+	if !m.has(k) {
+		return d.errAt(m.node, sub(l.Field, k), "missing: a %s layer needs %s (e.g. %s)", l.Kind(), k, example)
 	}
 	return nil
 }

@@ -138,14 +138,14 @@ layers:
 	if *n.Defaults.Activation != ActReLU6 || *n.Defaults.BN != true || *n.Defaults.Bias != false {
 		t.Errorf("defaults not read: %+v", n.Defaults)
 	}
-	l := n.Layers[0]
+	l := n.Layers[0].Params.(*ConvLayer)
 	if l.Kernel != [2]int{3, 5} || l.Stride != [2]int{2, 1} || *l.Padding != (Padding{PadExplicit, 1, 1, 2, 2}) {
 		t.Errorf("conv fields: kernel %v stride %v padding %v", l.Kernel, l.Stride, l.Padding)
 	}
-	if p := n.Layers[4]; p.Stride != [2]int{2, 2} || !p.CeilMode || !p.CountPad {
+	if p := n.Layers[4].Params.(*PoolLayer); p.Stride != [2]int{2, 2} || !p.CeilMode || !p.CountPad {
 		t.Errorf("pool defaults to stride = kernel: %+v", p)
 	}
-	if !n.Layers[8].Units.Classes {
+	if !n.Layers[8].Params.(*FCLayer).Units.Classes {
 		t.Error("units: classes not recognised")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+
+	"mnet.dev/mnet/tensor"
 )
 
 // Options override a spec's network-level parameters. Zero values keep the
@@ -67,6 +69,7 @@ func Resolve(n *Network, o Options) (*Graph, error) {
 		width = max(int(math.Round(float64(n.Input.Width)*g.Rho)), 1)
 	}
 	g.Input = Shape{H: g.Resolution, W: width, C: n.Input.Channels}
+	g.InputType = tensor.F32()
 	r := &resolver{n: n, g: g, names: make(map[string]bool, 64)}
 	g.Nodes = make([]Node, 0, 64)
 	if tooBig(g.Input) {
@@ -82,6 +85,7 @@ type resolver struct {
 	n     *Network
 	g     *Graph
 	names map[string]bool
+	inBuf []int
 }
 
 // scope numbers auto-named layers ("conv_3") and prefixes names inside
@@ -144,118 +148,103 @@ func (r *resolver) seq(layers []Layer, in int, s Shape, sc *scope, depth int) (i
 	return in, s, nil
 }
 
+// layer resolves one layer; suffix distinguishes the copies of a named
+// layer inside a repeat ("_2").
 func (r *resolver) layer(l *Layer, in int, s Shape, sc *scope, depth int, suffix string) (int, Shape, error) {
-	if l.Kind == KindRepeat {
-		for t := 1; t <= l.Times; t++ {
-			for i := range l.Body {
-				var err error
-				sfx := suffix
-				body := &l.Body[i]
-				if body.Name != "" {
-					if named, ok := expandIndex(body.Name, t); ok {
-						cp := *body
-						cp.Name = named
-						body = &cp
-					} else {
-						sfx = suffix + "_" + strconv.Itoa(t)
-					}
-				}
-				if in, s, err = r.layer(body, in, s, sc, depth+1, sfx); err != nil {
-					return 0, s, err
-				}
-			}
-		}
-		return in, s, nil
+	if l.Params == nil {
+		return 0, s, r.errAt(l, "type", "the layer has no type")
 	}
-	name := func(base string) (string, error) {
-		if l.Name == "" {
-			return sc.autoName(base), nil
-		}
-		nm := sc.prefix + l.Name + suffix
-		return nm, nil
-	}
-	if l.Kind == KindSeparable {
-		base := ""
-		if l.Name != "" {
-			base = sc.prefix + l.Name + suffix + "/"
-		}
-		dwName, pwName := base+"dw", base+"pw"
-		if l.Name == "" {
-			dwName, pwName = sc.autoName("dw"), sc.autoName("pw")
-		}
-		dw := *l
-		dw.Kind, dw.sepPart = KindDepthwise, true
-		idx, s2, err := r.node(&dw, dwName, in, s, sc)
-		if err != nil {
-			return 0, s, err
-		}
-		pw := *l
-		pw.Kind, pw.sepPart = KindPointwise, true
-		pw.Kernel, pw.Stride, pw.Padding, pw.Multiplier = [2]int{1, 1}, [2]int{1, 1}, &Padding{Mode: PadValid}, 1
-		return r.node(&pw, pwName, idx, s2, sc)
-	}
-	if l.Kind == KindConcat || l.Kind == KindAdd {
-		return r.block(l, in, s, sc, depth, suffix)
-	}
-	nm, err := name(autoBase[l.Kind])
-	if err != nil {
-		return 0, s, err
-	}
-	return r.node(l, nm, in, s, sc)
+	return l.Params.resolve(r, l, in, s, sc, depth, suffix)
 }
 
-var autoBase = map[Kind]string{
-	KindConv: "conv", KindDepthwise: "dw", KindPointwise: "pw", KindMaxPool: "maxpool", KindAvgPool: "avgpool",
-	KindFC: "fc", KindDropout: "dropout", KindFlatten: "flatten", KindLRN: "lrn", KindSoftmax: "softmax",
-	KindConcat: "concat", KindAdd: "add",
-}
-
-// block resolves a concat or add: each branch reads the block's input.
-func (r *resolver) block(l *Layer, in int, s Shape, sc *scope, depth int, suffix string) (int, Shape, error) {
-	var name string
+// name is a layer's node name: its own, scoped to the block (and numbered
+// inside a repeat), or the next automatic name from base ("conv_3").
+func (r *resolver) name(l *Layer, sc *scope, suffix, base string) string {
 	if l.Name == "" {
-		name = sc.autoName(autoBase[l.Kind])
-	} else {
-		name = sc.prefix + l.Name + suffix
+		return sc.autoName(base)
 	}
-	outs := make([]int, 0, len(l.Branches))
-	shapes := make([]Shape, 0, len(l.Branches))
-	for _, b := range l.Branches {
+	return sc.prefix + l.Name + suffix
+}
+
+// newNode starts the node of a single-input layer: its output shape is its
+// input's until the op's shape rule says otherwise.
+func (r *resolver) newNode(l *Layer, name string, in int, s Shape, sc *scope) Node {
+	return Node{Name: name, Inputs: r.inputs(in), In: s, Out: s, Type: tensor.F32(), Weights: l.Weights,
+		Block: sc.block, Pos: l.Pos, Field: l.Field}
+}
+
+// inputs returns a one-element Inputs slice, carved from a shared buffer
+// (most nodes have one input: one allocation per 64 of them).
+func (r *resolver) inputs(in int) []int {
+	if len(r.inBuf) == cap(r.inBuf) {
+		r.inBuf = make([]int, 0, 64)
+	}
+	r.inBuf = append(r.inBuf, in)
+	n := len(r.inBuf)
+	return r.inBuf[n-1 : n : n]
+}
+
+// finish checks a single-input node's weight count (weights, or -1 when it
+// overflowed) and output size, and adds it to the graph.
+func (r *resolver) finish(l *Layer, nd *Node, weights int64) (int, Shape, error) {
+	if weights < 0 || weights > MaxTensorElems {
+		return 0, nd.In, r.errAt(l, "", "the weights of %q are absurdly large: more than 2^31 values", nd.Name)
+	}
+	if tooBig(nd.Out) {
+		return 0, nd.In, r.bigTensor(nd.Out, l.Pos, l.Field, "the output of "+strconv.Quote(nd.Name))
+	}
+	return r.add(*nd)
+}
+
+// weightCount multiplies a kernel's dimensions: -1 when it overflows.
+func weightCount(dims ...int) int64 {
+	v := make([]int64, len(dims))
+	for i, d := range dims {
+		v[i] = int64(d)
+	}
+	w, ok := mul(v...)
+	if !ok {
+		return -1
+	}
+	return w
+}
+
+// block resolves the branches of a concat or add: each reads the block's
+// input, and their outputs must agree in spatial size (and in channels too
+// when sameC). It returns the block's node name, the branches' outputs and
+// their shapes.
+func (r *resolver) block(l *Layer, branches []Branch, sameC bool, in int, s Shape, sc *scope, depth int, suffix, base string) (string, []int, []Shape, error) {
+	name := r.name(l, sc, suffix, base)
+	outs := make([]int, 0, len(branches))
+	shapes := make([]Shape, 0, len(branches))
+	for _, b := range branches {
 		bs := &scope{prefix: name + "/" + b.Name + "/", block: name + "/" + b.Name, counts: map[string]int{}}
 		o, os, err := r.seq(b.Layers, in, s, bs, depth+1)
 		if err != nil {
-			return 0, s, err
+			return "", nil, nil, err
 		}
 		outs = append(outs, o)
 		shapes = append(shapes, os)
 	}
-	out := shapes[0]
 	for i, bs := range shapes[1:] {
-		b := l.Branches[i+1]
-		if bs.H != out.H || bs.W != out.W {
-			return 0, s, r.errAt(l, "", "%s branches disagree in spatial size: %q gives %s but %q gives %s",
-				l.Kind, l.Branches[0].Name, shapes[0], b.Name, bs)
+		if bs.H != shapes[0].H || bs.W != shapes[0].W {
+			return "", nil, nil, r.errAt(l, "", "%s branches disagree in spatial size: %q gives %s but %q gives %s",
+				l.Kind(), branches[0].Name, shapes[0], branches[i+1].Name, bs)
 		}
-		if l.Kind == KindAdd && bs.C != out.C {
-			return 0, s, r.errAt(l, "", "add branches disagree in channels: %q gives %s but %q gives %s",
-				l.Branches[0].Name, shapes[0], b.Name, bs)
-		}
-		if l.Kind == KindConcat {
-			out.C += bs.C
+		if sameC && bs.C != shapes[0].C {
+			return "", nil, nil, r.errAt(l, "", "%s branches disagree in channels: %q gives %s but %q gives %s",
+				l.Kind(), branches[0].Name, shapes[0], branches[i+1].Name, bs)
 		}
 	}
-	op := OpConcat
-	act := ActNone
-	if l.Kind == KindAdd {
-		op = OpAdd
-		if l.Activation != nil {
-			act = *l.Activation
-		}
-	}
+	return name, outs, shapes, nil
+}
+
+// join adds the node that joins a block's branches.
+func (r *resolver) join(l *Layer, name string, op Op, outs []int, shapes []Shape, out Shape, sc *scope) (int, Shape, error) {
 	if tooBig(out) {
-		return 0, s, r.bigTensor(out, l.Pos, l.Field, "the "+string(l.Kind)+" output")
+		return 0, out, r.bigTensor(out, l.Pos, l.Field, "the "+string(l.Kind())+" output")
 	}
-	return r.add(Node{Name: name, Op: op, Kind: l.Kind, Inputs: outs, In: shapes[0], Out: out, Act: act,
+	return r.add(Node{Name: name, Op: op, Inputs: outs, In: shapes[0], Out: out, Type: tensor.F32(),
 		Block: sc.block, Pos: l.Pos, Field: l.Field})
 }
 
@@ -272,163 +261,78 @@ func (r *resolver) add(nd Node) (int, Shape, error) {
 	return nd.Index, nd.Out, nil
 }
 
-// channels applies α and the rounding rule to a channel count.
-func (r *resolver) channels(l *Layer, c Count, field string) (int, error) {
+// channels applies α and the rounding rule to a channel count; scale false
+// (the layer's `scale: false`) leaves it alone.
+func (r *resolver) channels(l *Layer, c Count, scale *bool, field string) (int, error) {
 	if c.Classes {
 		if r.g.Classes == 0 {
 			return 0, r.errAt(l, field, "uses \"classes\" but the network sets no classes")
 		}
 		return r.g.Classes, nil
 	}
-	if l.Scale != nil && !*l.Scale {
+	if scale != nil && !*scale {
 		return c.N, nil
 	}
 	return r.g.Rounding.Apply(c.N, r.g.Alpha), nil
 }
 
-// convDefaults settles bias, batch norm and activation (layer, then the
-// network's defaults, then the kind's fallback) and returns the padding.
-// Fallbacks: convolutions bias, no BN, linear; the halves of a separable
-// layer no bias, BN and ReLU (the paper's block); fully connected layers
-// ignore the network's defaults (a classifier keeps its bias, stays linear).
-func (r *resolver) convDefaults(l *Layer, nd *Node) Padding {
+// epilogue settles bias, batch norm and activation: the layer's, then the
+// network's defaults (unless withDefaults is false: fully connected layers
+// ignore them, so a classifier keeps its bias and stays linear), then the
+// kind's fallback.
+func (r *resolver) epilogue(f Fused, withDefaults bool, fallback Epilogue) Epilogue {
 	d := r.n.Defaults
-	if l.Kind == KindFC {
+	if !withDefaults {
 		d = Defaults{}
 	}
-	fbBias, fbBN, fbAct := true, false, ActNone
-	if l.sepPart {
-		fbBias, fbBN, fbAct = false, true, ActReLU
-	}
-	pick := func(p, def *bool, fallback bool) bool {
+	pick := func(p, def *bool, fb bool) bool {
 		switch {
 		case p != nil:
 			return *p
 		case def != nil:
 			return *def
 		}
-		return fallback
+		return fb
 	}
-	nd.Bias = pick(l.Bias, d.Bias, fbBias)
-	nd.BN = pick(l.BN, d.BN, fbBN)
+	e := Epilogue{Bias: pick(f.Bias, d.Bias, fallback.Bias), BN: pick(f.BN, d.BN, fallback.BN), Act: fallback.Act}
 	switch {
-	case l.Activation != nil:
-		nd.Act = *l.Activation
+	case f.Activation != nil:
+		e.Act = *f.Activation
 	case d.Activation != nil:
-		nd.Act = *d.Activation
-	default:
-		nd.Act = fbAct
+		e.Act = *d.Activation
 	}
+	return e
+}
+
+// convEpilogue is a convolution's fallback: a bias, no batch norm, linear.
+var convEpilogue = Epilogue{Bias: true, Act: ActNone}
+
+// padding is a convolution's padding: the layer's, the network's default,
+// else same.
+func (r *resolver) padding(p *Padding) Padding {
 	switch {
-	case l.Padding != nil:
-		return *l.Padding
-	case d.Padding != nil:
-		return *d.Padding
+	case p != nil:
+		return *p
+	case r.n.Defaults.Padding != nil:
+		return *r.n.Defaults.Padding
 	}
 	return Padding{Mode: PadSame}
 }
 
-// node resolves a single (non-block) layer.
-func (r *resolver) node(l *Layer, name string, in int, s Shape, sc *scope) (int, Shape, error) {
-	nd := Node{Name: name, Kind: l.Kind, Inputs: []int{in}, In: s, Out: s, Block: sc.block, Pos: l.Pos, Field: l.Field,
-		KH: 1, KW: 1, SH: 1, SW: 1, Groups: 1, Mult: 1, Act: ActNone}
-	var weights int64 = 0
-	switch l.Kind {
-	case KindConv, KindPointwise, KindDepthwise:
-		pad := r.convDefaults(l, &nd)
-		nd.KH, nd.KW, nd.SH, nd.SW = l.Kernel[0], l.Kernel[1], l.Stride[0], l.Stride[1]
-		if l.Kind == KindPointwise {
-			nd.KH, nd.KW, pad = 1, 1, Padding{Mode: PadValid}
-		}
-		if err := r.windowShape(l, &nd, pad, false); err != nil {
-			return 0, s, err
-		}
-		if l.Kind == KindDepthwise {
-			nd.Op, nd.Mult, nd.Groups = OpDepthwise, l.Multiplier, s.C
-			nd.Out.C = s.C * l.Multiplier
-			weights, _ = mul(int64(nd.KH), int64(nd.KW), int64(nd.Out.C))
-			break
-		}
-		nd.Op, nd.Groups = OpConv, l.Groups
-		c, err := r.channels(l, l.Filters, "filters")
-		if err != nil {
-			return 0, s, err
-		}
-		nd.Out.C = c
-		if s.C%l.Groups != 0 {
-			return 0, s, r.errAt(l, "groups", "%d groups do not divide the %d input channels", l.Groups, s.C)
-		}
-		if c%l.Groups != 0 {
-			return 0, s, r.errAt(l, "groups", "%d groups do not divide the %d output channels (filters %s at alpha %g)", l.Groups, c, l.Filters, r.g.Alpha)
-		}
-		var ok bool
-		if weights, ok = mul(int64(nd.KH), int64(nd.KW), int64(s.C/l.Groups), int64(c)); !ok {
-			weights = MaxTensorElems + 1
-		}
-	case KindFC:
-		r.convDefaults(l, &nd)
-		nd.Op = OpFC
-		c, err := r.channels(l, l.Units, "units")
-		if err != nil {
-			return 0, s, err
-		}
-		nd.Out = Shape{1, 1, c}
-		var ok bool
-		if weights, ok = mul(s.Elems(), int64(c)); !ok {
-			weights = MaxTensorElems + 1
-		}
-	case KindMaxPool, KindAvgPool:
-		nd.Op = OpMaxPool
-		if l.Kind == KindAvgPool {
-			nd.Op = OpAvgPool
-		}
-		nd.Global, nd.CeilMode, nd.CountPad = l.Global, l.CeilMode, l.CountPad
-		if l.Global {
-			nd.KH, nd.KW, nd.Out.H, nd.Out.W = s.H, s.W, 1, 1
-			break
-		}
-		nd.KH, nd.KW, nd.SH, nd.SW = l.Kernel[0], l.Kernel[1], l.Stride[0], l.Stride[1]
-		pad := Padding{Mode: PadValid}
-		if l.Padding != nil {
-			pad = *l.Padding
-		}
-		if err := r.windowShape(l, &nd, pad, l.CeilMode); err != nil {
-			return 0, s, err
-		}
-	case KindLRN:
-		nd.Op, nd.LRNSize, nd.LRNAlpha, nd.LRNBeta, nd.LRNK = OpLRN, l.Size, l.LRNAlpha, l.LRNBeta, l.LRNK
-	case KindSoftmax:
-		nd.Op = OpSoftmax
-	case KindDropout:
-		nd.Op, nd.Rate = OpDropout, l.Rate
-	case KindFlatten:
-		nd.Op = OpFlatten
-		nd.Out = Shape{1, 1, int(min(s.Elems(), MaxTensorElems+1))}
-	default:
-		return 0, s, r.errAt(l, "type", "layer type %q cannot appear here", l.Kind)
-	}
-	if weights > MaxTensorElems {
-		return 0, s, r.errAt(l, "", "the weights of %q are absurdly large: more than 2^31 values", name)
-	}
-	if tooBig(nd.Out) {
-		return 0, s, r.bigTensor(nd.Out, l.Pos, l.Field, "the output of "+strconv.Quote(name))
-	}
-	return r.add(nd)
-}
-
-// windowShape fills the output size and padding of a windowed layer.
-func (r *resolver) windowShape(l *Layer, nd *Node, pad Padding, ceil bool) error {
+// window fills a windowed node's output size and padding; kind names the
+// layer in errors.
+func (r *resolver) window(l *Layer, kind Kind, nd *Node, w *Window, pad Padding, ceil bool) error {
 	s := nd.In
-	h, t, b, err := window(s.H, nd.KH, nd.SH, axisPadding(pad, false), r.g.Padding, ceil)
+	h, t, b, err := window(s.H, w.KH, w.SH, axisPadding(pad, false), r.g.Padding, ceil)
 	if err == nil {
-		var w, lt, rt int
-		w, lt, rt, err = window(s.W, nd.KW, nd.SW, axisPadding(pad, true), r.g.Padding, ceil)
-		nd.Out.H, nd.Out.W = h, w
-		nd.Pad = Pad{Top: t, Bottom: b, Left: lt, Right: rt}
+		var wd, lt, rt int
+		wd, lt, rt, err = window(s.W, w.KW, w.SW, axisPadding(pad, true), r.g.Padding, ceil)
+		nd.Out.H, nd.Out.W = h, wd
+		w.Pad = Pad{Top: t, Bottom: b, Left: lt, Right: rt}
 	}
 	if err != nil {
 		return r.errAt(l, "kernel", "%dx%d %s with stride %dx%d and %s padding on a %s input: %v",
-			nd.KH, nd.KW, l.Kind, nd.SH, nd.SW, pad, s, err)
+			w.KH, w.KW, kind, w.SH, w.SW, pad, s, err)
 	}
 	return nil
 }

@@ -145,14 +145,16 @@ layers:
 	if g.Rho != 2 || g.Input != (Shape{64, 64, 3}) {
 		t.Errorf("rho %v input %v", g.Rho, g.Input)
 	}
-	dw := g.Nodes[1]
-	if !dw.BN || dw.Bias || dw.Act != ActReLU || dw.Op != OpDepthwise || dw.Groups != 16 {
-		t.Errorf("separable half: %+v", dw)
+	if dw, ok := g.Nodes[1].Op.(*Depthwise); !ok || !dw.BN || dw.Bias || dw.Act != ActReLU || dw.Mult != 1 || g.Nodes[1].Out.C != 16 {
+		t.Errorf("separable half: %+v", g.Nodes[1].Op)
 	}
-	if fc := g.Nodes[8]; !fc.Bias || fc.BN || fc.Act != ActNone {
+	if pw, ok := g.Nodes[2].Op.(*Conv); !ok || !pw.BN || pw.Bias || pw.Act != ActReLU || pw.KH != 1 || pw.Groups != 1 {
+		t.Errorf("separable half: %+v", g.Nodes[2].Op)
+	}
+	if fc := g.Nodes[8].Op.(*FC); !fc.Bias || fc.BN || fc.Act != ActNone {
 		t.Errorf("classifier ignores conv defaults: %+v", fc)
 	}
-	if c := g.Nodes[0]; !c.BN || !c.Bias {
+	if c := g.Nodes[0].Op.(*Conv); !c.BN || !c.Bias {
 		t.Errorf("conv with defaults {bn: true}: bias falls back to true: %+v", c)
 	}
 }
@@ -182,7 +184,7 @@ func TestResolveBlocks(t *testing.T) {
 		byName[n.Name] = n
 	}
 	mix := byName["mix"]
-	if mix.Op != OpConcat || mix.Out != (Shape{32, 32, 18}) {
+	if mix.Op.Kind() != OpConcat || mix.Out != (Shape{32, 32, 18}) {
 		t.Fatalf("concat: %+v", mix)
 	}
 	a, b2, stem := byName["mix/a/pw_1"].Index, byName["mix/b/conv_1"].Index, byName["stem"].Index
@@ -193,7 +195,7 @@ func TestResolveBlocks(t *testing.T) {
 		t.Errorf("branch reads the block input: %+v", byName["mix/b/pw_1"])
 	}
 	res := byName["res"]
-	if res.Op != OpAdd || res.Act != ActReLU || res.Out != mix.Out || res.Inputs[1] != mix.Index {
+	if add, ok := res.Op.(*Add); !ok || add.Act != ActReLU || res.Out != mix.Out || res.Inputs[1] != mix.Index {
 		t.Errorf("add: %+v", res)
 	}
 	cons := g.Consumers()

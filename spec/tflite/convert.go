@@ -8,38 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"mnet.dev/mnet/model"
 	"mnet.dev/mnet/spec"
+	"mnet.dev/mnet/tensor"
 )
-
-// LayerParams are a converted layer's parameters in mnet's canonical
-// layouts, which are TFLite's: convolutions [out][kh][kw][in], depthwise
-// [kh][kw][channels], fully connected [out][in]. Quantized tensors are
-// dequantized to float32.
-type LayerParams struct {
-	Kernel []float32
-	Bias   []float32
-}
-
-// InputQuant describes how a quantized model maps input pixels to values:
-// real = Scale * (q - ZeroPoint). Zero for float models.
-type InputQuant struct {
-	Scale     float32
-	ZeroPoint int64
-}
-
-// Converted is a TFLite model as an mnet network spec with its trained
-// parameters.
-type Converted struct {
-	Network *spec.Network
-	// Params holds each weighted layer's parameters by graph node name.
-	Params map[string]LayerParams
-	// Quantized is set when the model's weights were quantized (they are
-	// dequantized here, to run on float kernels).
-	Quantized bool
-	Input     InputQuant
-	// Notes say what the conversion inferred, one sentence each.
-	Notes []string
-}
 
 // SupportedOps are the operators Convert understands.
 func SupportedOps(op BuiltinOperator) bool {
@@ -51,8 +23,11 @@ func SupportedOps(op BuiltinOperator) bool {
 	return false
 }
 
-// Convert turns a parsed model into a spec network named after file (used
-// in error messages too) with its parameters.
+// Convert turns a parsed model into a model.Model: a spec network named
+// after file (used in error messages too) whose weighted layers carry their
+// parameters as the file stores them (float32, or quantized integers with
+// their scales and zero points), reshaped to the layer's layout; the input
+// tensor's type; the embedded labels; and notes.
 //
 // The operator graph becomes a layer list; where branches fork and join
 // (ADD, CONCATENATION), the branches become an add or concat block. A 1x1
@@ -61,7 +36,7 @@ func SupportedOps(op BuiltinOperator) bool {
 // convolutions carry no fused activation, the activation is read from the
 // output's quantized range (a range [0, 6] is ReLU6, [0, x] ReLU), which is
 // what clamping to that range does in TFLite's integer kernels.
-func Convert(m *Model, file string) (*Converted, error) {
+func Convert(m *Model, file string) (*model.Model, error) {
 	if u := m.Unsupported(SupportedOps); len(u) > 0 {
 		return nil, fmt.Errorf("tflite: %s: unsupported operators: %s (supported: CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, FULLY_CONNECTED, ADD, CONCATENATION, RESHAPE, SQUEEZE, SOFTMAX)",
 			file, strings.Join(u, ", "))
@@ -77,7 +52,7 @@ func Convert(m *Model, file string) (*Converted, error) {
 	classes := out.Shape[len(out.Shape)-1]
 	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	c := &converter{m: m, file: file, producer: map[int]int{}, names: map[string]bool{},
-		res: &Converted{Params: map[string]LayerParams{}}}
+		res: &model.Model{Format: Importer{}.Format(), Input: model.Input{Type: tensor.F32()}, Labels: m.Labels}}
 	for i := range m.Operators {
 		for _, t := range m.Operators[i].Outputs {
 			if t >= 0 {
@@ -86,7 +61,9 @@ func Convert(m *Model, file string) (*Converted, error) {
 		}
 	}
 	if q := in.Quant; q != nil && len(q.Scale) == 1 && in.Type != Float32 {
-		c.res.Input = InputQuant{Scale: q.Scale[0], ZeroPoint: q.ZeroPoint[0]}
+		if d, ok := dtypeOf(in.Type); ok {
+			c.res.Input.Type = tensor.Type{DType: d, Quant: &tensor.Quant{Scale: q.Scale[:1:1], ZeroPoint: []int32{int32(q.ZeroPoint[0])}}}
+		}
 	}
 	layers, err := c.region(m.Inputs[0], m.Outputs[0], "")
 	if err != nil {
@@ -101,7 +78,7 @@ func Convert(m *Model, file string) (*Converted, error) {
 	if c.impliedAct > 0 {
 		c.res.Notes = append(c.res.Notes, fmt.Sprintf("%d layers have no fused activation in the file; their ReLU/ReLU6 was read from the quantized output range.", c.impliedAct))
 	}
-	if c.res.Quantized {
+	if c.quantized {
 		c.res.Notes = append(c.res.Notes, "Quantized weights and biases were dequantized to float32 (real = scale x (q - zero point)).")
 	}
 	return c.res, nil
@@ -112,8 +89,24 @@ type converter struct {
 	file       string
 	producer   map[int]int // tensor -> operator writing it
 	names      map[string]bool
-	res        *Converted
+	res        *model.Model
 	impliedAct int
+	quantized  bool // some weights are quantized
+}
+
+// dtypeOf maps a TFLite tensor type to mnet's.
+func dtypeOf(t TensorType) (tensor.DType, bool) {
+	switch t {
+	case Float32:
+		return tensor.Float32, true
+	case Uint8:
+		return tensor.Uint8, true
+	case Int8:
+		return tensor.Int8, true
+	case Int32:
+		return tensor.Int32, true
+	}
+	return 0, false
 }
 
 func (c *converter) errf(op int, format string, args ...any) error {
@@ -134,9 +127,7 @@ func (c *converter) ancestors(t int) map[int]bool {
 		}
 		seen[x] = true
 		if op, ok := c.producer[x]; ok {
-			for _, in := range c.activations(op) {
-				stack = append(stack, in)
-			}
+			stack = append(stack, c.activations(op)...)
 		}
 	}
 	return seen
@@ -157,8 +148,8 @@ func (c *converter) activations(op int) []int {
 }
 
 // region converts the operators that compute tensor `to` from tensor
-// `from` into a layer list. scope is the node-name prefix of the block the
-// layers land in ("" at top level).
+// `from` into a layer list. scope identifies the block branch the layers
+// land in ("" at top level): names need only be unique within one.
 func (c *converter) region(from, to int, scope string) ([]spec.Layer, error) {
 	if from == to {
 		return nil, nil
@@ -233,14 +224,20 @@ func (c *converter) block(op, fork int, ins []int, scope string) (spec.Layer, er
 	o := &c.m.Operators[op]
 	name := c.unique(scope, c.layerName(op))
 	l := spec.Layer{Name: name, Field: fmt.Sprintf("operators[%d]", op)}
-	var act spec.Activation
-	var err error
+	var add *spec.AddLayer
+	var concat *spec.ConcatLayer
 	switch opts := o.Options.(type) {
 	case *AddOptions:
-		l.Kind = spec.KindAdd
-		act, err = c.activation(op, opts.Activation)
+		act, err := c.activation(op, opts.Activation)
+		if err != nil {
+			return l, err
+		}
+		add = &spec.AddLayer{}
+		if act != spec.ActNone {
+			add.Activation = &act
+		}
+		l.Params = add
 	case *ConcatenationOptions:
-		l.Kind = spec.KindConcat
 		axis := opts.Axis
 		if axis < 0 {
 			axis += len(c.m.Tensors[o.Outputs[0]].Shape)
@@ -251,20 +248,22 @@ func (c *converter) block(op, fork int, ins []int, scope string) (spec.Layer, er
 		if opts.Activation != ActNone {
 			return l, c.errf(op, "a fused activation on a concatenation is not supported")
 		}
+		concat = &spec.ConcatLayer{}
+		l.Params = concat
 	}
-	if err != nil {
-		return l, err
-	}
-	if l.Kind == spec.KindAdd && act != spec.ActNone {
-		l.Activation = &act
-	}
+	var branches []spec.Branch
 	for i, t := range ins {
 		bname := "b" + strconv.Itoa(i+1)
 		layers, err := c.region(fork, t, scope+name+"/"+bname+"/")
 		if err != nil {
 			return l, err
 		}
-		l.Branches = append(l.Branches, spec.Branch{Name: bname, Layers: layers, Field: l.Field})
+		branches = append(branches, spec.Branch{Name: bname, Layers: layers, Field: l.Field})
+	}
+	if add != nil {
+		add.Branches = branches
+	} else {
+		concat.Branches = branches
 	}
 	return l, nil
 }
@@ -313,24 +312,27 @@ func qmax(t TensorType) int64 {
 	return 255
 }
 
-func (c *converter) params(op int, name string, kernelIdx, biasIdx int) error {
+// weights reads an operator's kernel (input kernelIdx) and bias (input
+// biasIdx, when present) as the layer's Weights: the kernel reshaped to
+// shape, its quantized dimension becoming axis (see Tensor.Typed).
+func (c *converter) weights(op, kernelIdx, biasIdx int, shape []int, axis int) (*spec.Weights, error) {
 	o := &c.m.Operators[op]
 	kt := &c.m.Tensors[o.Inputs[kernelIdx]]
-	k, err := kt.Float32()
+	k, err := kt.Typed(shape, axis)
 	if err != nil {
-		return c.errf(op, "weights: %v", err)
+		return nil, c.errf(op, "weights: %v", err)
 	}
 	if kt.Type != Float32 {
-		c.res.Quantized = true
+		c.quantized = true
 	}
-	p := LayerParams{Kernel: k}
+	w := &spec.Weights{Kernel: k}
 	if biasIdx < len(o.Inputs) && o.Inputs[biasIdx] >= 0 {
-		if p.Bias, err = c.m.Tensors[o.Inputs[biasIdx]].Float32(); err != nil {
-			return c.errf(op, "bias: %v", err)
+		bt := &c.m.Tensors[o.Inputs[biasIdx]]
+		if w.Bias, err = bt.Typed([]int{bt.NumElements()}, 0); err != nil {
+			return nil, c.errf(op, "bias: %v", err)
 		}
 	}
-	c.res.Params[name] = p
-	return nil
+	return w, nil
 }
 
 func padding(p Padding) *spec.Padding {
@@ -348,16 +350,17 @@ func (c *converter) layer(op int, scope string) (*spec.Layer, error) {
 	outT := &c.m.Tensors[o.Outputs[0]]
 	name := c.unique(scope, c.layerName(op))
 	no := false
-	l := &spec.Layer{Name: name, Field: fmt.Sprintf("operators[%d]", op), Groups: 1, Multiplier: 1, BN: &no,
-		Stride: [2]int{1, 1}, Kernel: [2]int{1, 1}}
+	l := &spec.Layer{Name: name, Field: fmt.Sprintf("operators[%d]", op)}
 	hasBias := len(o.Inputs) > 2 && o.Inputs[2] >= 0
-	l.Bias = &hasBias
+	fused := func(act spec.Activation) spec.Fused { return spec.Fused{Bias: &hasBias, BN: &no, Activation: &act} }
+	var err error
 	switch opts := o.Options.(type) {
 	case *Conv2DOptions:
 		if opts.DilationH != 1 || opts.DilationW != 1 {
 			return nil, c.errf(op, "dilation %dx%d is not supported", opts.DilationH, opts.DilationW)
 		}
-		ks := c.m.Tensors[o.Inputs[1]].Shape // [out, kh, kw, in]
+		kt := &c.m.Tensors[o.Inputs[1]]
+		ks := kt.Shape // [out, kh, kw, in]
 		if len(ks) != 4 || len(in.Shape) != 4 || in.Shape[3]%ks[3] != 0 {
 			return nil, c.errf(op, "weights of shape %v do not fit the input %v", ks, in.Shape)
 		}
@@ -365,22 +368,27 @@ func (c *converter) layer(op int, scope string) (*spec.Layer, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Activation = &act
 		if ks[1] == 1 && ks[2] == 1 && in.Shape[1] == 1 && in.Shape[2] == 1 && in.Shape[3] == ks[3] {
-			// A 1x1 convolution of a 1x1 map is a fully connected layer.
-			l.Kind, l.Units = spec.KindFC, spec.Count{N: ks[0]}
+			// A 1x1 convolution of a 1x1 map is a fully connected layer:
+			// its [out, 1, 1, in] kernel is the [out, in] one.
+			l.Params = &spec.FCLayer{Units: spec.Count{N: ks[0]}, Fused: fused(act), Scale: &no}
+			axis := 0
+			if q := kt.Quant; q != nil && q.Dimension == 3 {
+				axis = 1
+			}
+			l.Weights, err = c.weights(op, 1, 2, []int{ks[0], ks[3]}, axis)
 		} else {
-			l.Kind, l.Filters = spec.KindConv, spec.Count{N: ks[0]}
-			l.Kernel, l.Stride = [2]int{ks[1], ks[2]}, [2]int{opts.StrideH, opts.StrideW}
-			l.Padding, l.Groups = padding(opts.Padding), in.Shape[3]/ks[3]
+			l.Params = &spec.ConvLayer{Filters: spec.Count{N: ks[0]}, Kernel: [2]int{ks[1], ks[2]}, Stride: [2]int{opts.StrideH, opts.StrideW},
+				Padding: padding(opts.Padding), Groups: in.Shape[3] / ks[3], Fused: fused(act), Scale: &no}
+			l.Weights, err = c.weights(op, 1, 2, []int{ks[0], ks[1], ks[2], ks[3]}, quantDim(kt))
 		}
-		l.Scale = &no
-		return l, c.params(op, scope+name, 1, 2)
+		return l, err
 	case *DepthwiseConv2DOptions:
 		if opts.DilationH != 1 || opts.DilationW != 1 {
 			return nil, c.errf(op, "dilation %dx%d is not supported", opts.DilationH, opts.DilationW)
 		}
-		ks := c.m.Tensors[o.Inputs[1]].Shape // [1, kh, kw, C*mult]
+		kt := &c.m.Tensors[o.Inputs[1]]
+		ks := kt.Shape // [1, kh, kw, C*mult]
 		if len(ks) != 4 || len(in.Shape) != 4 || ks[0] != 1 || ks[3]%in.Shape[3] != 0 {
 			return nil, c.errf(op, "weights of shape %v do not fit the input %v", ks, in.Shape)
 		}
@@ -388,26 +396,24 @@ func (c *converter) layer(op int, scope string) (*spec.Layer, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Kind, l.Activation = spec.KindDepthwise, &act
-		l.Kernel, l.Stride = [2]int{ks[1], ks[2]}, [2]int{opts.StrideH, opts.StrideW}
-		l.Padding, l.Multiplier = padding(opts.Padding), ks[3]/in.Shape[3]
-		return l, c.params(op, scope+name, 1, 2)
+		l.Params = &spec.DepthwiseLayer{Kernel: [2]int{ks[1], ks[2]}, Stride: [2]int{opts.StrideH, opts.StrideW},
+			Padding: padding(opts.Padding), Multiplier: ks[3] / in.Shape[3], Fused: fused(act)}
+		// [1, KH, KW, C*mult] without its leading 1: HWC.
+		l.Weights, err = c.weights(op, 1, 2, []int{ks[1], ks[2], ks[3]}, quantDim(kt)-1)
+		return l, err
 	case *Pool2DOptions:
 		if opts.Activation != ActNone {
 			return nil, c.errf(op, "a fused activation on pooling is not supported")
 		}
-		l.Kind = spec.KindMaxPool
-		if o.Code == OpAveragePool2D {
-			l.Kind = spec.KindAvgPool
-		}
-		l.Kernel, l.Stride = [2]int{opts.FilterHeight, opts.FilterWidth}, [2]int{opts.StrideH, opts.StrideW}
-		l.Padding, l.Bias, l.BN = padding(opts.Padding), nil, nil
+		l.Params = &spec.PoolLayer{Max: o.Code != OpAveragePool2D, Kernel: [2]int{opts.FilterHeight, opts.FilterWidth},
+			Stride: [2]int{opts.StrideH, opts.StrideW}, Padding: padding(opts.Padding)}
 		return l, nil
 	case *FullyConnectedOptions:
 		if opts.WeightsFormat != WeightsDefault {
 			return nil, c.errf(op, "weights format %s is not supported", opts.WeightsFormat)
 		}
-		ks := c.m.Tensors[o.Inputs[1]].Shape // [out, in]
+		kt := &c.m.Tensors[o.Inputs[1]]
+		ks := kt.Shape // [out, in]
 		if len(ks) != 2 || ks[1] != in.NumElements() {
 			return nil, c.errf(op, "weights of shape %v do not fit the input %v", ks, in.Shape)
 		}
@@ -415,8 +421,9 @@ func (c *converter) layer(op int, scope string) (*spec.Layer, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Kind, l.Units, l.Activation, l.Scale = spec.KindFC, spec.Count{N: ks[0]}, &act, &no
-		return l, c.params(op, scope+name, 1, 2)
+		l.Params = &spec.FCLayer{Units: spec.Count{N: ks[0]}, Fused: fused(act), Scale: &no}
+		l.Weights, err = c.weights(op, 1, 2, []int{ks[0], ks[1]}, quantDim(kt))
+		return l, err
 	case *ReshapeOptions, *SqueezeOptions:
 		if outT.NumElements() != in.NumElements() {
 			return nil, c.errf(op, "changes the element count (%v to %v)", in.Shape, outT.Shape)
@@ -424,16 +431,24 @@ func (c *converter) layer(op int, scope string) (*spec.Layer, error) {
 		if len(outT.Shape) != 2 {
 			return nil, c.errf(op, "reshapes %v to %v; only flattening to [1, n] is supported", in.Shape, outT.Shape)
 		}
-		l.Kind, l.Bias, l.BN = spec.KindFlatten, nil, nil
+		l.Params = &spec.FlattenLayer{}
 		return l, nil
 	case *SoftmaxOptions:
 		if opts.Beta != 1 {
 			return nil, c.errf(op, "softmax beta %g is not supported (only 1)", opts.Beta)
 		}
-		l.Kind, l.Bias, l.BN = spec.KindSoftmax, nil, nil
-		return l, nil
+		l.Params = &spec.SoftmaxLayer{}
+		return l, err
 	}
 	return nil, c.errf(op, "not supported")
+}
+
+// quantDim is a weight tensor's quantized dimension (0 without one).
+func quantDim(t *Tensor) int {
+	if t.Quant == nil {
+		return 0
+	}
+	return t.Quant.Dimension
 }
 
 // tfSuffixes are the op names TF appends to a layer's scope.

@@ -7,61 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"mnet.dev/mnet/model"
 )
-
-// Limits on a label list, whether it comes from the zip archive in a model
-// file or from a labels file (the 1001 ImageNet labels are about 21 KB).
-const (
-	MaxLabelsSize = 4 << 20 // bytes of text
-	MaxLabels     = 1 << 18 // lines
-)
-
-// ParseLabels reads a label list: one label per line, in class order. Line
-// endings may be "\n" or "\r\n"; a final line ending is optional. Lines are
-// kept as they are otherwise (an empty line is an empty label). More than
-// MaxLabelsSize bytes or MaxLabels lines is an error.
-func ParseLabels(r io.Reader) ([]string, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxLabelsSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("tflite: labels: %w", err)
-	}
-	if len(data) > MaxLabelsSize {
-		return nil, fmt.Errorf("tflite: labels: more than %d bytes", MaxLabelsSize)
-	}
-	labels, err := splitLabels(data)
-	if err != nil {
-		return nil, fmt.Errorf("tflite: labels: %w", err)
-	}
-	return labels, nil
-}
-
-// ReadLabels reads the label list file at path (see ParseLabels).
-func ReadLabels(path string) ([]string, error) {
-	data, err := readFileLimited(path, MaxLabelsSize)
-	if err == nil {
-		var labels []string
-		if labels, err = splitLabels(data); err == nil {
-			return labels, nil
-		}
-		err = fmt.Errorf("%s: %w", path, err)
-	}
-	return nil, fmt.Errorf("tflite: labels: %w", err)
-}
-
-func splitLabels(data []byte) ([]string, error) {
-	if len(data) == 0 {
-		return nil, nil
-	}
-	text := strings.TrimSuffix(string(data), "\n")
-	if n := strings.Count(text, "\n") + 1; n > MaxLabels {
-		return nil, fmt.Errorf("%d lines, more than the limit of %d", n, MaxLabels)
-	}
-	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
-	}
-	return lines, nil
-}
 
 // zipLabels returns the name and lines of the first .txt file in the zip
 // archive that model files from TFLite's metadata tools carry after the
@@ -91,8 +39,8 @@ func zipLabels(data []byte) (name string, labels []string, err error) {
 }
 
 func readZipLabels(f *zip.File) ([]string, error) {
-	if f.UncompressedSize64 > MaxLabelsSize {
-		return nil, fmt.Errorf("%d bytes, more than the limit of %d", f.UncompressedSize64, MaxLabelsSize)
+	if f.UncompressedSize64 > model.MaxLabelsSize {
+		return nil, fmt.Errorf("%d bytes, more than the limit of %d", f.UncompressedSize64, model.MaxLabelsSize)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -101,12 +49,12 @@ func readZipLabels(f *zip.File) ([]string, error) {
 	defer rc.Close()
 	// archive/zip stops at the declared size and checks the CRC at the end;
 	// the limit guards against a lying size anyway.
-	data, err := io.ReadAll(io.LimitReader(rc, MaxLabelsSize+1))
+	data, err := io.ReadAll(io.LimitReader(rc, model.MaxLabelsSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxLabelsSize {
-		return nil, fmt.Errorf("more than %d bytes", MaxLabelsSize)
+	if len(data) > model.MaxLabelsSize {
+		return nil, fmt.Errorf("more than %d bytes", model.MaxLabelsSize)
 	}
-	return splitLabels(data)
+	return model.SplitLabels(data)
 }

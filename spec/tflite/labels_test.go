@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"mnet.dev/mnet/model"
 )
 
 type zipEntry struct {
@@ -75,62 +77,18 @@ func TestZipLabels(t *testing.T) {
 }
 
 func TestZipLabelErrors(t *testing.T) {
-	model := build(tinyModel())
+	tiny := build(tinyModel())
 	// Oversized: declared size over the limit (a small deflated stream).
-	big := withZip(t, model, zipEntry{"labels.txt", strings.Repeat("x\n", MaxLabelsSize/2+1), zip.Deflate})
+	big := withZip(t, tiny, zipEntry{"labels.txt", strings.Repeat("x\n", model.MaxLabelsSize/2+1), zip.Deflate})
 	_, err := Parse(big)
 	wantErr(t, err, `tflite: appended zip archive: "labels.txt": 4194306 bytes, more than the limit of 4194304`)
 
 	// Corrupted contents: the CRC check fails.
-	data := withZip(t, model, zipEntry{"labels.txt", "background\ncat\n", zip.Store})
+	data := withZip(t, tiny, zipEntry{"labels.txt", "background\ncat\n", zip.Store})
 	i := bytes.Index(data, []byte("background"))
 	data[i] = 'B'
 	_, err = Parse(data)
 	wantErr(t, err, `appended zip archive: "labels.txt": zip: checksum error`)
-}
-
-func TestParseLabels(t *testing.T) {
-	for in, want := range map[string][]string{
-		"":             nil,
-		"a":            {"a"},
-		"a\n":          {"a"},
-		"a\r\nb\r\n":   {"a", "b"},
-		"a\n\nb":       {"a", "", "b"},
-		"a\nb\n\n":     {"a", "b", ""},
-		" x y \nz\r\n": {" x y ", "z"},
-	} {
-		got, err := ParseLabels(strings.NewReader(in))
-		if err != nil || !slices.Equal(got, want) {
-			t.Errorf("ParseLabels(%q) = %q, %v, want %q", in, got, err, want)
-		}
-	}
-	if _, err := ParseLabels(strings.NewReader(strings.Repeat("x", MaxLabelsSize+1))); err == nil {
-		t.Error("oversized labels accepted")
-	}
-	if _, err := ParseLabels(strings.NewReader(strings.Repeat("\n", MaxLabels+1))); err == nil || !strings.Contains(err.Error(), "262145 lines, more than the limit of 262144") {
-		t.Errorf("too many labels: %v", err)
-	}
-	if got, err := ParseLabels(strings.NewReader(strings.Repeat("\n", MaxLabels))); err != nil || len(got) != MaxLabels {
-		t.Errorf("%d labels: %v", len(got), err)
-	}
-
-	dir := t.TempDir()
-	p := filepath.Join(dir, "labels.txt")
-	if err := os.WriteFile(p, []byte("background\ntench\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := ReadLabels(p); err != nil || !slices.Equal(got, []string{"background", "tench"}) {
-		t.Errorf("ReadLabels = %q, %v", got, err)
-	}
-	if err := os.WriteFile(p, make([]byte, MaxLabelsSize+1), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ReadLabels(p); err == nil || !strings.Contains(err.Error(), "larger than the limit") {
-		t.Errorf("ReadLabels of an oversized file: %v", err)
-	}
-	if _, err := ReadLabels(filepath.Join(dir, "missing.txt")); err == nil {
-		t.Error("ReadLabels of a missing file succeeded")
-	}
 }
 
 func TestReadFile(t *testing.T) {

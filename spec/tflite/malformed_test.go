@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"mnet.dev/mnet/spec"
 )
 
 // parseClipped parses data with its capacity clipped to its length, so that a
@@ -31,10 +33,20 @@ func exercise(tb testing.TB, m *Model) {
 				tb.Fatalf("tensor %d: %d values for %d elements", i, len(v), ten.NumElements())
 			}
 			_, _ = ten.Int32s()
+			if x, err := ten.Typed(ten.Shape, quantDim(ten)); err == nil {
+				if v, err := x.Dequantize(); err == nil && len(v) != ten.NumElements() {
+					tb.Fatalf("tensor %d: typed, %d values for %d elements", i, len(v), ten.NumElements())
+				}
+			}
 		}
 	}
 	for i := range m.Operators {
 		_ = m.Operators[i].Name()
+	}
+	// The importer converts what parses, or says why not; what converts
+	// resolves or says why not. Neither may panic.
+	if cv, err := Convert(m, "fuzz.tflite"); err == nil {
+		_, _ = spec.Resolve(cv.Network, spec.Options{})
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"mnet.dev/mnet/tensor"
 )
 
 // Float32 returns the tensor's constant data as real values, in a new slice:
@@ -115,4 +117,86 @@ func (t *Tensor) checkData() (int, error) {
 		return 0, fmt.Errorf("data is %d bytes, want %d for shape %v of %v", len(t.Data), n*size, t.Shape, t.Type)
 	}
 	return n, nil
+}
+
+// Typed returns the tensor's constant data as a typed tensor of the given
+// shape (a reshape of the tensor's: the same element count), keeping the
+// stored type and quantization: FLOAT32 data decoded from little-endian
+// (a new slice), UINT8 a slice of the file, INT8 and INT32 decoded. axis is
+// the per-channel quantization axis in the new shape (the tensor's
+// quantized_dimension there). The checks are Float32's: dense data of the
+// right length, and for integers affine quantization with one scale and
+// zero point, or one per channel along the quantized dimension.
+func (t *Tensor) Typed(shape []int, axis int) (*tensor.Tensor, error) {
+	x, err := t.typed(shape, axis)
+	if err != nil {
+		return nil, fmt.Errorf("tflite: tensor %d %q: %w", t.Index, t.Name, err)
+	}
+	return x, nil
+}
+
+func (t *Tensor) typed(shape []int, axis int) (*tensor.Tensor, error) {
+	n, err := t.checkData()
+	if err != nil {
+		return nil, err
+	}
+	elems := 1
+	for _, d := range shape {
+		elems *= d
+	}
+	if elems != n {
+		return nil, fmt.Errorf("shape %v does not hold its %d values", shape, n)
+	}
+	if t.Type == Float32 {
+		out := make([]float32, n)
+		for i := range out {
+			out[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
+		}
+		return tensor.Float32s(shape, out), nil
+	}
+	if t.Type != Uint8 && t.Type != Int8 && t.Type != Int32 {
+		return nil, fmt.Errorf("cannot convert %v to float32 (supported: FLOAT32, UINT8, INT8, INT32)", t.Type)
+	}
+	q := t.Quant
+	if q == nil {
+		return nil, fmt.Errorf("%v tensor has no quantization parameters", t.Type)
+	}
+	if q.Custom {
+		return nil, errors.New("custom quantization (QuantizationDetails) is not supported")
+	}
+	if len(q.Scale) == 0 || len(q.ZeroPoint) != len(q.Scale) {
+		return nil, fmt.Errorf("quantization has %d scales and %d zero points", len(q.Scale), len(q.ZeroPoint))
+	}
+	if q.PerChannel() && (q.Dimension < 0 || q.Dimension >= len(t.Shape) || t.Shape[q.Dimension] != len(q.Scale)) {
+		return nil, fmt.Errorf("%d per-channel scales do not match dimension %d of shape %v", len(q.Scale), q.Dimension, t.Shape)
+	}
+	tq := &tensor.Quant{Scale: q.Scale, ZeroPoint: make([]int32, len(q.ZeroPoint))}
+	for i, z := range q.ZeroPoint {
+		if z < math.MinInt32 || z > math.MaxInt32 {
+			return nil, fmt.Errorf("zero point %d is %d, out of range", i, z)
+		}
+		tq.ZeroPoint[i] = int32(z)
+	}
+	if q.PerChannel() {
+		if axis < 0 || axis >= len(shape) || shape[axis] != len(q.Scale) {
+			return nil, fmt.Errorf("%d per-channel scales do not match axis %d of the layer's shape %v", len(q.Scale), axis, shape)
+		}
+		tq.Axis = axis
+	}
+	switch t.Type {
+	case Uint8:
+		return tensor.Uint8s(shape, t.Data[:n:n], tq), nil
+	case Int8:
+		v := make([]int8, n)
+		for i := range v {
+			v[i] = int8(t.Data[i])
+		}
+		return tensor.Int8s(shape, v, tq), nil
+	default:
+		v := make([]int32, n)
+		for i := range v {
+			v[i] = int32(binary.LittleEndian.Uint32(t.Data[4*i:]))
+		}
+		return tensor.Int32s(shape, v, tq), nil
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"mnet.dev/mnet/internal/testdata"
+	"mnet.dev/mnet/model"
 )
 
 // TestRealModels parses every shared MobileNet v1 model and checks the facts
@@ -135,7 +136,7 @@ func checkRealModel(t *testing.T, m *Model, rm realModel) {
 	// ("tabby", "tench"), the coral models the long ones of
 	// labels/imagenet_labels_1001.txt ("tabby, tabby cat", "tench, Tinca
 	// tinca"); the four indices above agree in both.
-	file, err := ReadLabels(testdata.File(t, "labels/imagenet_labels_1001.txt"))
+	file, err := model.ReadLabels(testdata.File(t, "labels/imagenet_labels_1001.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -208,8 +208,8 @@ func mutate(f func(m T)) []byte {
 	return build(m)
 }
 
-func sub(m T) T           { return m[2].(vtab)[0] }
-func tensor(m T, i int) T { return sub(m)[0].(vtab)[i] }
+func sub(m T) T             { return m[2].(vtab)[0] }
+func tensorAt(m T, i int) T { return sub(m)[0].(vtab)[i] }
 func operator(m T, i int) T {
 	return sub(m)[3].(vtab)[i]
 }
@@ -223,27 +223,27 @@ func TestSemanticErrors(t *testing.T) {
 		{"version 2", func(m T) { m[0] = u32(2) }, []string{"tflite: model: schema version 2 not supported (want 3)"}},
 		{"no subgraphs", func(m T) { m[2] = vtab{} }, []string{"model: has 0 subgraphs; only models with exactly one subgraph are supported"}},
 		{"two subgraphs", func(m T) { m[2] = append(m[2].(vtab), T{}) }, []string{"has 2 subgraphs"}},
-		{"zero dim", func(m T) { tensor(m, 3)[0] = vi32{1, 0, 2, 2} },
+		{"zero dim", func(m T) { tensorAt(m, 3)[0] = vi32{1, 0, 2, 2} },
 			[]string{`tensor 3 "conv": field shape: dimension 1 is 0, want >= 1 (shape [1 0 2 2])`}},
-		{"negative dim", func(m T) { tensor(m, 0)[0] = vi32{-1, 4, 4, 3} }, []string{`tensor 0 "input": field shape: dimension 0 is -1`}},
-		{"too many elements", func(m T) { tensor(m, 4)[0] = vi32{65536, 32768, 2} },
+		{"negative dim", func(m T) { tensorAt(m, 0)[0] = vi32{-1, 4, 4, 3} }, []string{`tensor 0 "input": field shape: dimension 0 is -1`}},
+		{"too many elements", func(m T) { tensorAt(m, 4)[0] = vi32{65536, 32768, 2} },
 			[]string{`tensor 4 "resized": field shape: shape [65536 32768 2] has more than 2147483648 elements`}},
-		{"rank", func(m T) { tensor(m, 0)[0] = make(vi32, 17) }, []string{`tensor 0 "input": field shape:`, "more than the limit of 16"}},
-		{"buffer size", func(m T) { tensor(m, 1)[0] = vi32{2, 3, 3, 2} },
+		{"rank", func(m T) { tensorAt(m, 0)[0] = make(vi32, 17) }, []string{`tensor 0 "input": field shape:`, "more than the limit of 16"}},
+		{"buffer size", func(m T) { tensorAt(m, 1)[0] = vi32{2, 3, 3, 2} },
 			[]string{`tensor 1 "weights": field buffer: buffer 1 holds 216 bytes, want 144 (36 elements of FLOAT32, shape [2 3 3 2])`}},
-		{"buffer type", func(m T) { tensor(m, 2)[1] = i8(Int8) },
+		{"buffer type", func(m T) { tensorAt(m, 2)[1] = i8(Int8) },
 			[]string{`tensor 2 "bias": field buffer: buffer 2 holds 8 bytes, want 2 (2 elements of INT8`}},
-		{"buffer index", func(m T) { tensor(m, 2)[2] = u32(99) },
+		{"buffer index", func(m T) { tensorAt(m, 2)[2] = u32(99) },
 			[]string{`tensor 2 "bias": field buffer: buffer index 99 out of range (model has 8 buffers)`}},
-		{"scale/zero point counts", func(m T) { tensor(m, 6)[4].(T)[3] = vi64{1} },
+		{"scale/zero point counts", func(m T) { tensorAt(m, 6)[4].(T)[3] = vi64{1} },
 			[]string{`tensor 6 "q": field quantization: 2 scales but 1 zero points`}},
-		{"per-channel dim", func(m T) { tensor(m, 6)[4].(T)[6] = i32(1) },
+		{"per-channel dim", func(m T) { tensorAt(m, 6)[4].(T)[6] = i32(1) },
 			[]string{`tensor 6 "q": field quantization: 2 per-channel scales but dimension 1 of shape [2 3] has another size`}},
-		{"per-tensor dim range", func(m T) { tensor(m, 9)[4].(T)[6] = i32(1) },
+		{"per-tensor dim range", func(m T) { tensorAt(m, 9)[4].(T)[6] = i32(1) },
 			[]string{`tensor 9 "i8": field quantization: field quantized_dimension: quantized_dimension 1 out of range for shape [4]`}},
-		{"per-channel scalar", func(m T) { tensor(m, 7)[0], tensor(m, 7)[2] = vi32{}, u32(0) },
+		{"per-channel scalar", func(m T) { tensorAt(m, 7)[0], tensorAt(m, 7)[2] = vi32{}, u32(0) },
 			[]string{`tensor 7 "qbias": field quantization: 2 per-channel scales but dimension 0 of shape [] has another size`}},
-		{"per-channel dim range", func(m T) { tensor(m, 6)[4].(T)[6] = i32(5) },
+		{"per-channel dim range", func(m T) { tensorAt(m, 6)[4].(T)[6] = i32(5) },
 			[]string{`tensor 6 "q": field quantization: field quantized_dimension: quantized_dimension 5 out of range for shape [2 3]`}},
 		{"opcode index", func(m T) { operator(m, 1)[0] = u32(4) },
 			[]string{`operator 1: field opcode_index: opcode index 4 out of range (model has 4 operator codes)`}},
@@ -286,10 +286,10 @@ func TestExternalBuffer(t *testing.T) {
 // quantization is recorded, and both are refused by Float32.
 func TestSparseAndCustomQuant(t *testing.T) {
 	m := mustParse(t, mutate(func(m T) {
-		tensor(m, 1)[6] = T{0: vi32{0, 1, 2, 3}}
-		tensor(m, 1)[0] = vi32{4, 3, 3, 3} // more elements than stored: fine when sparse
-		tensor(m, 9)[4].(T)[4] = u8(1)     // CustomQuantization
-		tensor(m, 9)[4].(T)[5] = T{0: vbytes{1, 2}}
+		tensorAt(m, 1)[6] = T{0: vi32{0, 1, 2, 3}}
+		tensorAt(m, 1)[0] = vi32{4, 3, 3, 3} // more elements than stored: fine when sparse
+		tensorAt(m, 9)[4].(T)[4] = u8(1)     // CustomQuantization
+		tensorAt(m, 9)[4].(T)[5] = T{0: vbytes{1, 2}}
 	}))
 	if !m.Tensors[1].Sparse {
 		t.Error("tensor 1 not sparse")

@@ -15,8 +15,8 @@ import (
 	"mnet.dev/mnet/exec"
 	"mnet.dev/mnet/exec/vision"
 	"mnet.dev/mnet/internal/render"
+	"mnet.dev/mnet/model"
 	"mnet.dev/mnet/spec"
-	"mnet.dev/mnet/spec/tflite"
 )
 
 // Options are the classify command's inputs.
@@ -127,7 +127,10 @@ func NewClassifier(m *cmdutil.Model, pre string, kernels string, threads int) (*
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{Plan: p, Labels: m.Labels, H: r.Graph.Input.H, W: r.Graph.Input.W}
+	c := &Classifier{Plan: p, H: r.Graph.Input.H, W: r.Graph.Input.W}
+	if m.Imported != nil {
+		c.Labels = m.Imported.Labels
+	}
 	if r.Graph.Input.C != 3 {
 		p.Close()
 		return nil, fmt.Errorf("the model takes %d input channels; classify feeds RGB (3)", r.Graph.Input.C)
@@ -140,19 +143,15 @@ func NewClassifier(m *cmdutil.Model, pre string, kernels string, threads int) (*
 	case "raw":
 		c.Pre = vision.Raw
 	default:
+		// The mapping a quantized input declares, else [-1, 1].
 		c.Pre = vision.Inception
-		if q := inputQuant(m.TFLite); q.Scale != 0 {
-			c.Pre = vision.Quantized(q.Scale, q.ZeroPoint)
+		if m.Imported != nil {
+			if q := m.Imported.Input.Quant(); q != nil {
+				c.Pre = vision.Quantized(q.Scale[0], int64(q.ZeroPoint[0]))
+			}
 		}
 	}
 	return c, nil
-}
-
-func inputQuant(c *tflite.Converted) tflite.InputQuant {
-	if c == nil {
-		return tflite.InputQuant{}
-	}
-	return c.Input
 }
 
 // Probabilities classifies one image file; the slice is valid until the
@@ -162,9 +161,9 @@ func (c *Classifier) Probabilities(path string) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Pre.Apply(vision.ResizeRGB(img, c.W, c.H), c.Plan.Input())
+	c.Pre.Apply(vision.ResizeRGB(img, c.W, c.H), c.Plan.Input().Float32())
 	c.Plan.Run()
-	out := c.Plan.Output()
+	out := c.Plan.Output().Float32()
 	// A model without a final softmax yields logits; report probabilities.
 	sum := 0.0
 	neg := false
@@ -206,11 +205,11 @@ func Run(o *Options) error {
 	}
 	defer c.Plan.Close()
 	if o.Labels != "" {
-		if c.Labels, err = tflite.ReadLabels(o.Labels); err != nil {
+		if c.Labels, err = model.ReadLabels(o.Labels); err != nil {
 			return err
 		}
 	}
-	classes := len(c.Plan.Output())
+	classes := c.Plan.Output().Len()
 	if c.Labels != nil && len(c.Labels) != classes {
 		return fmt.Errorf("%d labels for %d classes", len(c.Labels), classes)
 	}

@@ -40,7 +40,7 @@ standard output.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Model = args[0]
-			if !cmdutil.IsTFLite(opts.Model) {
+			if !cmdutil.IsModelFile(opts.Model) {
 				return cmdutil.FlagErrorf("%s: import reads .tflite files", opts.Model)
 			}
 			if runF != nil {
@@ -61,8 +61,8 @@ func Run(o *Options) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Imported by mnet from %s.\n", o.Model)
-	if m.TFLite != nil {
-		for _, n := range m.TFLite.Notes {
+	if m.Imported != nil {
+		for _, n := range m.Imported.Notes {
 			fmt.Fprintf(&b, "# %s\n", n)
 		}
 	}

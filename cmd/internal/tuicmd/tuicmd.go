@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -128,7 +126,7 @@ func entry(o *Options, arg string) (tui.Entry, error) {
 	}
 	if st, statErr := os.Stat(arg); statErr == nil && !st.IsDir() {
 		e := tui.Entry{Name: arg, Network: n}
-		if !strings.EqualFold(filepath.Ext(arg), ".tflite") {
+		if !cmdutil.IsModelFile(arg) {
 			if e.Source, err = os.ReadFile(arg); err != nil {
 				return tui.Entry{}, fmt.Errorf("reading %s: %w", arg, err)
 			}
