@@ -46,7 +46,8 @@ func (s *Set) Native() bool { return s.native }
 
 // Features lists the CPU features the set's kernels need, in the
 // instruction simulator's names (asmsim: "AVX2", "FMA3", "AVX512F", ...);
-// nil for the generic set, which has no assembly.
+// nil for the generic set, which has no assembly, and for the arm64 sets,
+// which the simulator does not model (they run natively, or under qemu).
 func (s *Set) Features() []string { return s.features }
 
 // Generic reports whether the set runs only the pure-Go kernels.
