@@ -31,9 +31,8 @@
 // whose hand-encoded instructions are checked against a disassembler. A
 // set whose kernels have no masked loads and stores (NEON) routes a
 // partial last GEMM panel through a scratch (gemmTable.tailScratch). The
-// GEMM reads A in
-// segments (GemmSegs), which is how a convolution on a dense input runs as an
-// implicit GEMM without im2col.
+// GEMM reads A in segments (GemmSegs), which is how a convolution on a
+// dense input runs as an implicit GEMM without im2col.
 //
 // # Same bits for any split
 //
