@@ -2,7 +2,7 @@
 GO      ?= go
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: all build test vet fmt-check staticcheck unit race purego sim bench fuzz clean test-e2e plots generate-check golden
+.PHONY: all build test vet fmt-check staticcheck unit race purego sim test-arm64 asm-test bench fuzz clean test-e2e plots generate-check golden release
 
 all: build test
 
@@ -10,12 +10,14 @@ build:
 	$(GO) build -o . ./cmd/...
 
 ## test: vet, gofmt check, all unit tests, the pure-Go kernel
-## path, the AVX-512 kernels in the instruction simulator, the race
-## detector on the packages where it is cheap, and staticcheck (last).
-test: vet fmt-check unit purego sim race staticcheck
+## path, the AVX-512 kernels in the instruction simulator, the arm64 (NEON)
+## kernels under qemu, the generators' own tests (the arm64 encodings), the
+## race detector on the packages where it is cheap, and staticcheck (last).
+test: vet fmt-check unit purego sim test-arm64 asm-test race staticcheck
 
 vet:
 	$(GO) vet ./...
+	GOARCH=arm64 $(GO) vet ./exec/...
 
 ## staticcheck: at a pinned version, fetched through the Go module proxy.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -37,6 +39,27 @@ purego:
 ## it anyway).
 sim:
 	MNET_SIMULATE=avx512 $(GO) test ./exec/...
+
+## test-arm64: the kernel and executor tests built for arm64 and run under
+## qemu-aarch64-static (Debian's qemu-user-static), so the NEON sets go
+## through every kernel and executor test, guard bands and thread-count
+## determinism included. Skipped, saying so, where qemu is not installed;
+## required under CI ($$CI set), where .ci/run installs it.
+QEMU_ARM64 ?= qemu-aarch64-static
+test-arm64:
+	@if command -v $(QEMU_ARM64) >/dev/null 2>&1; then \
+		echo "GOARCH=arm64 $(GO) test -exec $(QEMU_ARM64) ./exec/..."; \
+		GOARCH=arm64 $(GO) test -exec $(QEMU_ARM64) ./exec/...; \
+	elif [ -n "$$CI" ]; then \
+		echo "test-arm64: $(QEMU_ARM64) is required under CI (apt-get install qemu-user-static)" >&2; exit 1; \
+	else \
+		echo "test-arm64: SKIPPED: $(QEMU_ARM64) not installed (apt-get install qemu-user-static)"; \
+	fi
+
+## asm-test: the kernel generators' module (exec/internal/kernels/_asm):
+## every arm64 WORD encoding against golang.org/x/arch's disassembler.
+asm-test:
+	cd exec/internal/kernels/_asm && $(GO) test ./...
 
 race:
 	$(GO) test -race ./tensor/... ./model/... ./spec/... ./analyze/... ./cmd/... ./tui/...
@@ -69,6 +92,15 @@ fuzz:
 
 clean:
 	rm -f mnet mnet-analyze
+	rm -rf dist
+
+## release: static binaries (CGO_ENABLED=0) of mnet and mnet-analyze for
+## linux/amd64, linux/arm64 and darwin/arm64 in dist/, each checked to
+## start: `mnet exec mobilenet_v1 --runs 3` and `mnet-analyze` run natively
+## (linux/amd64) and under qemu-aarch64-static (linux/arm64); the darwin
+## binaries are only built, and their file type checked.
+release:
+	GO=$(GO) QEMU_ARM64=$(QEMU_ARM64) sh .ci/release.sh dist
 
 ## golden: rewrite every golden file (testdata/<Test>/) from the current
 ## output with go test -update, in each package whose tests use

@@ -118,7 +118,7 @@ func Quantized(scale float32, zeroPoint int64) Preprocess {
 // Apply maps rgb (values in [0, 255]) into dst.
 func (p Preprocess) Apply(rgb, dst []float32) {
 	for i, v := range rgb {
-		dst[i] = v*p.Scale + p.Bias
+		dst[i] = float32(v*p.Scale) + p.Bias // rounded product: no fused multiply-add on arm64
 	}
 }
 

@@ -59,8 +59,8 @@ Table 2 in time instead of mult-adds. --compare A B measures two networks
 and sets the measured speed-up beside the ratio of their mult-adds.
 --peak only measures the FMA peak per core of each kernel set.
 
-The kernel set is the fastest the CPU runs (avx512, avx2, else generic);
---kernels or MNET_KERNELS=generic forces one.`,
+The kernel set is the fastest the CPU runs (avx512, avx2; on arm64
+neondot, neon; else generic); --kernels or MNET_KERNELS=generic forces one.`,
 		Example: `  mnet exec mobilenet_v1 --threads 1
   mnet exec mobilenet_v1 --alpha 0.25 --res 128 --runs 500 --format json
   mnet exec --profile

@@ -15,7 +15,8 @@
 // in a per-thread Workspace, so a call through the table allocates nothing
 // and its arguments escape nowhere. The files follow one naming scheme:
 // *_amd64.go and *_amd64.s hold an architecture's tables, stubs and
-// kernels (sets_amd64.go: the AVX2+FMA and AVX-512 sets), *_generic.go the
+// kernels (sets_amd64.go: the AVX2+FMA and AVX-512 sets; sets_arm64.go:
+// the NEON sets, neon and neondot), *_generic.go the
 // builds without them (-tags purego, or an architecture with no port,
 // sets_generic.go), and files without a suffix the drivers and the pure-Go
 // kernels, always built. The CPU is asked once, at start-up, which sets it
@@ -25,9 +26,13 @@
 // not a dependency of mnet): the GEMM micro-kernels and the peak-FMA loop
 // (_asm/gemm), the depthwise kernels (_asm/dwconv), AVX2 and AVX-512 from
 // the same generator functions, and the pooling kernels (_asm/pool: AVX2
-// only, used on AVX-512 machines too, see there). The GEMM reads A in
-// segments (GemmSegs), which is how a convolution on a dense input runs as an
-// implicit GEMM without im2col.
+// only, used on AVX-512 machines too, see there). avo writes amd64 only:
+// the arm64 kernels come from a small generator of mnet's own (_asm/neon),
+// whose hand-encoded instructions are checked against a disassembler. A
+// set whose kernels have no masked loads and stores (NEON) routes a
+// partial last GEMM panel through a scratch (gemmTable.tailScratch). The
+// GEMM reads A in segments (GemmSegs), which is how a convolution on a
+// dense input runs as an implicit GEMM without im2col.
 //
 // # Same bits for any split
 //

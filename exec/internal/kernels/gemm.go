@@ -9,6 +9,9 @@ import (
 // stubs; the output is byte-for-byte reproducible.
 //go:generate go run -C _asm ./gemm -pkg kernels -out ../gemm_amd64.s -stubs ../gemm_amd64.go -peak-out ../peak_amd64.s -peak-stubs ../peak_amd64.go
 
+// Regenerate every arm64 kernel (*_arm64.s and their stubs, _asm/neon).
+//go:generate go run -C _asm ./neon -dir ..
+
 // The GEMM behind pointwise (1x1) convolutions, im2col convolutions and
 // fully connected layers:
 //

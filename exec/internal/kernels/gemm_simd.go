@@ -34,7 +34,12 @@ type gemmTable struct {
 	mr        int // rows of the main kernel: RowBlock
 	pairMax   int // the two-panel kernels serve blocks of up to pairMax rows
 	maskLanes int // lanes per vector of the kfFull/kfPart flags
-	kern      [2][maxMR + 1]Kernel
+	// tailScratch: the kernels have no masked loads and stores (NEON); a
+	// partial last panel is computed in a whole-panel scratch (bias, C of
+	// an accumulating K block and the residual copied in, the result's
+	// columns copied out), see gemmTail.
+	tailScratch bool
+	kern        [2][maxMR + 1]Kernel
 }
 
 // gemmArgs is the record the GEMM micro-kernels read (offsets in
@@ -174,7 +179,7 @@ func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, 
 					j0 := p * panelW
 					nc := min(np*panelW, n1-j0)
 					f := flags
-					if nc < np*panelW {
+					if nc < np*panelW && !t.tailScratch {
 						l := t.maskLanes
 						f |= kfMask | (1<<(nc/l)-1)*kfFull
 						if nc%l != 0 {
@@ -197,7 +202,11 @@ func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, 
 					if resBase != nil {
 						r.res = unsafe.Add(resBase, (row*ldr+j0)*4)
 					}
-					t.kern[np-1][h].call(rp)
+					if nc < np*panelW && t.tailScratch {
+						ws.gemmTail(t.kern[np-1][h], nb*h, np*panelW, nc, bias, j0, c[row*ldc+j0:], ldc, res, row*ldr+j0, ldr)
+					} else {
+						t.kern[np-1][h].call(rp)
+					}
 					p += np
 				}
 				row += nb * h
@@ -213,4 +222,42 @@ func (t *gemmTable) gemmBlocked(ws *Workspace, bl blocking, m int, a []float32, 
 		}
 	}
 	r.a, r.b, r.c, r.bias, r.res = nil, nil, nil, nil, nil // keep no buffer alive
+}
+
+// gemmTail runs kernel k (its record set up for rows of C starting at
+// c, columns [j0, j0+nc) of a w-wide call) with the block computed in a
+// w-wide scratch instead of C: the kernels' whole-vector loads and stores
+// then never touch the columns past nc. What the kernel reads from C (an
+// accumulating K block), the bias and the residual are copied in first,
+// zero past nc, so every element goes through the same operations as in
+// a whole panel.
+func (ws *Workspace) gemmTail(k Kernel, rows, w, nc int, bias []float32, j0 int, c []float32, ldc int, res []float32, r0, ldr int) {
+	r := &ws.gemm
+	if need := 2 * rows * w; len(ws.gtail) < need {
+		ws.gtail = make([]float32, need)
+	}
+	sc, sr := ws.gtail[:rows*w], ws.gtail[rows*w:2*rows*w]
+	if r.flags&kfAccum != 0 {
+		for i := range rows {
+			copy(sc[i*w:i*w+nc], c[i*ldc:i*ldc+nc])
+		}
+	}
+	if r.flags&kfBias != 0 {
+		clear(ws.gbias[:])
+		copy(ws.gbias[:nc], bias[j0:j0+nc])
+		r.bias = unsafe.Pointer(&ws.gbias[0])
+	}
+	ldc0, c0, ldr0 := r.ldc, r.c, r.ldr
+	if r.flags&kfResidual != 0 {
+		for i := range rows {
+			copy(sr[i*w:i*w+nc], res[r0+i*ldr:r0+i*ldr+nc])
+		}
+		r.res, r.ldr = unsafe.Pointer(&sr[0]), w*4
+	}
+	r.c, r.ldc = unsafe.Pointer(&sc[0]), w*4
+	k.call((*byte)(unsafe.Pointer(r)))
+	for i := range rows {
+		copy(c[i*ldc:i*ldc+nc], sc[i*w:i*w+nc])
+	}
+	r.c, r.ldc, r.ldr = c0, ldc0, ldr0
 }

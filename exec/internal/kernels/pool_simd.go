@@ -10,6 +10,7 @@ import (
 
 // poolTable is a set's pooling kernels.
 type poolTable struct {
+	lanes     int    // float32 lanes per vector: groups of 4 vectors, single ones and a partial one
 	max, avg  Kernel // a window over n output pixels
 	globalAvg Kernel // the mean of a whole image, float64 sums
 }
@@ -29,11 +30,11 @@ type poolArgs struct {
 	mask         [8]int32
 }
 
-// setChannels splits c channels into groups of 4 vectors, single vectors
-// and a masked tail.
-func (a *poolArgs) setChannels(c int) {
-	a.nv4, a.nv1 = c/32, c%32/8
-	if r := c % 8; r != 0 {
+// setChannels splits c channels into groups of 4 vectors of l lanes,
+// single vectors and a masked tail (at most 8 lanes).
+func (a *poolArgs) setChannels(c, l int) {
+	a.nv4, a.nv1 = c/(4*l), c%(4*l)/l
+	if r := c % l; r != 0 {
 		a.tail = 1
 		for i := range r {
 			a.mask[i] = -1
@@ -49,7 +50,7 @@ func (a *poolArgs) setChannels(c int) {
 func (t *poolTable) pool(ws *Workspace, s *PoolShape, isMax, countPad bool, in []float32, inStride int, out []float32, outStride int, oy0, oy1 int) {
 	a := &ws.pool
 	*a = poolArgs{}
-	a.setChannels(s.C)
+	a.setChannels(s.C, t.lanes)
 	a.cs = inStride * 4
 	a.rs = s.InW * inStride * 4
 	a.pstep = s.SW * inStride * 4
@@ -106,7 +107,7 @@ func (t *poolTable) pool(ws *Workspace, s *PoolShape, isMax, countPad bool, in [
 func (t *poolTable) global(ws *Workspace, isMax bool, in []float32, h, w, c, inStride int, out []float32) {
 	a := &ws.pool
 	*a = poolArgs{}
-	a.setChannels(c)
+	a.setChannels(c, t.lanes)
 	a.in, a.out = unsafe.Pointer(&in[0]), unsafe.Pointer(&out[0])
 	ap := (*byte)(unsafe.Pointer(a))
 	if isMax {

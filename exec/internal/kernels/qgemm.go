@@ -34,9 +34,13 @@ const (
 	// weight zero point is inside the weights: no row corrections.
 	qPair16 qLayout = iota
 	// qQuad8: the s8 weights themselves, per k quad 16 columns x 4 weights
-	// (64 bytes, one AVX-512 vector: the operand layout of vpdpbusd). A
-	// weight zero point needs row corrections (RowFactor).
+	// (64 bytes, one AVX-512 vector: the operand layout of vpdpbusd, and
+	// four NEON vectors of SDOT's). A weight zero point needs row
+	// corrections (RowFactor).
 	qQuad8
+	// qRow16: int16 w - zw, per k 16 columns (32 bytes, two NEON vectors:
+	// the operand of SMLAL by element). No row corrections.
+	qRow16
 )
 
 // PackedQB is a K x N matrix of int8 weights packed for one set's int8
@@ -51,6 +55,7 @@ type PackedQB struct {
 	kg     int // k groups per panel: quads (qQuad8) or pairs (qPair16)
 	panels int
 	zw     int32
+	aOff   int32   // the kernels multiply a - aOff (SDOT on signed bytes: 128); FoldBias adds it back
 	q8     []int8  // qQuad8
 	p16    []int16 // qPair16
 	colSum []int32 // per column: sum over k of the stored weights
@@ -71,17 +76,21 @@ func PackQB(ks *Set, k, n int, w []int8, zw int32, ldw int) *PackedQB {
 	}
 	p := &PackedQB{K: k, N: n, panels: (n + panelW - 1) / panelW, zw: zw, colSum: make([]int32, n)}
 	kp := (k + 3) / 4 * 4
-	if t := ks.int8(); t != nil && t.layout == qQuad8 {
-		p.layout, p.kg = qQuad8, kp/4
+	p.layout = qPair16
+	if t := ks.int8(); t != nil {
+		p.layout, p.aOff = t.layout, t.aOff
+	}
+	if p.layout == qQuad8 {
+		p.kg = kp / 4
 		p.q8 = alignedBytes(p.panels * p.kg * 64)
 	} else {
-		p.layout, p.kg = qPair16, kp/2
+		p.kg = kp / 2 // k pairs (qRow16: a panel is kp rows of 32 bytes, the same size)
 		p.p16 = make([]int16, p.panels*p.kg*32)
 	}
 	for kk := range k {
 		for j := range n {
 			v := int32(w[kk*ldw+j])
-			if p.layout == qPair16 {
+			if p.layout != qQuad8 {
 				v -= zw
 				p.p16[p.index(kk, j)] = int16(v)
 			} else {
@@ -95,8 +104,11 @@ func PackQB(ks *Set, k, n int, w []int8, zw int32, ldw int) *PackedQB {
 
 // index is where weight (k, j) lies in the packed data (elements).
 func (p *PackedQB) index(k, j int) int {
-	if p.layout == qPair16 {
+	switch p.layout {
+	case qPair16:
 		return (j/panelW*p.kg+k/2)*32 + (j%panelW)*2 + k%2
+	case qRow16:
+		return j/panelW*p.kg*32 + k*panelW + j%panelW
 	}
 	return (j/panelW*p.kg+k/4)*64 + (j%panelW)*4 + k%4
 }
@@ -112,7 +124,8 @@ func (p *PackedQB) Bytes() int { return len(p.q8) + 2*len(p.p16) }
 // in: sum_k (a-za)(w-zw) + bias = sum_k a*s + [bias - za*sum_k s + K*za*zs]
 // + [-zs*sum_k a], where s is the stored weight (w - zw, or w) and zs its
 // zero point (0, or zw); the last term is the row correction (RowFactor).
-// bias may be nil.
+// Kernels that multiply a - aOff rather than a (NEON's SDOT, on signed
+// bytes) get aOff*sum_k s back here. bias may be nil.
 func (p *PackedQB) FoldBias(bias []int32, za int32) []int32 {
 	zs := int32(0)
 	if p.layout == qQuad8 {
@@ -124,7 +137,7 @@ func (p *PackedQB) FoldBias(bias []int32, za int32) []int32 {
 		if bias != nil {
 			b = bias[j]
 		}
-		out[j] = b - za*p.colSum[j] + int32(p.K)*za*zs
+		out[j] = b - za*p.colSum[j] + int32(p.K)*za*zs + p.aOff*p.colSum[j]
 	}
 	return out
 }
@@ -282,7 +295,7 @@ func QGemm(ks *Set, ws *Workspace, m int, a []uint8, lda int, b *PackedQB, n0, n
 	case rowCorr != nil && len(rowCorr) < m:
 		panic(fmt.Sprintf("kernels.QGemm: %d row corrections for %d rows", len(rowCorr), m))
 	}
-	if t := ks.int8(); t != nil && t.gemm != nil && t.layout == b.layout {
+	if t := ks.int8(); t != nil && t.gemm != nil && t.layout == b.layout && t.aOff == b.aOff {
 		if t.gemm.pack.ok() {
 			t.gemm.qgemmPacked(workspace(ws), m, a, lda, b, n0, n1, bias, rowCorr, out, c, ldc)
 		} else {
@@ -298,8 +311,11 @@ func QGemm(ks *Set, ws *Workspace, m int, a []uint8, lda int, b *PackedQB, n0, n
 func qgemmGeneric(m int, a []uint8, lda int, b *PackedQB, n0, n1 int, bias, rowCorr []int32, out *QOut, c []uint8, ldc int) {
 	for j := n0; j < n1; j++ {
 		base, step, group := b.index(0, j), 32, 2
-		if b.layout == qQuad8 {
+		switch b.layout {
+		case qQuad8:
 			step, group = 64, 4
+		case qRow16:
+			step, group = panelW, 1
 		}
 		for i := range m {
 			row := a[i*lda : i*lda+b.K]
@@ -310,7 +326,7 @@ func qgemmGeneric(m int, a []uint8, lda int, b *PackedQB, n0, n1 int, bias, rowC
 			for kk, x := range row {
 				off := base + kk/group*step + kk%group
 				if b.layout == qQuad8 {
-					acc += int32(x) * int32(b.q8[off])
+					acc += (int32(x) - b.aOff) * int32(b.q8[off])
 				} else {
 					acc += int32(x) * int32(b.p16[off])
 				}

@@ -7,7 +7,9 @@ import "unsafe"
 
 // q8Table is a set's int8 kernels.
 type q8Table struct {
+	name    string  // Int8Kernels: "vnni", "avx2", "neondot", "neon"
 	layout  qLayout // how the GEMM wants its weights
+	aOff    int32   // the GEMM kernels multiply a - aOff (see PackedQB)
 	gemm    *qgemmTable
 	dw      Kernel     // depthwise, any window, one pixel at a time
 	dwLane  int        // channels per vector of the depthwise kernel
@@ -27,6 +29,10 @@ type qgemmTable struct {
 	// the micro-kernels run over it; the kernels then have no masked
 	// stores, and a partial last panel goes through a scratch.
 	pack Kernel
+	// tailScratch: the kernels have no masked stores (NEON); a partial
+	// last panel is written to a whole-panel scratch and its columns
+	// copied out.
+	tailScratch bool
 }
 
 // Flag bits of the int8 GEMM kernels (keep in sync with _asm/int8).
@@ -82,7 +88,10 @@ func (t *qgemmTable) qgemm(ws *Workspace, m int, a []uint8, lda int, b *PackedQB
 	r.bstride = b.kg * 64
 	r.kq = b.kg
 	aBase := unsafe.Pointer(&a[0])
-	bBase := unsafe.Pointer(&b.q8[0])
+	bBase := unsafe.Pointer(unsafe.SliceData(b.q8))
+	if b.layout != qQuad8 {
+		bBase = unsafe.Pointer(unsafe.SliceData(b.p16))
+	}
 	cBase := unsafe.Pointer(&c[0])
 	var flags uint
 	if rowCorr != nil {
@@ -112,13 +121,20 @@ func (t *qgemmTable) qgemm(ws *Workspace, m int, a []uint8, lda int, b *PackedQB
 				j0 := p * panelW
 				nc := min(np*panelW, n1-j0)
 				f := flags
-				if nc < np*panelW {
+				tail := nc < np*panelW && t.tailScratch
+				if nc < np*panelW && !tail {
 					f |= qfMask
 					r.kmask = 1<<nc - 1
 				}
 				r.flags = f
 				r.b = unsafe.Add(bBase, p*r.bstride)
 				r.c = unsafe.Add(cBase, row*ldc+j0)
+				if tail {
+					if len(ws.qc) < nb*h*np*panelW {
+						ws.qc = make([]uint8, nb*h*np*panelW)
+					}
+					r.c, r.ldc = unsafe.Pointer(&ws.qc[0]), np*panelW
+				}
 				r.bias = unsafe.Pointer(&bias[j0])
 				if rowCorr != nil {
 					r.rowCorr = unsafe.Pointer(&rowCorr[row])
@@ -129,6 +145,12 @@ func (t *qgemmTable) qgemm(ws *Workspace, m int, a []uint8, lda int, b *PackedQB
 				r.rm = unsafe.Pointer(&out.rm[j0])
 				r.rh = unsafe.Pointer(&out.rh[j0])
 				t.kern[np-1][h].call(rp)
+				if tail {
+					for i := range nb * h {
+						copy(c[(row+i)*ldc+j0:(row+i)*ldc+j0+nc], ws.qc[i*np*panelW:])
+					}
+					r.ldc = ldc
+				}
 				p += np
 			}
 			row += nb * h

@@ -46,7 +46,8 @@ func (s *Set) Native() bool { return s.native }
 
 // Features lists the CPU features the set's kernels need, in the
 // instruction simulator's names (asmsim: "AVX2", "FMA3", "AVX512F", ...);
-// nil for the generic set, which has no assembly.
+// nil for the generic set, which has no assembly, and for the arm64 sets,
+// which the simulator does not model (they run natively, or under qemu).
 func (s *Set) Features() []string { return s.features }
 
 // Generic reports whether the set runs only the pure-Go kernels.
@@ -124,15 +125,14 @@ func (s *Set) int8() *q8Table {
 }
 
 // Int8Kernels names what runs the set's int8 layers: "vnni" for the AVX-512
-// VNNI kernels, "avx2" for the AVX2 ones (int16 pairs), or "generic".
+// VNNI kernels, "avx2" for the AVX2 ones (int16 pairs), "neondot" for the
+// arm64 dot-product ones, "neon" for the arm64 widening ones, or
+// "generic".
 func (s *Set) Int8Kernels() string {
-	switch t := s.int8(); {
-	case t == nil:
-		return "generic"
-	case t.layout == qQuad8:
-		return "vnni"
+	if t := s.int8(); t != nil {
+		return t.name
 	}
-	return "avx2"
+	return "generic"
 }
 
 // Bind returns a copy of the set, named name+"-"+suffix, whose entry points
@@ -242,10 +242,12 @@ type Workspace struct {
 	qdw   qdwArgs
 	qpack qpackArgs
 	qrs   qrowsumArgs
-	qa    []int16 // widened A (AVX2 int8 GEMM)
-	qbias []int32 // the int8 depthwise block kernels' interior bias
-	qc    []uint8 // a partial panel's output (AVX2 int8 GEMM)
-	ready bool    // the records' constants are set
+	qa    []int16     // widened A (AVX2 int8 GEMM)
+	qbias []int32     // the int8 depthwise block kernels' interior bias
+	qc    []uint8     // a partial panel's output (AVX2 int8 GEMM)
+	gtail []float32   // a partial panel's C and residual (tailScratch GEMM)
+	gbias [32]float32 // a partial panel's bias (tailScratch GEMM)
+	ready bool        // the records' constants are set
 }
 
 // init sets the records' constant vectors once.

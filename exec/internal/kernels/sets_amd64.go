@@ -45,7 +45,7 @@ func avx2Int8() *q8Table {
 	for mr, f := range []func(*byte){nil, qgemmAVX2_1x16, qgemmAVX2_2x16, qgemmAVX2_3x16, qgemmAVX2_4x16, qgemmAVX2_5x16, qgemmAVX2_6x16} {
 		q.kern[0][mr] = kernel(f, "qgemmAVX2_%dx16", mr)
 	}
-	return &q8Table{layout: qPair16, gemm: q, dw: Kernel{"qdwAVX2", qdwAVX2}, dwLane: 8, dwMult: 8,
+	return &q8Table{name: "avx2", layout: qPair16, gemm: q, dw: Kernel{"qdwAVX2", qdwAVX2}, dwLane: 8, dwMult: 8,
 		peak: &peakTable{Kernel{"peakQAVX2", peakQAVX2}, 6 * 16}, dwBlock: []dwBlock{
 			{3, 1, 4, Kernel{"qdwBlock3x3S1AVX2", qdwBlock3x3S1AVX2}},
 			{3, 2, 4, Kernel{"qdwBlock3x3S2AVX2", qdwBlock3x3S2AVX2}},
@@ -87,7 +87,7 @@ func avx512Set() *Set {
 		qgemmVNNI_7x32, qgemmVNNI_8x32, qgemmVNNI_9x32, qgemmVNNI_10x32, qgemmVNNI_11x32, qgemmVNNI_12x32} {
 		q.kern[1][mr] = kernel(f, "qgemmVNNI_%dx32", mr)
 	}
-	s.q8 = &q8Table{layout: qQuad8, gemm: q, dw: Kernel{"qdwAVX512", qdwAVX512}, dwLane: 16, dwMult: 1,
+	s.q8 = &q8Table{name: "vnni", layout: qQuad8, gemm: q, dw: Kernel{"qdwAVX512", qdwAVX512}, dwLane: 16, dwMult: 1,
 		rowSum: Kernel{"qrowsumVNNI", qrowsumVNNI},
 		peak:   &peakTable{Kernel{"peakVNNI", peakVNNI}, 24 * 64}, dwBlock: []dwBlock{
 			{3, 1, 8, Kernel{"qdwBlock3x3S1VNNI", qdwBlock3x3S1VNNI}},
@@ -106,7 +106,7 @@ func avx512Set() *Set {
 }
 
 func avx2Pool() *poolTable {
-	return &poolTable{max: Kernel{"poolMaxAVX2", poolMaxAVX2}, avg: Kernel{"poolAvgAVX2", poolAvgAVX2},
+	return &poolTable{lanes: 8, max: Kernel{"poolMaxAVX2", poolMaxAVX2}, avg: Kernel{"poolAvgAVX2", poolAvgAVX2},
 		globalAvg: Kernel{"globalAvgAVX2", globalAvgAVX2}}
 }
 
