@@ -57,11 +57,15 @@ bench:
 	$(GO) test -run '^$$' -bench . -count 5 ./analyze/... ./exec/...
 
 ## fuzz: a short run of every fuzz target (FUZZTIME=1m for longer): the
-## spec parser and shape inference, and the TFLite reader.
+## spec parser and shape inference, the TFLite reader, and the integer
+## quantization arithmetic.
 FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseResolve -fuzztime $(FUZZTIME) ./spec/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./spec/tflite/
+	$(GO) test -run '^$$' -fuzz FuzzMultiplyByQuantizedMultiplier -fuzztime $(FUZZTIME) ./internal/qmath/
+	$(GO) test -run '^$$' -fuzz FuzzQuantizeMultiplier -fuzztime $(FUZZTIME) ./internal/qmath/
+	$(GO) test -run '^$$' -fuzz FuzzExpOnNegativeValues -fuzztime $(FUZZTIME) ./internal/qmath/
 
 clean:
 	rm -f mnet mnet-analyze

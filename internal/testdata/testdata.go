@@ -2,7 +2,8 @@
 // images, labels) that is never committed into this repository.
 //
 // The directory is $MNET_TESTDATA, or ../shared/testdata relative to the
-// module root. Tests call Dir or File: when the data is absent they skip with
+// module root; the peers' fixtures (Fixtures) are $MNET_FIXTURES or
+// ../shared/peers/fixtures. Tests call Dir or File: when the data is absent they skip with
 // a message, except when $CI is set, where absence is a failure.
 package testdata
 
@@ -28,6 +29,28 @@ func Dir(tb testing.TB) string {
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		missing(tb, "test data directory "+dir+" not found (set MNET_TESTDATA)")
+		return ""
+	}
+	return dir
+}
+
+// Fixtures returns the peers' fixture directory, $MNET_FIXTURES or
+// ../shared/peers/fixtures relative to the module root (reference inputs and
+// outputs of other runtimes, read only), skipping (or, under CI, failing)
+// the test when it does not exist.
+func Fixtures(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("MNET_FIXTURES")
+	if dir == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			missing(tb, "module root: "+err.Error())
+			return ""
+		}
+		dir = filepath.Join(root, "..", "shared", "peers", "fixtures")
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		missing(tb, "fixture directory "+dir+" not found (set MNET_FIXTURES)")
 		return ""
 	}
 	return dir
