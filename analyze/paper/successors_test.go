@@ -94,3 +94,89 @@ func TestMobileNetV2MatchesTFLite(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpointsV2: TF-slim's 22 MobileNetV2 checkpoints against the
+// exact counts: every parameter count rounds to the printed one; every
+// MAC count that does not (8 of them) is the exact count truncated, which
+// the note's rule recomputes.
+func TestCheckpointsV2(t *testing.T) {
+	rep, err := Reproduce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.CheckpointsV2) != 22 {
+		t.Fatalf("%d checkpoints, want 22", len(rep.CheckpointsV2))
+	}
+	grid := map[float64]int{}
+	mismatches := 0
+	for _, r := range rep.CheckpointsV2 {
+		grid[r.Alpha]++
+		if !r.Params.Match {
+			t.Errorf("%g-%d: params %s printed, exact %.4f M", r.Alpha, r.Resolution, r.Params.Paper.Text, r.Params.Ours)
+		}
+		if !r.MACs.Match {
+			mismatches++
+			if r.MACs.Rule != "truncate" || !r.MACs.RuleMatch || r.MACs.Note == "" {
+				t.Errorf("%g-%d: MACs %s printed, exact %.2f, rule %q gives %.2f", r.Alpha, r.Resolution, r.MACs.Paper.Text, r.MACs.Ours, r.MACs.Rule, r.MACs.RuleValue)
+			}
+		}
+		if r.Top1 <= 40 || r.Top5 <= r.Top1 {
+			t.Errorf("%g-%d: accuracies %.1f / %.1f", r.Alpha, r.Resolution, r.Top1, r.Top5)
+		}
+	}
+	if mismatches != 8 {
+		t.Errorf("%d MAC cells do not round to the printed value, want 8", mismatches)
+	}
+	if grid[1.4] != 1 || grid[1.3] != 1 || grid[1] != 5 || grid[0.75] != 5 || grid[0.5] != 5 || grid[0.35] != 5 {
+		t.Errorf("grid %v", grid)
+	}
+}
+
+// TestSuccessorTables: the V2 and V3 papers' tables carry a note for
+// every cell that does not match, and the cells the notes claim to
+// explain are explained by their recomputed rule.
+func TestSuccessorTables(t *testing.T) {
+	rep, err := Reproduce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	explained := map[string]bool{ // table/label/column -> the rule reproduces the printed value
+		"V2-4/MobileNetV2/params": true, "V2-4/MobileNetV2/mult_adds": true,
+		"V2-4/MobileNetV1/mult_adds": false, "V2-4/MobileNetV2 (1.4)/params": false, "V2-4/MobileNetV2 (1.4)/mult_adds": false,
+		"V3-3/V3-Large 1.0/mult_adds": true, "V3-3/V3-Large 1.0/params": true,
+		"V3-3/V3-Large 0.75/mult_adds": false, "V3-3/V3-Large 0.75/params": false,
+		"V3-3/V2 1.0/mult_adds": true, "V3-3/V2 1.0/params": true,
+		"V3-3/V3-Small 1.0/mult_adds": true,
+		"V3-3/V3-Small 0.75/mult_adds": true, "V3-3/V3-Small 0.75/params": false,
+		"V3-3/V2 0.35/mult_adds": true, "V3-3/V2 0.35/params": true,
+	}
+	seen := 0
+	for _, tb := range rep.Tables {
+		if tb.Citation == "" {
+			continue
+		}
+		for _, r := range tb.Rows {
+			for _, c := range r.Cells {
+				if !c.HasOurs || c.Match {
+					continue
+				}
+				key := tb.ID + "/" + r.Label + "/" + c.Column
+				want, ok := explained[key]
+				if !ok {
+					t.Errorf("%s: printed %s, exact %.3f: not expected to differ", key, c.Paper.Text, c.Ours)
+					continue
+				}
+				seen++
+				if c.Note == "" {
+					t.Errorf("%s: no note", key)
+				}
+				if c.Rule != "" && c.RuleMatch != want {
+					t.Errorf("%s: rule %s gives %.3f (prints as %s: %v), want %v", key, c.Rule, c.RuleValue, c.Paper.Text, c.RuleMatch, want)
+				}
+			}
+		}
+	}
+	if seen != len(explained) {
+		t.Errorf("%d mismatching cells, want %d", seen, len(explained))
+	}
+}
