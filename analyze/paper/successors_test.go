@@ -146,7 +146,7 @@ func TestSuccessorTables(t *testing.T) {
 		"V3-3/V3-Large 1.0/mult_adds": true, "V3-3/V3-Large 1.0/params": true,
 		"V3-3/V3-Large 0.75/mult_adds": false, "V3-3/V3-Large 0.75/params": false,
 		"V3-3/V2 1.0/mult_adds": true, "V3-3/V2 1.0/params": true,
-		"V3-3/V3-Small 1.0/mult_adds": true,
+		"V3-3/V3-Small 1.0/mult_adds":  true,
 		"V3-3/V3-Small 0.75/mult_adds": true, "V3-3/V3-Small 0.75/params": false,
 		"V3-3/V2 0.35/mult_adds": true, "V3-3/V2 0.35/params": true,
 	}
@@ -178,5 +178,36 @@ func TestSuccessorTables(t *testing.T) {
 	}
 	if seen != len(explained) {
 		t.Errorf("%d mismatching cells, want %d", seen, len(explained))
+	}
+}
+
+// TestSuccessorAccuracy: the accuracy policy gives V2 its TF-slim
+// checkpoint's top-1/top-5 (or the paper's figure when preferred) and V3
+// the V3 paper's figures, from the architecture alone.
+func TestSuccessorAccuracy(t *testing.T) {
+	b, err := NewBook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		model  string
+		o      spec.Options
+		p      Policy
+		source Source
+		top1   float64
+	}{
+		{"mobilenet_v2", spec.Options{Alpha: 0.35, Resolution: 96, Classes: 1001}, Policy{}, FromCheckpoint, 45.5},
+		{"mobilenet_v2", spec.Options{}, Policy{}, FromCheckpoint, 71.8},
+		{"mobilenet_v2", spec.Options{}, Policy{PreferPaper: true}, FromPaper, 72.0},
+		{"mobilenet_v2", spec.Options{Alpha: 1.4}, Policy{PreferPaper: true}, FromPaper, 74.7},
+		{"mobilenet_v3_large", spec.Options{}, Policy{}, FromPaper, 75.2},
+		{"mobilenet_v3_large", spec.Options{Alpha: 0.75}, Policy{}, FromPaper, 73.3},
+		{"mobilenet_v3_small", spec.Options{Alpha: 0.75}, Policy{}, FromPaper, 65.4},
+		{"mobilenet_v3_small", spec.Options{Resolution: 160}, Policy{Estimate: true}, NoAccuracy, 0},
+	} {
+		_, got := b.Accuracy(analyse(t, example(t, c.model), c.o), c.p)
+		if got.Source != c.source || got.Top1 != c.top1 {
+			t.Errorf("%s %+v %+v: %+v, want %v %.1f", c.model, c.o, c.p, got, c.source, c.top1)
+		}
 	}
 }
