@@ -134,11 +134,12 @@ func (m Model) body(w, h int) []string {
 	case viewTradeoff:
 		return m.tradeoffView(w, h)
 	case viewBudget:
+		grid := m.book.gridOf(m.ids[m.cur.cfg.entry].Family)
 		return indent(budgetView(m.st, budgetData{
-			b: m.budget, alphas: m.book.alphas, res: m.book.res, pts: m.grid,
+			b: m.budget, alphas: grid.Alphas, res: grid.Resolutions, pts: m.grid,
 			measured: m.measuredAt(m.cur.cfg.entry), cur: m.cur,
 			curMeas: m.meas.result(m.cur.cfg),
-			hasAcc:  m.isMobileNet(m.cur.cfg.entry),
+			hasAcc:  m.hasAccuracy(m.cur.cfg.entry),
 		}, w-1))
 	default:
 		return m.overview(w, h)

@@ -34,6 +34,10 @@ type data struct {
 	// Successors are the MobileNetV2 and V3 papers' tables.
 	Successors    []tableData       `yaml:"successors"`
 	CheckpointsV2 checkpointsV2Data `yaml:"checkpoints_v2"`
+	V3Grid        struct {
+		Alphas      []float64 `yaml:"alphas"`
+		Resolutions []int     `yaml:"resolutions"`
+	} `yaml:"v3_grid"`
 }
 
 // checkpointsV2Data is TF-slim's MobileNetV2 table: one note per column,
