@@ -84,6 +84,7 @@ plots: build
 	mkdir -p $(PLOTDIR)
 	./mnet plot tradeoff -o $(PLOTDIR)/tradeoff.png
 	./mnet plot params -o $(PLOTDIR)/params.png
+	./mnet plot generations -o $(PLOTDIR)/generations.png
 	./mnet plot bytype -o $(PLOTDIR)/bytype.png
 	./mnet plot layers -o $(PLOTDIR)/layers.png
 	./mnet plot grid --alphas 0.2:1.4:0.1 --resolutions 96:320:32 -o $(PLOTDIR)/grid.png

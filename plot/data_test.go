@@ -337,3 +337,42 @@ func TestParetoFrontier(t *testing.T) {
 		t.Error("empty frontier")
 	}
 }
+
+// TestGenerationsData: v1's 16 and V2's 22 TF-slim checkpoints, V3's 4
+// published points and the 4 baselines, with exact mult-adds; the front is
+// cheapest first, strictly more accurate at each step, and no point beats
+// a front point on both axes.
+func TestGenerationsData(t *testing.T) {
+	d, err := GenerationsData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, p := range d.Points {
+		counts[p.Family]++
+		if p.MultAdds <= 0 || p.Top1 <= 0 {
+			t.Errorf("%s: %+v", p.Label(), p)
+		}
+	}
+	if counts["MobileNet v1"] != 16 || counts["MobileNetV2"] != 22 || counts["MobileNetV3-Large"] != 2 || counts["MobileNetV3-Small"] != 2 || len(d.Points) != 46 {
+		t.Errorf("points per family %v (%d in all)", counts, len(d.Points))
+	}
+	for k, i := range d.Front {
+		f := d.Points[i]
+		if k > 0 {
+			prev := d.Points[d.Front[k-1]]
+			if f.MultAdds < prev.MultAdds || f.Top1 <= prev.Top1 {
+				t.Errorf("front step %s -> %s not cheaper-first, more accurate", prev.Label(), f.Label())
+			}
+		}
+		for _, p := range d.Points {
+			if p.MultAdds < f.MultAdds && p.Top1 > f.Top1 {
+				t.Errorf("%s beats front point %s", p.Label(), f.Label())
+			}
+		}
+	}
+	first, last := d.Points[d.Front[0]], d.Points[d.Front[len(d.Front)-1]]
+	if first.Label() != "V2 0.35-96" || last.Label() != "V3-L 1.0-224" {
+		t.Errorf("front from %s to %s, want V2 0.35-96 to V3-L 1.0-224", first.Label(), last.Label())
+	}
+}

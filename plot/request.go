@@ -19,11 +19,14 @@ const (
 	KindLayers   = "layers"
 	KindPareto   = "pareto"
 	KindGrid     = "grid"
+	// KindGenerations is MobileNet v1, V2 and V3 with the baselines on
+	// one accuracy / mult-add plane, with the Pareto front across them.
+	KindGenerations = "generations"
 )
 
 // Kinds lists the chart kinds Save draws.
 func Kinds() []string {
-	return []string{KindTradeoff, KindParams, KindByType, KindLayers, KindPareto, KindGrid}
+	return []string{KindTradeoff, KindParams, KindByType, KindLayers, KindPareto, KindGrid, KindGenerations}
 }
 
 // Config is one MobileNet configuration: width multiplier and input

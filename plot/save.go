@@ -103,6 +103,12 @@ func Build(req Request) (*Figure, error) {
 			return DrawParams(d), nil
 		}
 		return DrawTradeoff(d), nil
+	case KindGenerations:
+		d, err := GenerationsData()
+		if err != nil {
+			return nil, err
+		}
+		return DrawGenerations(d), nil
 	case KindByType, KindLayers:
 		r, err := analyze.Spec(n, req.Options)
 		if err != nil {
