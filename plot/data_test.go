@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -374,5 +375,47 @@ func TestGenerationsData(t *testing.T) {
 	first, last := d.Points[d.Front[0]], d.Points[d.Front[len(d.Front)-1]]
 	if first.Label() != "V2 0.35-96" || last.Label() != "V3-L 1.0-224" {
 		t.Errorf("front from %s to %s, want V2 0.35-96 to V3-L 1.0-224", first.Label(), last.Label())
+	}
+}
+
+// TestGenerationsLatency: with measured latencies the front moves to the
+// latency / accuracy plane: latencies proportional to mult-adds give the
+// same front, and a point made very fast joins it.
+func TestGenerationsLatency(t *testing.T) {
+	d, err := GenerationsData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Reports()) != len(d.Points) {
+		t.Fatalf("%d reports for %d points", len(d.Reports()), len(d.Points))
+	}
+	byMA := append([]int(nil), d.Front...)
+	results := make([]*exec.Result, len(d.Points))
+	for i, r := range d.Reports() {
+		results[i] = &exec.Result{Latency: exec.Stats{Median: time.Duration(r.Totals.MultAdds / 100)}}
+	}
+	if err := d.SetLatency(results, Machine{Threads: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(d.Front) != fmt.Sprint(byMA) {
+		t.Errorf("proportional latency: front %v, by mult-adds %v", d.Front, byMA)
+	}
+	// VGG16, the slowest, measured fastest of all: it heads the front.
+	for i, p := range d.Points {
+		if p.Family == "VGG16" {
+			results[i].Latency.Median = time.Nanosecond
+		}
+	}
+	if err := d.SetLatency(results, Machine{Threads: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if d.Points[d.Front[0]].Family != "VGG16" {
+		t.Errorf("front starts at %s", d.Points[d.Front[0]].Label())
+	}
+	if err := d.SetLatency(results[:3], Machine{}); err == nil {
+		t.Error("3 results for all the points accepted")
+	}
+	if f := DrawGenerations(d); f == nil {
+		t.Error("no figure")
 	}
 }

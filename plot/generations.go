@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"sort"
+	"time"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -13,6 +14,7 @@ import (
 	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/analyze/paper"
 	"mnet.dev/mnet/examples"
+	"mnet.dev/mnet/exec"
 	"mnet.dev/mnet/spec"
 )
 
@@ -28,6 +30,8 @@ type GenPoint struct {
 	Params     int64
 	Top1       float64
 	Source     string // "TF-slim checkpoint", or the paper's table ("MobileNetV3 paper Table 3")
+	// Latency is the measured median (with SetLatency; 0 otherwise).
+	Latency time.Duration
 }
 
 // Label names the point on the chart: "V2 1.4-224", "v1 0.5-160",
@@ -47,9 +51,35 @@ func (p GenPoint) Label() string {
 // mult-add plane, and the Pareto front across all of them.
 type Generations struct {
 	Points []GenPoint
-	// Front indexes the Points no other beats on both mult-adds (fewer)
-	// and accuracy (higher), cheapest first.
+	// Front indexes the Points no other beats on both cost (mult-adds, or
+	// measured latency once SetLatency gave them one) and accuracy,
+	// cheapest first.
 	Front []int
+	// Machine describes the measurements (Measured: SetLatency was called).
+	Machine  Machine
+	Measured bool
+	reports  []*analyze.Report // one per point
+}
+
+// Reports returns the analysed configuration of every point, in order:
+// what SetLatency's results must follow.
+func (d *Generations) Reports() []*analyze.Report { return d.reports }
+
+// SetLatency gives every point its measured median latency (results in the
+// order of Reports) and moves the front onto the latency / accuracy plane.
+func (d *Generations) SetLatency(results []*exec.Result, m Machine) error {
+	if len(results) != len(d.Points) {
+		return fmt.Errorf("%d measurements for %d points", len(results), len(d.Points))
+	}
+	for i, r := range results {
+		if r == nil || r.Latency.Median <= 0 {
+			return fmt.Errorf("%s: no measured latency", d.Points[i].Label())
+		}
+		d.Points[i].Latency = r.Latency.Median
+	}
+	d.Machine, d.Measured = m, true
+	d.Front = genFront(d.Points, true)
+	return nil
 }
 
 // GenerationsData computes the generations chart's points from the
@@ -72,6 +102,7 @@ func GenerationsData() (*Generations, error) {
 		}
 		d.Points = append(d.Points, GenPoint{Family: family, Model: model, Alpha: r.Graph.Alpha, Resolution: r.Graph.Resolution,
 			MultAdds: r.Totals.MultAdds, Params: r.Totals.Params, Top1: top1, Source: source})
+		d.reports = append(d.reports, r)
 		return nil
 	}
 	for _, c := range b.Checkpoints {
@@ -102,22 +133,29 @@ func GenerationsData() (*Generations, error) {
 			return nil, err
 		}
 	}
-	d.Front = genFront(d.Points)
+	d.Front = genFront(d.Points, false)
 	return d, nil
 }
 
 // genFront returns the indices of the points no other point beats: every
-// cheaper (or equally cheap) point is less accurate. Cheapest first; of
-// equal points the first is kept.
-func genFront(pts []GenPoint) []int {
+// cheaper (or equally cheap) point is less accurate, cost being mult-adds
+// or, byLatency, the measured latency. Cheapest first; of equal points the
+// first is kept.
+func genFront(pts []GenPoint, byLatency bool) []int {
+	cost := func(p GenPoint) float64 {
+		if byLatency {
+			return float64(p.Latency)
+		}
+		return float64(p.MultAdds)
+	}
 	idx := make([]int, len(pts))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		pa, pb := pts[idx[a]], pts[idx[b]]
-		if pa.MultAdds != pb.MultAdds {
-			return pa.MultAdds < pb.MultAdds
+		if cost(pa) != cost(pb) {
+			return cost(pa) < cost(pb)
 		}
 		return pa.Top1 > pb.Top1
 	})
@@ -151,14 +189,27 @@ func genStyle(family string) (color.Color, shape) {
 // generations and the baselines, the Pareto front as a dashed step line
 // with its points labelled.
 func DrawGenerations(d *Generations) *Figure {
-	p := newPlot("Three MobileNet generations: ImageNet accuracy vs. mult-adds",
-		"Mult-adds (millions, log scale)", "ImageNet top-1 accuracy (%)")
+	title, xLabel := "Three MobileNet generations: ImageNet accuracy vs. mult-adds", "Mult-adds (millions, log scale)"
+	if d.Measured {
+		thr := "threads"
+		if d.Machine.Threads == 1 {
+			thr = "thread"
+		}
+		title = fmt.Sprintf("Three MobileNet generations: accuracy vs. latency measured here (%d %s)", d.Machine.Threads, thr)
+		xLabel = "Latency (ms, log scale)"
+	}
+	p := newPlot(title, xLabel, "ImageNet top-1 accuracy (%)")
 	p.X.Scale = gplot.LogScale{}
 	p.X.Tick.Marker = logTicks{}
 	addGrid(p, true, true)
 	leg := newLegend(false, false)
 	lab := &labeller{}
-	mm := func(pt GenPoint) float64 { return float64(pt.MultAdds) / 1e6 }
+	mm := func(pt GenPoint) float64 {
+		if d.Measured {
+			return pt.Latency.Seconds() * 1e3
+		}
+		return float64(pt.MultAdds) / 1e6
+	}
 
 	var front plotter.XYs
 	for k, i := range d.Front {
@@ -215,11 +266,15 @@ func DrawGenerations(d *Generations) *Figure {
 	setLinearRange(&p.Y, ys, 2.5, 5)
 	lab.legend = leg
 	p.Add(lab, leg)
-	caps := []string{fmt.Sprintf("Mult-adds: mnet's exact counts (one multiply-accumulate each; 1000 classes). "+
+	caps := []string{}
+	if d.Measured {
+		caps = append(caps, d.Machine.String()+" Random weights (latency does not depend on them).")
+	}
+	caps = append(caps, fmt.Sprintf("Mult-adds: mnet's exact counts (one multiply-accumulate each; 1000 classes). "+
 		"Accuracy: TF-slim's published checkpoints for v1 (%d) and V2 (%d), the MobileNetV3 paper's Table 3 for V3 (%d), "+
 		"the MobileNets paper's Tables 8 and 9 for the baselines. A point is on the front when no other network is both cheaper and more accurate.",
 		count(d.Points, string(paper.MobileNetV1)), count(d.Points, string(paper.MobileNetV2)),
-		count(d.Points, string(paper.MobileNetV3Large))+count(d.Points, string(paper.MobileNetV3Small)))}
+		count(d.Points, string(paper.MobileNetV3Large))+count(d.Points, string(paper.MobileNetV3Small))))
 	return &Figure{panels: []*gplot.Plot{p}, Caption: caps}
 }
 

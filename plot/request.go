@@ -136,7 +136,7 @@ func (r *Request) Check() error {
 
 // measuring reports whether the chart draws measured time.
 func (r *Request) measuring() bool {
-	return r.Kind == KindPareto || r.Measure && (r.Kind == KindByType || r.Kind == KindLayers || r.Kind == KindGrid)
+	return r.Kind == KindPareto || r.Measure && (r.Kind == KindByType || r.Kind == KindLayers || r.Kind == KindGrid || r.Kind == KindGenerations)
 }
 
 // Reports returns the analysed configurations a measured chart draws, in
@@ -166,6 +166,12 @@ func (r *Request) Reports() ([]*analyze.Report, error) {
 	case KindGrid:
 		alphas, res := r.grid()
 		g, err := GridData(n, r.Options, alphas, res)
+		if err != nil {
+			return nil, err
+		}
+		return g.Reports(), nil
+	case KindGenerations:
+		g, err := GenerationsData()
 		if err != nil {
 			return nil, err
 		}
