@@ -92,3 +92,4 @@ plots: build
 	./mnet plot layers --measure --runs 30 -o $(PLOTDIR)/layers-measured.png
 	./mnet plot grid --measure --runs 40 -o $(PLOTDIR)/grid-latency.png
 	./mnet plot pareto --runs 40 -o $(PLOTDIR)/pareto.png
+	./mnet plot generations --measure --threads 1 --runs 20 -o $(PLOTDIR)/generations-measured.png

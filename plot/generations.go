@@ -268,7 +268,7 @@ func DrawGenerations(d *Generations) *Figure {
 	p.Add(lab, leg)
 	caps := []string{}
 	if d.Measured {
-		caps = append(caps, d.Machine.String()+" Random weights (latency does not depend on them).")
+		caps = append(caps, d.Machine.String())
 	}
 	caps = append(caps, fmt.Sprintf("Mult-adds: mnet's exact counts (one multiply-accumulate each; 1000 classes). "+
 		"Accuracy: TF-slim's published checkpoints for v1 (%d) and V2 (%d), the MobileNetV3 paper's Table 3 for V3 (%d), "+
