@@ -33,6 +33,7 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "mobilenet-v2-narrow", keys: []string{"p", "j", "j", "j", "enter", "left", "left", "left", "left", "left", "left", "left"}},
 		{name: "mobilenet-v2-grid", keys: []string{"p", "j", "j", "j", "enter", "4"}},
 		{name: "mobilenet-v3-small-grid", keys: []string{"p", "j", "j", "j", "j", "j", "enter", "4"}},
+		{name: "mobilenet-v2-tradeoff", keys: []string{"p", "j", "j", "j", "enter", "3"}},
 		{name: "measuring", prep: func(m Model) Model {
 			m.meas.job = &measureJob{id: 1, task: measureTask{label: m.label(m.cur.cfg)}}
 			m.meas.runs, m.meas.total = 37, 100

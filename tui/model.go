@@ -119,6 +119,16 @@ func New(cfg Config) (Model, error) {
 // architecture): TF-slim's accuracies and the fit to them apply to it.
 func (m Model) isMobileNet(entry int) bool { return m.ids[entry].Family == paper.MobileNetV1 }
 
+// successor reports whether an entry is MobileNetV2 or V3: its trade-off
+// chart shows its own published points.
+func (m Model) successor(entry int) bool {
+	switch m.ids[entry].Family {
+	case paper.MobileNetV2, paper.MobileNetV3Large, paper.MobileNetV3Small:
+		return true
+	}
+	return false
+}
+
 // hasAccuracy reports whether an entry's family has published accuracies
 // (MobileNet v1, V2, V3): its budget grid ranks by them.
 func (m Model) hasAccuracy(entry int) bool {
