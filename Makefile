@@ -116,6 +116,7 @@ plots: build
 	mkdir -p $(PLOTDIR)
 	./mnet plot tradeoff -o $(PLOTDIR)/tradeoff.png
 	./mnet plot params -o $(PLOTDIR)/params.png
+	./mnet plot generations -o $(PLOTDIR)/generations.png
 	./mnet plot bytype -o $(PLOTDIR)/bytype.png
 	./mnet plot layers -o $(PLOTDIR)/layers.png
 	./mnet plot grid --alphas 0.2:1.4:0.1 --resolutions 96:320:32 -o $(PLOTDIR)/grid.png
@@ -123,3 +124,4 @@ plots: build
 	./mnet plot layers --measure --runs 30 -o $(PLOTDIR)/layers-measured.png
 	./mnet plot grid --measure --runs 40 -o $(PLOTDIR)/grid-latency.png
 	./mnet plot pareto --runs 40 -o $(PLOTDIR)/pareto.png
+	./mnet plot generations --measure --threads 1 --runs 20 -o $(PLOTDIR)/generations-measured.png

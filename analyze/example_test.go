@@ -133,6 +133,7 @@ func ExampleConventions() {
 	}
 	// Output:
 	// A mult-add is one multiply-accumulate, counted on the output grid for convolutions and fully connected layers only
+	// Squeeze-and-excite: its two FCs count C x C/r mult-adds each (class SE FC)
 	// Parameters (the paper's convention) are convolution and fully connected weights only
 	// Memory is float32 (4 bytes), per image. Weight bytes count weights plus one bias per output channel (batch norm folded). Peak activations: the largest sum of tensors alive at once in execution order (dropout and flatten reuse their input).
 	// Arithmetic intensity (MA/byte) is mult-adds per byte of input, weights and output moved once.

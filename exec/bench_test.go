@@ -112,3 +112,29 @@ func BenchmarkMobileNetInt8(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSuccessors runs whole MobileNetV2, V3-Large and V3-Small
+// inferences at 1.0-224 (batch 1, random weights) on every kernel set and 1
+// and 2 threads: the networks the ONNX Runtime comparison times.
+func BenchmarkSuccessors(b *testing.B) {
+	for _, model := range []string{"mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small"} {
+		r := reportFor(b, model, spec.Options{})
+		for _, isa := range kernels.Available() {
+			for _, threads := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%s/threads=%d", model, isa, threads), func(b *testing.B) {
+					p, err := Compile(r, Options{Kernels: isa.String(), Threads: threads})
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer p.Close()
+					randomInput(p, 1)
+					p.Run()
+					for b.Loop() {
+						p.Run()
+					}
+					b.ReportMetric(2*float64(r.Totals.MultAdds)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}

@@ -29,7 +29,8 @@ type compiler struct {
 	stride  []int // values per pixel of each tensor: its channels, or more
 	budget  int64
 	used    int64
-	slab    kernels.Slab // packed weights, on huge pages where the OS offers them
+	slab    kernels.Slab     // packed weights, on huge pages where the OS offers them
+	fused   map[int]residual // projections that compute the residual add after them
 }
 
 // Compile builds a plan for an analyzed graph.
@@ -72,6 +73,7 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 	if err := c.checkMemory(); err != nil {
 		return nil, err
 	}
+	c.fused = c.residuals()
 	c.layout()
 	c.ws = make([]kernels.Workspace, c.threads)
 	p := &Plan{Report: r, Graph: c.g, Precision: c.precision(), Kernels: c.ks.String(), Threads: c.threads, Batch: c.batch, arena: c.arena}
@@ -87,7 +89,11 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 		chunks := c.chunks(n, o)
 		p.jobs = append(p.jobs, workers.Job{Task: o, N: o.items(), Chunks: chunks})
 		p.layers = append(p.layers, Layer{Index: i, Name: n.Name, Type: c.r.Layers[i].Type, MultAdds: o.multAdds(), Threads: min(chunks, c.threads)})
-		p.outs = append(p.outs, c.view(c.tensor[i]))
+		out := c.tensor[i]
+		if f, ok := c.fused[i]; ok {
+			out = c.tensor[f.add]
+		}
+		p.outs = append(p.outs, c.view(out))
 	}
 	p.input = c.declaredView(len(c.g.Nodes), c.g.InputType)
 	p.output = c.declaredView(c.tensor[len(c.g.Nodes)-1], c.g.Nodes[len(c.g.Nodes)-1].Type)
@@ -105,6 +111,9 @@ func Compile(r *analyze.Report, o Options) (*Plan, error) {
 // op compiles one node through its op's implementation, float or
 // integer; nil for pass-through layers.
 func (c *compiler) op(n *spec.Node) (op, error) {
+	if c.fusedInto(n.Index) {
+		return nil, nil
+	}
 	impl, err := implOf(n)
 	if err != nil {
 		return nil, err
@@ -197,6 +206,9 @@ func (c *compiler) layout() {
 	}
 	born := make([]int, n+1)
 	copy(born, lv.Born)
+	for proj, f := range c.fused {
+		born[c.tensor[f.add]] = born[c.tensor[proj]] // written by the projection
+	}
 	var total int
 	c.offs, total = placement(sizes, born, lv.LastRead)
 	c.arena = hugeBytes(total + arenaSlack)[:total+arenaSlack]

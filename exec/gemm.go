@@ -16,6 +16,8 @@ type gemmOp struct {
 	b          []*kernels.PackedB
 	bias       []float32
 	act        kernels.Act
+	res        []float32 // a residual added before act (nil: none; ungrouped only)
+	ldr        int
 	byRows     bool
 	rowBlock   int
 	panelWidth int
@@ -46,6 +48,11 @@ func (o *gemmOp) Run(lo, hi, tid int) {
 		var bias []float32
 		if o.bias != nil {
 			bias = o.bias[g*o.cout : (g+1)*o.cout]
+		}
+		if o.res != nil {
+			kernels.GemmResidual(o.ks, &o.ws[tid], m1-m0, o.in[m0*o.lda:], o.lda, kernels.Segs{N: 1, Len: o.cin}, b, n0, n1,
+				bias, o.res[m0*o.ldr:], o.ldr, o.act, o.out[m0*o.ldc:], o.ldc)
+			continue
 		}
 		kernels.Gemm(o.ks, &o.ws[tid], m1-m0, o.in[m0*o.lda+g*o.cin:], o.lda, b, n0, n1, bias, o.act, o.out[m0*o.ldc+g*o.cout:], o.ldc)
 	}

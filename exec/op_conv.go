@@ -26,6 +26,14 @@ func compileConv(c *compiler, n *spec.Node) (op, error) {
 		o := &gemmOp{ks: c.ks, ws: c.ws, m: c.batch * n.Out.H * n.Out.W, in: c.in(n.Inputs[0]), out: c.out(n),
 			lda: c.strideOf(n.Inputs[0]), ldc: c.stride[n.Index], cin: cin, cout: n.Out.C / cv.Groups,
 			b: c.packGroups(k, cv.Groups, cin, n.Out.C), bias: b, act: a}
+		if f, ok := c.fused[n.Index]; ok {
+			add := &c.g.Nodes[f.add]
+			if o.act, err = act(add.Op.(*spec.Add).Act); err != nil {
+				return nil, err
+			}
+			o.out, o.ldc = c.out(add), c.stride[f.add]
+			o.res, o.ldr = c.in(f.res), c.strideOf(f.res)
+		}
 		c.gemmSplit(o)
 		return o, nil
 	}

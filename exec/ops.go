@@ -50,6 +50,7 @@ var opImpls = map[spec.OpKind]opImpl{
 	spec.OpSoftmax:   softmaxImpl,
 	spec.OpConcat:    concatImpl,
 	spec.OpAdd:       addImpl,
+	spec.OpScale:     scaleImpl,
 	spec.OpDropout:   passThroughImpl,
 	spec.OpFlatten:   passThroughImpl,
 }

@@ -35,6 +35,15 @@ layers:
     branches:
       - {layers: [{type: conv, filters: 12, kernel: 3, padding: same}]}
       - {}
+  - type: add
+    activation: relu6
+    branches:
+      - {layers: [{type: pointwise, filters: 12, activation: none}]}
+      - {}
+  - {type: bottleneck, filters: 12, expansion: 3, kernel: 5, se: true}
+  - {type: bottleneck, filters: 12, expansion: 1, activation: relu}
+  - {type: se, reduction: 2}
+  - {type: bottleneck, filters: 16, expanded: 20, stride: 2, activation: hard-swish, se: true}
   - type: concat
     branches:
       - {layers: [{type: maxpool, kernel: 2, stride: 1, padding: [0, 1, 0, 1]}]}

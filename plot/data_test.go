@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -335,5 +336,86 @@ func TestParetoFrontier(t *testing.T) {
 	}
 	if len(ParetoFrontier(nil)) != 0 {
 		t.Error("empty frontier")
+	}
+}
+
+// TestGenerationsData: v1's 16 and V2's 22 TF-slim checkpoints, V3's 4
+// published points and the 4 baselines, with exact mult-adds; the front is
+// cheapest first, strictly more accurate at each step, and no point beats
+// a front point on both axes.
+func TestGenerationsData(t *testing.T) {
+	d, err := GenerationsData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, p := range d.Points {
+		counts[p.Family]++
+		if p.MultAdds <= 0 || p.Top1 <= 0 {
+			t.Errorf("%s: %+v", p.Label(), p)
+		}
+	}
+	if counts["MobileNet v1"] != 16 || counts["MobileNetV2"] != 22 || counts["MobileNetV3-Large"] != 2 || counts["MobileNetV3-Small"] != 2 || len(d.Points) != 46 {
+		t.Errorf("points per family %v (%d in all)", counts, len(d.Points))
+	}
+	for k, i := range d.Front {
+		f := d.Points[i]
+		if k > 0 {
+			prev := d.Points[d.Front[k-1]]
+			if f.MultAdds < prev.MultAdds || f.Top1 <= prev.Top1 {
+				t.Errorf("front step %s -> %s not cheaper-first, more accurate", prev.Label(), f.Label())
+			}
+		}
+		for _, p := range d.Points {
+			if p.MultAdds < f.MultAdds && p.Top1 > f.Top1 {
+				t.Errorf("%s beats front point %s", p.Label(), f.Label())
+			}
+		}
+	}
+	first, last := d.Points[d.Front[0]], d.Points[d.Front[len(d.Front)-1]]
+	if first.Label() != "V2 0.35-96" || last.Label() != "V3-L 1.0-224" {
+		t.Errorf("front from %s to %s, want V2 0.35-96 to V3-L 1.0-224", first.Label(), last.Label())
+	}
+}
+
+// TestGenerationsLatency: with measured latencies the front moves to the
+// latency / accuracy plane: latencies proportional to mult-adds give the
+// same front, and a point made very fast joins it.
+func TestGenerationsLatency(t *testing.T) {
+	d, err := GenerationsData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Reports()) != len(d.Points) {
+		t.Fatalf("%d reports for %d points", len(d.Reports()), len(d.Points))
+	}
+	byMA := append([]int(nil), d.Front...)
+	results := make([]*exec.Result, len(d.Points))
+	for i, r := range d.Reports() {
+		results[i] = &exec.Result{Latency: exec.Stats{Median: time.Duration(r.Totals.MultAdds / 100)}}
+	}
+	if err := d.SetLatency(results, Machine{Threads: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(d.Front) != fmt.Sprint(byMA) {
+		t.Errorf("proportional latency: front %v, by mult-adds %v", d.Front, byMA)
+	}
+	// VGG16, the slowest, measured fastest of all: it heads the front.
+	for i, p := range d.Points {
+		if p.Family == "VGG16" {
+			results[i].Latency.Median = time.Nanosecond
+		}
+	}
+	if err := d.SetLatency(results, Machine{Threads: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if d.Points[d.Front[0]].Family != "VGG16" {
+		t.Errorf("front starts at %s", d.Points[d.Front[0]].Label())
+	}
+	if err := d.SetLatency(results[:3], Machine{}); err == nil {
+		t.Error("3 results for all the points accepted")
+	}
+	if f := DrawGenerations(d); f == nil {
+		t.Error("no figure")
 	}
 }

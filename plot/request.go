@@ -19,11 +19,14 @@ const (
 	KindLayers   = "layers"
 	KindPareto   = "pareto"
 	KindGrid     = "grid"
+	// KindGenerations is MobileNet v1, V2 and V3 with the baselines on
+	// one accuracy / mult-add plane, with the Pareto front across them.
+	KindGenerations = "generations"
 )
 
 // Kinds lists the chart kinds Save draws.
 func Kinds() []string {
-	return []string{KindTradeoff, KindParams, KindByType, KindLayers, KindPareto, KindGrid}
+	return []string{KindTradeoff, KindParams, KindByType, KindLayers, KindPareto, KindGrid, KindGenerations}
 }
 
 // Config is one MobileNet configuration: width multiplier and input
@@ -133,7 +136,7 @@ func (r *Request) Check() error {
 
 // measuring reports whether the chart draws measured time.
 func (r *Request) measuring() bool {
-	return r.Kind == KindPareto || r.Measure && (r.Kind == KindByType || r.Kind == KindLayers || r.Kind == KindGrid)
+	return r.Kind == KindPareto || r.Measure && (r.Kind == KindByType || r.Kind == KindLayers || r.Kind == KindGrid || r.Kind == KindGenerations)
 }
 
 // Reports returns the analysed configurations a measured chart draws, in
@@ -163,6 +166,12 @@ func (r *Request) Reports() ([]*analyze.Report, error) {
 	case KindGrid:
 		alphas, res := r.grid()
 		g, err := GridData(n, r.Options, alphas, res)
+		if err != nil {
+			return nil, err
+		}
+		return g.Reports(), nil
+	case KindGenerations:
+		g, err := GenerationsData()
 		if err != nil {
 			return nil, err
 		}

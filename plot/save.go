@@ -103,6 +103,21 @@ func Build(req Request) (*Figure, error) {
 			return DrawParams(d), nil
 		}
 		return DrawTradeoff(d), nil
+	case KindGenerations:
+		d, err := GenerationsData()
+		if err != nil {
+			return nil, err
+		}
+		if req.Measure {
+			m, err := req.measured(len(d.Reports()))
+			if err != nil {
+				return nil, err
+			}
+			if err := d.SetLatency(m.Results, m.Machine); err != nil {
+				return nil, err
+			}
+		}
+		return DrawGenerations(d), nil
 	case KindByType, KindLayers:
 		r, err := analyze.Spec(n, req.Options)
 		if err != nil {

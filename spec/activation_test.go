@@ -26,6 +26,9 @@ layers:
     branches:
       - {layers: [{type: pointwise, filters: 12}]}
       - {}
+  - {type: bottleneck, filters: 12, expansion: 2, kernel: 5, se: true}
+  - {type: se, reduction: 2, gate: hard-sigmoid}
+  - {type: bottleneck, filters: 16, expanded: 20, residual: false, activation: relu, se_reduction: 3, se: true}
   - type: concat
     branches:
       - {layers: [{type: maxpool, kernel: 2, stride: 1, padding: [0, 1, 0, 1]}]}

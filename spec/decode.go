@@ -384,3 +384,9 @@ func (d *decoder) kernelStride(m *mapping, defKernel [2]int, strideIsKernel bool
 	stride, err = d.pair(m, "stride", defStride)
 	return kernel, stride, err
 }
+
+// minAlpha decodes a layer's min_alpha: a floor under the network's width
+// multiplier, in (0, MaxAlpha] (0 when absent).
+func (d *decoder) minAlpha(m *mapping) (float64, error) {
+	return d.float(m, "min_alpha", 0, validAlpha, "a width multiplier floor in (0, 4]")
+}

@@ -124,6 +124,12 @@ func (f *fields) fused(x Fused, scale *bool) {
 	}
 }
 
+func (f *fields) minAlpha(a float64) {
+	if a != 0 {
+		f.add("min_alpha", strconv.FormatFloat(a, 'g', -1, 64))
+	}
+}
+
 // writeFlat writes a layer on one flow-style line.
 func writeFlat(b *strings.Builder, indent string, f []string) {
 	fmt.Fprintf(b, "%s- {%s}\n", indent, strings.Join(f, ", "))

@@ -68,7 +68,7 @@ type layerKind struct {
 // documentation gives them; each is defined beside the op it resolves to.
 var layerKinds = []layerKind{
 	convKind, depthwiseKind, pointwiseKind, separableKind, maxPoolKind, avgPoolKind,
-	fcKind, dropoutKind, flattenKind, lrnKind, softmaxKind, repeatKind, concatKind, addKind,
+	fcKind, dropoutKind, flattenKind, lrnKind, softmaxKind, repeatKind, concatKind, addKind, bottleneckKind, seKind,
 }
 
 // Kinds lists every layer kind, in the order the documentation gives them.

@@ -82,5 +82,5 @@ func (sp *SeparableLayer) resolve(r *resolver, l *Layer, in int, s Shape, sc *sc
 	}
 	pw := r.newNode(l, pwName, idx, s2, sc)
 	pw.Weights = nil
-	return resolvePointwise(r, l, &pw, e, [2]int{1, 1}, sp.Filters, sp.Scale, 1)
+	return resolvePointwise(r, l, &pw, e, [2]int{1, 1}, sp.Filters, sp.Scale, 1, 0)
 }

@@ -108,12 +108,21 @@ func (r Rounding) Apply(c int, alpha float64) int {
 	case RoundKeras:
 		return max(int(v), 1)
 	case RoundMultiple8:
-		n := max(8, int(v+4)/8*8)
-		if float64(n) < 0.9*v {
-			n += 8
-		}
-		return n
+		return MakeDivisible(v, 8)
 	default:
 		return max(int(v), 8)
 	}
+}
+
+// MakeDivisible is TF-slim's and torchvision's _make_divisible(v, d): v
+// rounded to the nearest multiple of d, at least d, and raised by d where
+// rounding down lost more than 10% of v. MobileNetV2 and V3 round every
+// channel count under α with it (d = 8), V2 its expansions (t times the
+// input channels) and V3 its squeeze-and-excite reductions (C/4).
+func MakeDivisible(v float64, d int) int {
+	n := max(d, int(v+float64(d)/2)/d*d)
+	if float64(n) < 0.9*v {
+		n += d
+	}
+	return n
 }

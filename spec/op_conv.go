@@ -36,12 +36,12 @@ func (*Conv) PassThrough() bool { return false }
 
 // resolveConv finishes a convolution node whose window and epilogue are
 // set: its padding, output channels and groups.
-func resolveConv(r *resolver, l *Layer, kind Kind, nd *Node, op *Conv, pad Padding, filters Count, scale *bool, groups int) (int, Shape, error) {
+func resolveConv(r *resolver, l *Layer, kind Kind, nd *Node, op *Conv, pad Padding, filters Count, scale *bool, groups int, minAlpha float64) (int, Shape, error) {
 	if err := r.window(l, kind, nd, &op.Window, pad, false); err != nil {
 		return 0, nd.In, err
 	}
 	op.Groups = groups
-	c, err := r.channels(l, filters, scale, "filters")
+	c, err := r.channelsMin(l, filters, scale, "filters", minAlpha)
 	if err != nil {
 		return 0, nd.In, err
 	}
@@ -59,19 +59,21 @@ func resolveConv(r *resolver, l *Layer, kind Kind, nd *Node, op *Conv, pad Paddi
 // KindConv is the spec's standard convolution.
 const KindConv Kind = "conv"
 
-var convKind = layerKind{KindConv, []string{"filters", "kernel", "stride", "padding", "groups", "bias", "bn", "activation", "scale"},
+var convKind = layerKind{KindConv, []string{"filters", "kernel", "stride", "padding", "groups", "bias", "bn", "activation", "scale", "min_alpha"},
 	func() LayerParams { return &ConvLayer{Groups: 1} }}
 
 // ConvLayer is a `conv` layer: filters x kernel, with stride, padding (nil:
 // the network's default, else same) and groups. Scale false keeps the
-// filter count under α.
+// filter count under α; MinAlpha (0: none) scales it by max(α, MinAlpha)
+// instead, as MobileNetV2 keeps its last 1280-channel layer at α < 1.
 type ConvLayer struct {
 	Filters        Count
 	Kernel, Stride [2]int
 	Padding        *Padding
 	Groups         int
 	Fused
-	Scale *bool
+	Scale    *bool
+	MinAlpha float64
 }
 
 // Kind is KindConv.
@@ -89,6 +91,9 @@ func (c *ConvLayer) decode(d *decoder, m *mapping, l *Layer, _ int) error {
 		return err
 	}
 	if c.Scale, err = d.boolPtr(m, "scale"); err != nil {
+		return err
+	}
+	if c.MinAlpha, err = d.minAlpha(m); err != nil {
 		return err
 	}
 	if err = d.need(m, l, "kernel", "kernel: 3"); err != nil {
@@ -112,6 +117,7 @@ func (c *ConvLayer) format(b *strings.Builder, head []string, indent string) {
 	f.padding(c.Padding)
 	f.groups(c.Groups)
 	f.fused(c.Fused, c.Scale)
+	f.minAlpha(c.MinAlpha)
 	writeFlat(b, indent, f)
 }
 
@@ -119,23 +125,24 @@ func (c *ConvLayer) resolve(r *resolver, l *Layer, in int, s Shape, sc *scope, _
 	nd := r.newNode(l, r.name(l, sc, suffix, "conv"), in, s, sc)
 	op := &Conv{Window: Window{KH: c.Kernel[0], KW: c.Kernel[1], SH: c.Stride[0], SW: c.Stride[1]},
 		Epilogue: r.epilogue(c.Fused, true, convEpilogue)}
-	return resolveConv(r, l, KindConv, &nd, op, r.padding(c.Padding), c.Filters, c.Scale, c.Groups)
+	return resolveConv(r, l, KindConv, &nd, op, r.padding(c.Padding), c.Filters, c.Scale, c.Groups, c.MinAlpha)
 }
 
 // KindPointwise is the spec's 1x1 convolution.
 const KindPointwise Kind = "pointwise"
 
-var pointwiseKind = layerKind{KindPointwise, []string{"filters", "stride", "groups", "bias", "bn", "activation", "scale"},
+var pointwiseKind = layerKind{KindPointwise, []string{"filters", "stride", "groups", "bias", "bn", "activation", "scale", "min_alpha"},
 	func() LayerParams { return &PointwiseLayer{Groups: 1} }}
 
 // PointwiseLayer is a `pointwise` layer: a 1x1 convolution (no padding),
-// possibly strided or grouped.
+// possibly strided or grouped; MinAlpha as for ConvLayer.
 type PointwiseLayer struct {
 	Filters Count
 	Stride  [2]int
 	Groups  int
 	Fused
-	Scale *bool
+	Scale    *bool
+	MinAlpha float64
 }
 
 // Kind is KindPointwise.
@@ -155,6 +162,9 @@ func (p *PointwiseLayer) decode(d *decoder, m *mapping, l *Layer, _ int) error {
 	if p.Scale, err = d.boolPtr(m, "scale"); err != nil {
 		return err
 	}
+	if p.MinAlpha, err = d.minAlpha(m); err != nil {
+		return err
+	}
 	if _, p.Stride, err = d.kernelStride(m, [2]int{1, 1}, false); err != nil {
 		return err
 	}
@@ -170,16 +180,17 @@ func (p *PointwiseLayer) format(b *strings.Builder, head []string, indent string
 	}
 	f.groups(p.Groups)
 	f.fused(p.Fused, p.Scale)
+	f.minAlpha(p.MinAlpha)
 	writeFlat(b, indent, f)
 }
 
 func (p *PointwiseLayer) resolve(r *resolver, l *Layer, in int, s Shape, sc *scope, _ int, suffix string) (int, Shape, error) {
 	nd := r.newNode(l, r.name(l, sc, suffix, "pw"), in, s, sc)
-	return resolvePointwise(r, l, &nd, r.epilogue(p.Fused, true, convEpilogue), p.Stride, p.Filters, p.Scale, p.Groups)
+	return resolvePointwise(r, l, &nd, r.epilogue(p.Fused, true, convEpilogue), p.Stride, p.Filters, p.Scale, p.Groups, p.MinAlpha)
 }
 
 // resolvePointwise finishes a 1x1 convolution node.
-func resolvePointwise(r *resolver, l *Layer, nd *Node, e Epilogue, stride [2]int, filters Count, scale *bool, groups int) (int, Shape, error) {
+func resolvePointwise(r *resolver, l *Layer, nd *Node, e Epilogue, stride [2]int, filters Count, scale *bool, groups int, minAlpha float64) (int, Shape, error) {
 	op := &Conv{Window: Window{KH: 1, KW: 1, SH: stride[0], SW: stride[1]}, Epilogue: e}
-	return resolveConv(r, l, KindPointwise, nd, op, Padding{Mode: PadValid}, filters, scale, groups)
+	return resolveConv(r, l, KindPointwise, nd, op, Padding{Mode: PadValid}, filters, scale, groups, minAlpha)
 }

@@ -9,13 +9,23 @@ const OpFC OpKind = "fc"
 // order); its output is 1x1xunits.
 type FC struct {
 	Epilogue
+	// SE marks one of a squeeze-and-excite block's two FCs (over the pooled
+	// channels): its class is "SE FC", so a per-type table keeps them apart
+	// from the classifier.
+	SE bool
 }
 
 // Kind is OpFC.
 func (*FC) Kind() OpKind { return OpFC }
 
-// Class is "Fully Connected".
-func (*FC) Class() string { return "Fully Connected" }
+// Class is "Fully Connected", or "SE FC" inside a squeeze-and-excite
+// block.
+func (f *FC) Class() string {
+	if f.SE {
+		return "SE FC"
+	}
+	return "Fully Connected"
+}
 
 // MultAdds is inputs·outputs.
 func (*FC) MultAdds(n *Node) int64 { return n.In.Elems() * int64(n.Out.C) }

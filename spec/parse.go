@@ -213,6 +213,8 @@ var kindHints = map[string]Kind{
 	"maxpooling": KindMaxPool, "max_pool": KindMaxPool, "pool": KindMaxPool, "avg_pool": KindAvgPool,
 	"averagepool": KindAvgPool, "gap": KindAvgPool, "globalavgpool": KindAvgPool, "concatenate": KindConcat,
 	"inception": KindConcat, "fire": KindConcat, "residual": KindAdd, "sum": KindAdd,
+	"inverted_residual": KindBottleneck, "mbconv": KindBottleneck, "expanded_conv": KindBottleneck,
+	"squeeze_excite": KindSE, "squeeze-excite": KindSE, "squeeze_excitation": KindSE,
 }
 
 func kindNames() []string {

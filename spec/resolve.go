@@ -278,6 +278,17 @@ func (r *resolver) channels(l *Layer, c Count, scale *bool, field string) (int, 
 	return r.g.Rounding.Apply(c.N, r.g.Alpha), nil
 }
 
+// channelsMin is channels with α raised to at least minAlpha (0: no
+// floor): MobileNetV2's last convolution, which torchvision scales by
+// max(1, α) and TF-slim's finegrain_classification_mode keeps at 1280 for
+// α < 1.
+func (r *resolver) channelsMin(l *Layer, c Count, scale *bool, field string, minAlpha float64) (int, error) {
+	if minAlpha <= r.g.Alpha || c.Classes || (scale != nil && !*scale) {
+		return r.channels(l, c, scale, field)
+	}
+	return r.g.Rounding.Apply(c.N, minAlpha), nil
+}
+
 // epilogue settles bias, batch norm and activation: the layer's, then the
 // network's defaults (unless withDefaults is false: fully connected layers
 // ignore them, so a classifier keeps its bias and stays linear), then the

@@ -21,7 +21,7 @@ func accuracyView(st styles, acc accuracy, fit *paper.Fit, w, maxLines int) []st
 	case accPaper:
 		return []string{
 			st.Label.Render("Top-1 ") + st.Accent.Render(percent(acc.top1)),
-			st.Dim.Render("ImageNet, MobileNets paper Table " + acc.table),
+			st.Dim.Render("ImageNet, " + paper.TableName(acc.table)),
 		}
 	case accEstimated:
 		lines := []string{

@@ -73,10 +73,20 @@ type baseline struct {
 type book struct {
 	pb        *paper.Book
 	fit       *paper.Fit
-	alphas    []float64 // the grid's α, descending
-	res       []int     // the grid's resolutions, ascending
+	alphas    []float64                   // MobileNet v1's grid's α, descending
+	res       []int                       // its resolutions, ascending
+	grids     map[paper.Family]paper.Grid // each family's own (V2: TF-slim's 22, V3: its paper's)
 	baselines []baseline
 	mobilenet []gridPoint // MobileNet v1 at the 16 published configurations
+}
+
+// gridOf is the α x resolution grid of a network's family: its own
+// published one for MobileNet v1, V2 and V3, v1's for the others.
+func (b *book) gridOf(f paper.Family) paper.Grid {
+	if g, ok := b.grids[f]; ok {
+		return g
+	}
+	return paper.Grid{Alphas: b.alphas, Resolutions: b.res}
 }
 
 func newBook() (*book, error) {
@@ -96,6 +106,16 @@ func newBook() (*book, error) {
 	slices.Sort(b.alphas)
 	slices.Reverse(b.alphas)
 	slices.Sort(b.res)
+	b.grids = map[paper.Family]paper.Grid{}
+	for _, f := range []paper.Family{paper.MobileNetV1, paper.MobileNetV2, paper.MobileNetV3Large, paper.MobileNetV3Small} {
+		g, ok, err := paper.GridOf(f)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			b.grids[f] = g
+		}
+	}
 	if b.baselines, err = loadBaselines(pb.Baselines); err != nil {
 		return nil, err
 	}
@@ -103,7 +123,7 @@ func newBook() (*book, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.mobilenet = b.grid(mn, true)
+	b.mobilenet = b.grid(mn, paper.MobileNetV1)
 	return b, nil
 }
 
@@ -169,13 +189,15 @@ func (b *book) analyse(entries []Entry, c config) (*analysis, error) {
 	return a, nil
 }
 
-// grid analyses an entry at the published grid's 16 configurations, in
-// the order of b.alphas (descending) then b.res (ascending). The budget
-// ranks by accuracy only where every point has one: for MobileNet v1.
-func (b *book) grid(e Entry, mobilenet bool) []gridPoint {
-	out := make([]gridPoint, 0, len(b.alphas)*len(b.res))
-	for _, a := range b.alphas {
-		for _, res := range b.res {
+// grid analyses an entry at its family's grid (gridOf), in the order of
+// its α (descending) then resolutions (ascending), with the published
+// accuracy (or v1's estimate) of each point for the MobileNet families.
+func (b *book) grid(e Entry, f paper.Family) []gridPoint {
+	g := b.gridOf(f)
+	mobilenet := f == paper.MobileNetV1 || f == paper.MobileNetV2 || f == paper.MobileNetV3Large || f == paper.MobileNetV3Small
+	out := make([]gridPoint, 0, len(g.Alphas)*len(g.Resolutions))
+	for _, a := range g.Alphas {
+		for _, res := range g.Resolutions {
 			p := gridPoint{alpha: a, res: res}
 			r, err := analyze.Spec(e.Network, spec.Options{Alpha: a, Resolution: res})
 			if err != nil {

@@ -30,10 +30,12 @@ type chartCell struct {
 	prio  int
 }
 
-// chartView draws ImageNet top-1 against mult-adds (log scale) for the
+// chartViewOf draws ImageNet top-1 against mult-adds (log scale) for the
 // published configurations, the current one highlighted and the measured
 // ones filled, in w x h cells (axes, tick labels and legend included).
-func chartView(st styles, pts []chartPoint, cur chartCurrent, w, h int) []string {
+// source names the points' accuracies in the legend ("TF-slim", "V3
+// paper").
+func chartViewOf(st styles, pts []chartPoint, cur chartCurrent, source string, w, h int) []string {
 	const yLabelW = 4 // "70 ┤"
 	pw, ph := w-yLabelW-1, h-3
 	if pw < 16 || ph < 4 || len(pts) == 0 {
@@ -184,7 +186,7 @@ func chartView(st styles, pts []chartPoint, cur chartCurrent, w, h int) []string
 	}
 	lines = append(lines, st.Axis.Render(strings.Repeat(" ", yLabelW)+"└"+string(axis)))
 	lines = append(lines, st.Axis.Render(strings.Repeat(" ", yLabelW+1)+strings.TrimRight(string(labels), " ")))
-	legend := st.Dim.Render("top-1 % vs mult-adds (log)  ") + st.Point.Render("○") + st.Dim.Render(" TF-slim  ") +
+	legend := st.Dim.Render("top-1 % vs mult-adds (log)  ") + st.Point.Render("○") + st.Dim.Render(" "+source+"  ") +
 		st.Measured.Render("●") + st.Dim.Render(" measured  ")
 	switch cur.acc {
 	case accPublished:

@@ -27,8 +27,13 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "help", keys: []string{"?"}},
 		{name: "picker", keys: []string{"p", "down"}},
 		{name: "prompt-error", keys: []string{"a", "1.5.1", "enter"}},
-		{name: "vgg16", keys: []string{"p", "j", "j", "j", "j", "enter"}},
-		{name: "vgg16-tradeoff", keys: []string{"p", "j", "j", "j", "j", "enter", "3"}},
+		{name: "vgg16", keys: []string{"p", "j", "j", "j", "j", "j", "j", "j", "enter"}},
+		{name: "vgg16-tradeoff", keys: []string{"p", "j", "j", "j", "j", "j", "j", "j", "enter", "3"}},
+		{name: "mobilenet-v3-large", keys: []string{"p", "j", "j", "j", "j", "enter"}},
+		{name: "mobilenet-v2-narrow", keys: []string{"p", "j", "j", "j", "enter", "left", "left", "left", "left", "left", "left", "left"}},
+		{name: "mobilenet-v2-grid", keys: []string{"p", "j", "j", "j", "enter", "4"}},
+		{name: "mobilenet-v3-small-grid", keys: []string{"p", "j", "j", "j", "j", "j", "enter", "4"}},
+		{name: "mobilenet-v2-tradeoff", keys: []string{"p", "j", "j", "j", "enter", "3"}},
 		{name: "measuring", prep: func(m Model) Model {
 			m.meas.job = &measureJob{id: 1, task: measureTask{label: m.label(m.cur.cfg)}}
 			m.meas.runs, m.meas.total = 37, 100

@@ -69,7 +69,7 @@ func newKeyMap() keyMap {
 		Budget:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "set a device budget")),
 		GoBest:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to the best that fits")),
 		Measure:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "measure latency, background")),
-		MeasureAll: key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "measure the 16 grid points")),
+		MeasureAll: key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "measure the whole grid")),
 		Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel measurement; close")),
 		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export the charts as PNG")),
 		WriteYAML:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "write config as spec YAML")),

@@ -41,7 +41,7 @@ type Model struct {
 	width, height int
 
 	cur     *analysis        // the current configuration, analysed
-	grid    []gridPoint      // the current network at the 16 published points
+	grid    []gridPoint      // the current network at its family's published grid
 	ids     []paper.Identity // what each entry's network is, by its architecture
 	mnEntry int              // the first entry that is MobileNet v1 (-1: none), for the chart's measured points
 	view    viewID
@@ -109,7 +109,7 @@ func New(cfg Config) (Model, error) {
 		return Model{}, fmt.Errorf("%s at α %s, resolution %d: %w", m.entries[start].Name, alphaStr(c.alpha), c.res, err)
 	}
 	m.setAnalysis(a)
-	m.grid = m.book.grid(m.entries[start], m.isMobileNet(start))
+	m.grid = m.book.grid(m.entries[start], m.ids[start].Family)
 	m.width, m.height = 80, 24
 	m.layoutLayers()
 	return m, nil
@@ -118,6 +118,26 @@ func New(cfg Config) (Model, error) {
 // isMobileNet reports whether an entry's network is MobileNet v1 (by its
 // architecture): TF-slim's accuracies and the fit to them apply to it.
 func (m Model) isMobileNet(entry int) bool { return m.ids[entry].Family == paper.MobileNetV1 }
+
+// successor reports whether an entry is MobileNetV2 or V3: its trade-off
+// chart shows its own published points.
+func (m Model) successor(entry int) bool {
+	switch m.ids[entry].Family {
+	case paper.MobileNetV2, paper.MobileNetV3Large, paper.MobileNetV3Small:
+		return true
+	}
+	return false
+}
+
+// hasAccuracy reports whether an entry's family has published accuracies
+// (MobileNet v1, V2, V3): its budget grid ranks by them.
+func (m Model) hasAccuracy(entry int) bool {
+	switch m.ids[entry].Family {
+	case paper.MobileNetV1, paper.MobileNetV2, paper.MobileNetV3Large, paper.MobileNetV3Small:
+		return true
+	}
+	return false
+}
 
 // defaultConfig is an entry at its spec's own α and resolution.
 func (m Model) defaultConfig(entry int) config {
@@ -293,10 +313,12 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// coarseAlphas are the published width multipliers, ascending.
+// coarseAlphas are the current network's family's published width
+// multipliers, ascending.
 func (m Model) coarseAlphas() []float64 {
-	out := make([]float64, len(m.book.alphas))
-	for i, a := range m.book.alphas {
+	g := m.book.gridOf(m.ids[m.cur.cfg.entry].Family).Alphas
+	out := make([]float64, len(g))
+	for i, a := range g {
 		out[len(out)-1-i] = a
 	}
 	return out
@@ -316,7 +338,7 @@ func (m *Model) configure(c config) bool {
 	entryChanged := c.entry != m.cur.cfg.entry
 	m.setAnalysis(a)
 	if entryChanged {
-		m.grid = m.book.grid(m.entries[c.entry], m.isMobileNet(c.entry))
+		m.grid = m.book.grid(m.entries[c.entry], m.ids[c.entry].Family)
 	}
 	m.status = ""
 	return true

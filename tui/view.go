@@ -7,6 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"mnet.dev/mnet/analyze/paper"
 )
 
 // The fixed parts of the screen, in lines.
@@ -134,11 +136,12 @@ func (m Model) body(w, h int) []string {
 	case viewTradeoff:
 		return m.tradeoffView(w, h)
 	case viewBudget:
+		grid := m.book.gridOf(m.ids[m.cur.cfg.entry].Family)
 		return indent(budgetView(m.st, budgetData{
-			b: m.budget, alphas: m.book.alphas, res: m.book.res, pts: m.grid,
+			b: m.budget, alphas: grid.Alphas, res: grid.Resolutions, pts: m.grid,
 			measured: m.measuredAt(m.cur.cfg.entry), cur: m.cur,
 			curMeas: m.meas.result(m.cur.cfg),
-			hasAcc:  m.isMobileNet(m.cur.cfg.entry),
+			hasAcc:  m.hasAccuracy(m.cur.cfg.entry),
 		}, w-1))
 	default:
 		return m.overview(w, h)
@@ -160,7 +163,7 @@ func (m Model) overview(w, h int) []string {
 	if rest := h - len(lines) - 1; rest >= 10+len(note)+1 {
 		pts, cur := m.chartData()
 		lines = append(lines, "")
-		lines = append(lines, chartView(m.st, pts, cur, min(w-1, 100), rest-len(note)-1)...)
+		lines = append(lines, chartViewOf(m.st, pts, cur, m.chartSource(), min(w-1, 100), rest-len(note)-1)...)
 	}
 	if h-len(lines) >= len(note)+1 {
 		lines = append(lines, "")
@@ -171,11 +174,24 @@ func (m Model) overview(w, h int) []string {
 	return indent(lines)
 }
 
-// chartData is MobileNet v1's published grid with its measured points,
-// and the current configuration.
+// chartData is the published grid with its measured points, and the
+// current configuration: MobileNetV2's or V3's own published points when
+// the current network is one of them, else MobileNet v1's.
 func (m Model) chartData() ([]chartPoint, chartCurrent) {
 	var pts []chartPoint
+	if e := m.cur.cfg.entry; m.successor(e) {
+		for _, p := range m.grid {
+			if p.err != nil || p.acc.kind == accNone {
+				continue
+			}
+			measured := m.meas.result(config{entry: e, alpha: p.alpha, res: p.res}) != nil
+			pts = append(pts, chartPoint{multAdds: p.totals.MultAdds, top1: p.acc.top1, alpha: p.alpha, res: p.res, measured: measured})
+		}
+	}
 	for _, p := range m.book.mobilenet {
+		if len(pts) > 0 && m.successor(m.cur.cfg.entry) {
+			break
+		}
 		if p.err != nil {
 			continue
 		}
@@ -207,11 +223,15 @@ func (m Model) tradeoffView(w, h int) []string {
 			notes = append(notes, "  "+m.st.Dim.Render(l))
 		}
 	case accPaper:
-		notes = append(notes, m.st.Accent.Render("◆ ")+fmt.Sprintf("%s: %s mult-adds, %s params, top-1 %s (paper, Table %s)",
-			m.entries[c.entry].Network.Name, millions(t.MultAdds), millions(t.Params), percent(m.cur.acc.top1), m.cur.acc.table))
+		notes = append(notes, m.st.Accent.Render("◆ ")+fmt.Sprintf("%s: %s mult-adds, %s params, top-1 %s (%s)",
+			m.entries[c.entry].Network.Name, millions(t.MultAdds), millions(t.Params), percent(m.cur.acc.top1), tableShort(m.cur.acc.table)))
 	default:
-		notes = append(notes, m.st.Accent.Render("┊ ")+fmt.Sprintf("%s %s: %s mult-adds (the points are MobileNet v1's)",
-			m.entries[c.entry].Network.Name, configName(c.alpha, c.res), millions(t.MultAdds)))
+		whose := "MobileNet v1's"
+		if m.successor(c.entry) {
+			whose = string(m.ids[c.entry].Family) + "'s published ones"
+		}
+		notes = append(notes, m.st.Accent.Render("┊ ")+fmt.Sprintf("%s %s: %s mult-adds (the points are %s)",
+			m.entries[c.entry].Network.Name, configName(c.alpha, c.res), millions(t.MultAdds), whose))
 	}
 	chartW := w - 1
 	var side []string
@@ -220,7 +240,7 @@ func (m Model) tradeoffView(w, h int) []string {
 		chartW = w - 1 - 40
 	}
 	pts, cur := m.chartData()
-	chart := chartView(m.st, pts, cur, chartW, max(h-len(notes), 6))
+	chart := chartViewOf(m.st, pts, cur, m.chartSource(), chartW, max(h-len(notes), 6))
 	if side != nil {
 		chart = beside(chart, chartW, 2, side)
 	}
@@ -297,4 +317,21 @@ func (m Model) footer(w int) string {
 		b.WriteString(s)
 	}
 	return b.String() + tailS
+}
+
+// tableShort names a published table briefly: "paper, Table 8" (the
+// MobileNets paper's), "V3 paper, Table 3".
+func tableShort(id string) string {
+	if len(id) > 3 && id[0] == 'V' && id[2] == '-' {
+		return id[:2] + " paper, Table " + id[3:]
+	}
+	return "paper, Table " + id
+}
+
+// chartSource names where the chart's points' accuracies come from.
+func (m Model) chartSource() string {
+	if f := m.ids[m.cur.cfg.entry].Family; f == paper.MobileNetV3Large || f == paper.MobileNetV3Small {
+		return "V3 paper"
+	}
+	return "TF-slim"
 }

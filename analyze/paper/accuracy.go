@@ -2,6 +2,7 @@ package paper
 
 import (
 	"fmt"
+	"strings"
 
 	"mnet.dev/mnet/examples"
 )
@@ -108,4 +109,65 @@ func accuracies() ([]Accuracy, error) {
 		}
 	}
 	return out, nil
+}
+
+// SuccessorAccuracies returns the ImageNet top-1 accuracies the MobileNetV2
+// and V3 papers print (V2's Table 4, V3's Table 3) for the networks mnet
+// has a spec for, one per model, α and resolution. The same configuration
+// printed twice must carry the same accuracy.
+func SuccessorAccuracies() ([]Accuracy, error) {
+	d, err := load()
+	if err != nil {
+		return nil, err
+	}
+	var out []Accuracy
+	for _, t := range d.Successors {
+		for _, r := range t.Rows {
+			if r.Accuracy == "" || r.Model == "" || r.Model == ModelOf(MobileNetV1) {
+				continue
+			}
+			p, err := parsePrinted(r.Accuracy)
+			if err != nil || !p.Percent {
+				return nil, fmt.Errorf("paper: table %s, %s: accuracy %q", t.ID, r.Label, r.Accuracy)
+			}
+			n, err := examples.Load(r.Model)
+			if err != nil {
+				return nil, fmt.Errorf("paper: table %s, %s: %w", t.ID, r.Label, err)
+			}
+			a := Accuracy{Label: r.Label, Model: r.Model, Alpha: r.Alpha, Resolution: r.Resolution, Classes: n.Classes, Top1: p.Value, Table: t.ID}
+			if a.Alpha == 0 {
+				a.Alpha = n.Alpha
+			}
+			if a.Resolution == 0 {
+				a.Resolution = n.Input.Height
+			}
+			dup := false
+			for _, b := range out {
+				if b.Model == a.Model && b.Alpha == a.Alpha && b.Resolution == a.Resolution {
+					if b.Top1 != a.Top1 {
+						return nil, fmt.Errorf("paper: %s α %g-%d printed as %.1f%% in Table %s and %.1f%% in Table %s",
+							a.Model, a.Alpha, a.Resolution, b.Top1, b.Table, a.Top1, a.Table)
+					}
+					dup = true
+				}
+			}
+			if !dup {
+				out = append(out, a)
+			}
+		}
+	}
+	return out, nil
+}
+
+// TableName names a published table by its id for display: "MobileNets
+// paper Table 6" (v1's "2".."9"), "MobileNetV2 paper Table 4" ("V2-4"),
+// "MobileNetV3 paper Table 3" ("V3-3").
+func TableName(id string) string {
+	switch {
+	case strings.HasPrefix(id, "V2-"):
+		return "MobileNetV2 paper Table " + strings.TrimPrefix(id, "V2-")
+	case strings.HasPrefix(id, "V3-"):
+		return "MobileNetV3 paper Table " + strings.TrimPrefix(id, "V3-")
+	}
+	return "MobileNets paper Table " + id
 }

@@ -109,3 +109,66 @@ func (p *reproducer) checkpoints(d *data) ([]CheckpointRow, error) {
 	}
 	return out, nil
 }
+
+// CheckpointsV2 returns TF-slim's 22 MobileNetV2 checkpoints (Top1_2017
+// and Top5_2017 are zero: there was one release), with the citation.
+func CheckpointsV2() ([]Checkpoint, string, error) {
+	d, err := load()
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Checkpoint, 0, len(d.CheckpointsV2.Rows))
+	for _, r := range d.CheckpointsV2.Rows {
+		c := Checkpoint{Alpha: r.Alpha, Resolution: r.Resolution, Top1: r.Top1, Top5: r.Top5}
+		if c.MACs, err = parsePrinted(r.MACs); err != nil {
+			return nil, "", err
+		}
+		if c.Params, err = parsePrinted(r.Params); err != nil {
+			return nil, "", err
+		}
+		out = append(out, c)
+	}
+	return out, d.CheckpointsV2.Citation, nil
+}
+
+// checkpointsV2 compares TF-slim's MobileNetV2 rows with mnet's counts; a
+// cell that does not match takes its column's note, whose rule is
+// recomputed for it.
+func (p *reproducer) checkpointsV2(d *checkpointsV2Data) ([]CheckpointRow, error) {
+	cps, _, err := CheckpointsV2()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CheckpointRow, 0, len(cps))
+	for i, c := range cps {
+		o := spec.Options{Alpha: c.Alpha, Resolution: c.Resolution, Classes: d.Classes}
+		r, err := p.report(d.Model, "", o)
+		if err != nil {
+			return nil, err
+		}
+		rd := rowData{Model: d.Model, MultAdds: d.Rows[i].MACs, Params: d.Rows[i].Params}
+		row := CheckpointRow{Checkpoint: c}
+		row.MACs = Cell{Column: ColMultAdds, Paper: c.MACs, HasOurs: true, Exact: r.Totals.MultAdds, Ours: float64(r.Totals.MultAdds) / 1e6}
+		row.Params = Cell{Column: ColParams, Paper: c.Params, HasOurs: true, Exact: r.Totals.Params, Ours: float64(r.Totals.Params) / 1e6}
+		for _, cell := range []*Cell{&row.MACs, &row.Params} {
+			cell.Match = cell.Paper.Rounds(cell.Ours)
+			if cell.Match {
+				continue
+			}
+			key := map[string]string{ColMultAdds: "macs", ColParams: "params"}[cell.Column]
+			n, ok := d.Notes[key]
+			if !ok {
+				return nil, fmt.Errorf("paper: MobileNetV2 checkpoints: no note %q", key)
+			}
+			cell.Note, cell.Rule = n.Text, n.Rule
+			if n.Rule != "" {
+				if cell.RuleValue, err = p.rule(n.Rule, cell.Column, r, rd, o); err != nil {
+					return nil, err
+				}
+				cell.RuleMatch = cell.Paper.Rounds(cell.RuleValue)
+			}
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}

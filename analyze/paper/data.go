@@ -31,13 +31,31 @@ type data struct {
 		Rows     []checkpointData    `yaml:"rows"`
 		Notes    map[string]noteData `yaml:"notes"`
 	} `yaml:"checkpoints"`
+	// Successors are the MobileNetV2 and V3 papers' tables.
+	Successors    []tableData       `yaml:"successors"`
+	CheckpointsV2 checkpointsV2Data `yaml:"checkpoints_v2"`
+	V3Grid        struct {
+		Alphas      []float64 `yaml:"alphas"`
+		Resolutions []int     `yaml:"resolutions"`
+	} `yaml:"v3_grid"`
+}
+
+// checkpointsV2Data is TF-slim's MobileNetV2 table: one note per column,
+// for every cell of it that does not match.
+type checkpointsV2Data struct {
+	Citation string              `yaml:"citation"`
+	Model    string              `yaml:"model"`
+	Classes  int                 `yaml:"classes"`
+	Rows     []checkpointData    `yaml:"rows"`
+	Notes    map[string]noteData `yaml:"notes"`
 }
 
 type tableData struct {
-	ID      string    `yaml:"id"`
-	Title   string    `yaml:"title"`
-	Columns []string  `yaml:"columns"`
-	Rows    []rowData `yaml:"rows"`
+	ID       string    `yaml:"id"`
+	Citation string    `yaml:"citation"` // a successor paper's (v1's tables share paper.citation)
+	Title    string    `yaml:"title"`
+	Columns  []string  `yaml:"columns"`
+	Rows     []rowData `yaml:"rows"`
 }
 
 type rowData struct {

@@ -13,14 +13,18 @@ import (
 // recognised by Identify from the architecture itself.
 type Family string
 
-// The families mnet recognises: MobileNet v1 (any width multiplier and
-// resolution) and the baselines of the paper's Tables 8 and 9.
+// The families mnet recognises: MobileNet v1, V2, V3-Large and V3-Small
+// (any width multiplier and resolution) and the baselines of the v1
+// paper's Tables 8 and 9.
 const (
-	MobileNetV1 Family = "MobileNet v1"
-	GoogLeNet   Family = "GoogLeNet"
-	VGG16       Family = "VGG16"
-	SqueezeNet  Family = "SqueezeNet"
-	AlexNet     Family = "AlexNet"
+	MobileNetV1      Family = "MobileNet v1"
+	MobileNetV2      Family = "MobileNetV2"
+	MobileNetV3Large Family = "MobileNetV3-Large"
+	MobileNetV3Small Family = "MobileNetV3-Small"
+	GoogLeNet        Family = "GoogLeNet"
+	VGG16            Family = "VGG16"
+	SqueezeNet       Family = "SqueezeNet"
+	AlexNet          Family = "AlexNet"
 )
 
 // family is one recognisable architecture: the example spec that defines
@@ -36,6 +40,9 @@ type family struct {
 func families() []family {
 	return []family{
 		{MobileNetV1, "mobilenet_v1"},
+		{MobileNetV2, "mobilenet_v2"},
+		{MobileNetV3Large, "mobilenet_v3_large"},
+		{MobileNetV3Small, "mobilenet_v3_small"},
 		{GoogLeNet, "googlenet"},
 		{VGG16, "vgg16"},
 		{SqueezeNet, "squeezenet"},
@@ -207,7 +214,9 @@ func (id *Identifier) Identify(r *analyze.Report) Identity {
 			continue
 		}
 		ratio := float64(fp.widest()) / float64(ref.widest)
-		for _, a := range uniq(g.Alpha, roundTo(ratio*100)/100, ratio) {
+		// The published grids' multipliers too: MobileNetV2 keeps its widest
+		// layer at 1280 below α 1, so the ratio cannot tell them apart.
+		for _, a := range uniq(g.Alpha, roundTo(ratio*100)/100, ratio, 1.4, 1.3, 1.25, 1, 0.75, 0.5, 0.35, 0.25) {
 			if spec.CheckAlpha(a) != nil {
 				continue
 			}

@@ -55,6 +55,10 @@ func TestIdentifyExamples(t *testing.T) {
 		{"mobilenet_v1", spec.Options{Alpha: 0.6, Resolution: 200}, Identity{MobileNetV1, "mobilenet_v1", 0.6, 200, 1000}},
 		{"mobilenet_v1", spec.Options{Alpha: 1.4, Resolution: 96, Rounding: spec.RoundKeras}, Identity{MobileNetV1, "mobilenet_v1", 1.4, 96, 1000}},
 		{"mobilenet_v1", spec.Options{Alpha: 0.35, Rounding: spec.RoundMultiple8, Padding: spec.PadSymmetric}, Identity{MobileNetV1, "mobilenet_v1", 0.35, 224, 1000}},
+		{"mobilenet_v2", spec.Options{Alpha: 0.35, Resolution: 96, Classes: 1001}, Identity{MobileNetV2, "mobilenet_v2", 0.35, 96, 1001}},
+		{"mobilenet_v2", spec.Options{Alpha: 1.4}, Identity{MobileNetV2, "mobilenet_v2", 1.4, 224, 1000}},
+		{"mobilenet_v3_large", spec.Options{Alpha: 0.75}, Identity{MobileNetV3Large, "mobilenet_v3_large", 0.75, 224, 1000}},
+		{"mobilenet_v3_small", spec.Options{Resolution: 160}, Identity{MobileNetV3Small, "mobilenet_v3_small", 1, 160, 1000}},
 		{"vgg16", spec.Options{}, Identity{VGG16, "vgg16", 1, 224, 1000}},
 		{"vgg16", spec.Options{Alpha: 0.5, Resolution: 160}, Identity{VGG16, "vgg16", 0.5, 160, 1000}},
 		{"googlenet", spec.Options{}, Identity{GoogLeNet, "googlenet", 1, 224, 1000}},
@@ -163,16 +167,18 @@ func TestIdentifyTFLite(t *testing.T) {
 			t.Errorf("%s: %+v (%s), want %+v", c.file, got, got, want)
 		}
 	}
-	// MobileNet v2 is not (yet) a family.
+	// The real MobileNetV2 is the mobilenet_v2 family at 1.0-224.
 	path := testdata.File(t, "models/mobilenet_v2_1.0_224_quant.tflite")
 	m, err := tflite.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if conv, err := tflite.Convert(m, path); err == nil {
-		if got := id.Identify(analyse(t, conv.Network, spec.Options{})); got.Known() {
-			t.Errorf("MobileNet v2 identified as %v", got)
-		}
+	conv, err := tflite.Convert(m, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := id.Identify(analyse(t, conv.Network, spec.Options{})), (Identity{MobileNetV2, "mobilenet_v2", 1, 224, 1001}); got != want {
+		t.Errorf("MobileNetV2: %+v, want %+v", got, want)
 	}
 }
 

@@ -70,8 +70,13 @@ type Book struct {
 	CheckpointsCitation string
 	PaperFigures        []Accuracy // MobileNet v1's in Tables 4-9 (PaperAccuracies)
 	Baselines           []Accuracy // Tables 8 and 9
-	Fit                 *Fit
-	Identifier          *Identifier
+	// CheckpointsV2 are TF-slim's 22 MobileNetV2 checkpoints; Successors
+	// the V2 and V3 papers' figures (SuccessorAccuracies).
+	CheckpointsV2         []Checkpoint
+	CheckpointsV2Citation string
+	Successors            []Accuracy
+	Fit                   *Fit
+	Identifier            *Identifier
 }
 
 // NewBook loads the published tables, fits the estimate and loads the
@@ -89,6 +94,12 @@ func NewBook() (*Book, error) {
 		return nil, err
 	}
 	if b.Baselines, err = Baselines(); err != nil {
+		return nil, err
+	}
+	if b.CheckpointsV2, b.CheckpointsV2Citation, err = CheckpointsV2(); err != nil {
+		return nil, err
+	}
+	if b.Successors, err = SuccessorAccuracies(); err != nil {
 		return nil, err
 	}
 	if b.Fit, err = NewFit(); err != nil {
@@ -115,6 +126,10 @@ func (b *Book) Accuracy(r *analyze.Report, p Policy) (Identity, Reported) {
 //     mult-adds and parameters t (marked extrapolated outside the
 //     published range). The class count does not matter (TF-slim's
 //     checkpoints have 1001 outputs, the paper's networks 1000).
+//   - MobileNetV2 at α and resolution: its paper's figure if p prefers it,
+//     else TF-slim's checkpoint (22 of them), else the paper's figure.
+//     MobileNetV3-Large and -Small: the V3 paper's figure (1.0 and 0.75 at
+//     224). No estimate: Fit is v1's.
 //   - A baseline of Tables 8 and 9: the paper's figure, at the one
 //     configuration the paper gives it (α, resolution and classes of its
 //     spec).
@@ -133,6 +148,24 @@ func (b *Book) AccuracyOf(id Identity, t analyze.Totals, p Policy) Reported {
 		if p.Estimate {
 			top1, ext := b.Fit.Estimate(t.MultAdds, t.Params)
 			return Reported{Source: Estimated, Top1: top1, Extrapolated: ext}
+		}
+	case id.Family == MobileNetV2 || id.Family == MobileNetV3Large || id.Family == MobileNetV3Small:
+		var paper *Accuracy
+		for i, a := range b.Successors {
+			if a.Model == id.Model && a.Alpha == id.Alpha && a.Resolution == id.Resolution {
+				paper = &b.Successors[i]
+			}
+		}
+		if paper != nil && (p.PreferPaper || id.Family != MobileNetV2) {
+			return Reported{Source: FromPaper, Top1: paper.Top1, Table: paper.Table}
+		}
+		if id.Family == MobileNetV2 {
+			if c, ok := Lookup(b.CheckpointsV2, id.Alpha, id.Resolution); ok {
+				return Reported{Source: FromCheckpoint, Top1: c.Top1, Top5: c.Top5}
+			}
+		}
+		if paper != nil {
+			return Reported{Source: FromPaper, Top1: paper.Top1, Table: paper.Table}
 		}
 	case id.Known():
 		for _, a := range b.Baselines {

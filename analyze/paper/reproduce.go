@@ -51,10 +51,11 @@ type Row struct {
 
 // Table is a published table with mnet's values.
 type Table struct {
-	ID      string
-	Title   string
-	Columns []string
-	Rows    []Row
+	ID       string
+	Citation string // a successor paper's table: its paper ("" for v1's)
+	Title    string
+	Columns  []string
+	Rows     []Row
 }
 
 // Reproduction is the whole comparison.
@@ -63,6 +64,9 @@ type Reproduction struct {
 	Tables              []Table
 	CheckpointsCitation string
 	Checkpoints         []CheckpointRow
+	// CheckpointsV2 is TF-slim's MobileNetV2 table (22 checkpoints).
+	CheckpointsV2Citation string
+	CheckpointsV2         []CheckpointRow
 }
 
 type reportKey struct {
@@ -106,8 +110,8 @@ func Reproduce() (*Reproduction, error) {
 	}
 	p := &reproducer{reports: map[reportKey]*analyze.Report{}}
 	out := &Reproduction{Citation: d.Paper.Citation, CheckpointsCitation: d.Checkpoints.Citation}
-	for _, td := range d.Paper.Tables {
-		t := Table{ID: td.ID, Title: td.Title, Columns: td.Columns}
+	for _, td := range append(append([]tableData(nil), d.Paper.Tables...), d.Successors...) {
+		t := Table{ID: td.ID, Citation: td.Citation, Title: td.Title, Columns: td.Columns}
 		for _, rd := range td.Rows {
 			row, err := p.row(td, rd)
 			if err != nil {
@@ -121,6 +125,10 @@ func Reproduce() (*Reproduction, error) {
 		out.Tables = append(out.Tables, t)
 	}
 	if out.Checkpoints, err = p.checkpoints(d); err != nil {
+		return nil, err
+	}
+	out.CheckpointsV2Citation = d.CheckpointsV2.Citation
+	if out.CheckpointsV2, err = p.checkpointsV2(&d.CheckpointsV2); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -229,6 +237,12 @@ func (p *reproducer) rule(rule, col string, r *analyze.Report, rd rowData, o spe
 		return math.Round(float64(r.Totals.MultAdds)/1e5) / 10, nil
 	case rule == "flops" && col == ColMultAdds:
 		return float64(2*r.Totals.MultAdds) / 1e6, nil
+	case rule == "truncate" && col == ColMultAdds:
+		return truncated(float64(r.Totals.MultAdds)/1e6, rd.printedDecimals(col)), nil
+	case rule == "truncate" && col == ColParams:
+		return truncated(float64(r.Totals.Params)/1e6, rd.printedDecimals(col)), nil
+	case rule == "se-hswish" && col == ColMultAdds:
+		return float64(r.Totals.MultAdds+elementwiseMultiplies(r)) / 1e6, nil
 	case rule == "with-bias" && col == ColParams:
 		return float64(r.Totals.ParamsWithBias) / 1e6, nil
 	case rule == "bn3" && col == ColParams:
@@ -287,4 +301,56 @@ func shareSums(t *Table) error {
 		}
 	}
 	return nil
+}
+
+// truncated cuts v to d decimals (toward zero): the value a table that
+// truncates prints, which Printed.Rounds then matches exactly.
+func truncated(v float64, d int) float64 {
+	scale := math.Pow10(d)
+	return math.Trunc(v*scale+1e-9) / scale
+}
+
+// printedDecimals is the precision of the row's printed value in col.
+func (rd rowData) printedDecimals(col string) int {
+	var s string
+	switch col {
+	case ColMultAdds:
+		s = rd.MultAdds
+	case ColParams:
+		s = rd.Params
+	}
+	p, err := parsePrinted(s)
+	if err != nil {
+		return 0
+	}
+	return p.Decimals
+}
+
+// elementwiseMultiplies counts the multiplications outside the
+// multiply-accumulates that MobileNetV3 adds: one per value of every
+// squeeze-and-excite channel scale and one per hard-swish output (its
+// x·ReLU6(x+3) product; the /6 folds into the next layer's weights).
+func elementwiseMultiplies(r *analyze.Report) int64 {
+	var n int64
+	for i := range r.Graph.Nodes {
+		nd := &r.Graph.Nodes[i]
+		var act spec.Activation
+		switch op := nd.Op.(type) {
+		case *spec.Scale:
+			n += op.Multiplies(nd)
+			continue
+		case *spec.Conv:
+			act = op.Act
+		case *spec.Depthwise:
+			act = op.Act
+		case *spec.FC:
+			act = op.Act
+		case *spec.Add:
+			act = op.Act
+		}
+		if act == spec.ActHardSwish {
+			n += nd.Out.Elems()
+		}
+	}
+	return n
 }

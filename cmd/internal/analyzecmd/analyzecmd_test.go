@@ -155,7 +155,7 @@ func TestBadSpecs(t *testing.T) {
 	cases := []struct{ arg, want string }{
 		{bad, bad + `:4:12: layers[0].type: unknown layer type "cnov" (did you mean "conv"?)`},
 		{filepath.Join(dir, "missing.yaml"), "no such file"},
-		{"mobilenet_v2", `no example spec named "mobilenet_v2"`},
+		{"mobilenet_v4", `no example spec named "mobilenet_v4"`},
 		{dir, "is a directory"},
 	}
 	for _, c := range cases {

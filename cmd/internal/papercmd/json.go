@@ -22,9 +22,10 @@ type jsonRow struct {
 }
 
 type jsonTable struct {
-	ID    string    `json:"id"`
-	Title string    `json:"title"`
-	Rows  []jsonRow `json:"rows"`
+	ID       string    `json:"id"`
+	Citation string    `json:"citation,omitempty"`
+	Title    string    `json:"title"`
+	Rows     []jsonRow `json:"rows"`
 }
 
 type jsonCheckpoint struct {
@@ -59,12 +60,14 @@ func jsonOf(o *Options, rep *paper.Reproduction) any {
 		Tables              []jsonTable      `json:"tables"`
 		CheckpointsCitation string           `json:"checkpoints_citation"`
 		Checkpoints         []jsonCheckpoint `json:"checkpoints"`
+		V2Citation          string           `json:"checkpoints_v2_citation,omitempty"`
+		V2                  []jsonCheckpoint `json:"checkpoints_v2,omitempty"`
 	}{Citation: rep.Citation, Conventions: conventionLine, CheckpointsCitation: rep.CheckpointsCitation}
 	for _, t := range rep.Tables {
 		if !o.want(t.ID) {
 			continue
 		}
-		jt := jsonTable{ID: t.ID, Title: t.Title}
+		jt := jsonTable{ID: t.ID, Citation: t.Citation, Title: t.Title}
 		for _, r := range t.Rows {
 			jr := jsonRow{Label: r.Label}
 			for _, c := range r.Cells {
@@ -78,6 +81,13 @@ func jsonOf(o *Options, rep *paper.Reproduction) any {
 		for _, c := range rep.Checkpoints {
 			out.Checkpoints = append(out.Checkpoints, jsonCheckpoint{c.Alpha, c.Resolution, c.Top1, c.Top5,
 				c.Top1_2017, c.Top5_2017, cell(c.MACs), cell(c.Params)})
+		}
+	}
+	if o.want("slim-v2") {
+		out.V2Citation = rep.CheckpointsV2Citation
+		for _, c := range rep.CheckpointsV2 {
+			out.V2 = append(out.V2, jsonCheckpoint{Alpha: c.Alpha, Resolution: c.Resolution, Top1: c.Top1, Top5: c.Top5,
+				MACs: cell(c.MACs), Params: cell(c.Params)})
 		}
 	}
 	return out

@@ -5,6 +5,7 @@ package papercmd
 
 import (
 	"github.com/spf13/cobra"
+	"strings"
 
 	"mnet.dev/mnet/analyze/paper"
 	"mnet.dev/mnet/cmd/internal/cmdutil"
@@ -16,7 +17,7 @@ import (
 type Options struct {
 	IO     *iostreams.IOStreams
 	Format render.Format
-	Tables []string // table ids to print ("2".."9", "slim"); all when empty
+	Tables []string // table ids to print ("2".."9", "slim", "v2-4", "v3-3", "slim-v2"); all when empty
 }
 
 // NewCmdPaper builds the command; runF replaces the run function in tests.
@@ -24,9 +25,11 @@ func NewCmdPaper(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "paper",
-		Short: "Reproduce the MobileNets paper's Tables 2-9 and explain every discrepancy",
+		Short: "Reproduce the MobileNets papers' tables (v1 2-9, V2 4, V3 3) and explain every discrepancy",
 		Long: `Print the MobileNets paper's Tables 2 to 9 and TF-slim's table of the 16
-MobileNet v1 checkpoints: each published value beside mnet's exact count and
+MobileNet v1 checkpoints, MobileNetV2's Table 4 (v2-4), MobileNetV3's Table 3
+(v3-3) and TF-slim's table of the 22 MobileNetV2 checkpoints (slim-v2): each
+published value beside mnet's exact count and
 the difference. A cell our exact count does not round to is marked and
 explained: the counting rule that reproduces it (recomputed), or why none does.`,
 		Example: `  mnet paper
@@ -36,7 +39,7 @@ explained: the counting rule that reproduces it (recomputed), or why none does.`
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, t := range opts.Tables {
 				if !validTable(t) {
-					return cmdutil.FlagErrorf("--table %q: want 2 to 9, or slim", t)
+					return cmdutil.FlagErrorf("--table %q: want 2 to 9, slim, v2-4, v3-3 or slim-v2", t)
 				}
 			}
 			if runF != nil {
@@ -46,13 +49,13 @@ explained: the counting rule that reproduces it (recomputed), or why none does.`
 		},
 	}
 	cmdutil.AddFormatFlag(cmd, &opts.Format)
-	cmd.Flags().StringSliceVarP(&opts.Tables, "table", "t", nil, "only these tables (2-9, slim); repeatable")
+	cmd.Flags().StringSliceVarP(&opts.Tables, "table", "t", nil, "only these tables (2-9, slim, v2-4, v3-3, slim-v2); repeatable")
 	return cmd
 }
 
 func validTable(t string) bool {
 	switch t {
-	case "2", "3", "4", "5", "6", "7", "8", "9", "slim":
+	case "2", "3", "4", "5", "6", "7", "8", "9", "slim", "v2-4", "v3-3", "slim-v2":
 		return true
 	}
 	return false
@@ -63,7 +66,7 @@ func (o *Options) want(id string) bool {
 		return true
 	}
 	for _, t := range o.Tables {
-		if t == id {
+		if strings.EqualFold(t, id) {
 			return true
 		}
 	}
@@ -90,8 +93,15 @@ func doc(o *Options, rep *paper.Reproduction) cmdutil.Doc {
 			d = append(d, cmdutil.Table{Table: PaperTable(t)})
 		}
 	}
+	slim := o.want("slim") || o.want("slim-v2")
 	if o.want("slim") {
-		return append(d, cmdutil.Table{Table: CheckpointTable(rep)})
+		d = append(d, cmdutil.Table{Table: CheckpointTable(rep)})
+	}
+	if o.want("slim-v2") {
+		d = append(d, cmdutil.Table{Table: CheckpointV2Table(rep)})
+	}
+	if slim {
+		return d
 	}
 	return append(d, cmdutil.Blank{})
 }

@@ -26,7 +26,7 @@ func run(t *testing.T, args ...string) (string, error) {
 
 // TestPaperGolden pins every table of `mnet paper`, one golden file each.
 func TestPaperGolden(t *testing.T) {
-	for _, id := range []string{"2", "3", "4", "5", "6", "7", "8", "9", "slim"} {
+	for _, id := range []string{"2", "3", "4", "5", "6", "7", "8", "9", "slim", "v2-4", "v3-3", "slim-v2"} {
 		out, err := run(t, "--table", id)
 		if err != nil {
 			t.Fatal(err)

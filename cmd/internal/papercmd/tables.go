@@ -50,6 +50,8 @@ var ruleText = map[string]string{
 	"with-bias":     "with biases",
 	"bn3":           "weights + biases + 3 per BN channel",
 	"share-sum":     "sum of the printed shares",
+	"truncate":      "truncated instead of rounded",
+	"se-hswish":     "with the SE and hard-swish multiplies",
 }
 
 func noteText(label string, col string, c paper.Cell) string {
@@ -101,6 +103,9 @@ func PaperTable(t paper.Table) *render.Table {
 		}
 		out.Rows = append(out.Rows, cells)
 	}
+	if t.Citation != "" {
+		out.Notes = append(out.Notes, "Source: "+t.Citation)
+	}
 	return out
 }
 
@@ -146,3 +151,46 @@ func checkpointLabel(alpha float64, res int) string {
 }
 
 func pct(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "%" }
+
+// CheckpointV2Table renders TF-slim's 22 MobileNetV2 checkpoints beside
+// mnet's counts.
+func CheckpointV2Table(rep *paper.Reproduction) *render.Table {
+	out := &render.Table{
+		Title:  "TF-slim MobileNetV2 checkpoints (1001 classes): published accuracy, million MACs and parameters",
+		Header: []string{"Model", "Top-1", "Top-5", "M MACs slim", "mnet", "", "M Params slim", "mnet", ""},
+		Align: []render.Align{render.Left, render.Right, render.Right, render.Right, render.Right, render.Left,
+			render.Right, render.Right, render.Left},
+	}
+	notes := map[string]int{}
+	mark := func(label string, c paper.Cell) string {
+		if c.Match {
+			return "✓"
+		}
+		if n, ok := notes[c.Column]; ok {
+			return fmt.Sprintf("[%d]", n)
+		}
+		out.Notes = append(out.Notes, fmt.Sprintf("[%d] %s", len(out.Notes)+1, noteText(label, c.Column, c)))
+		notes[c.Column] = len(out.Notes)
+		return fmt.Sprintf("[%d]", len(out.Notes))
+	}
+	for _, r := range rep.CheckpointsV2 {
+		label := "mobilenet_v2_" + checkpointLabel(r.Alpha, r.Resolution)
+		out.Rows = append(out.Rows, []string{label, pct(r.Top1), pct(r.Top5),
+			r.MACs.Paper.Text, ours(r.MACs), markRule(mark(label, r.MACs), r.MACs),
+			r.Params.Paper.Text, ours(r.Params), markRule(mark(label, r.Params), r.Params)})
+	}
+	out.Notes = append(out.Notes, "Source: "+rep.CheckpointsV2Citation)
+	return out
+}
+
+// markRule adds to a mismatch's mark whether the note's rule, recomputed
+// for this very cell, gives the printed value.
+func markRule(mark string, c paper.Cell) string {
+	if c.Match || c.Rule == "" {
+		return mark
+	}
+	if c.RuleMatch {
+		return mark + " ✓"
+	}
+	return mark + " ✗"
+}

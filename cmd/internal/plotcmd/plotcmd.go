@@ -109,7 +109,7 @@ Mult-adds are multiply-accumulates; parameters are weights only.`,
 	opts.Flags.Add(fl)
 	fl.StringVarP(&opts.Output, "output", "o", "", "output `FILE` (.png, .svg or .pdf)")
 	fl.StringVar(&opts.Accuracy, "accuracy", plot.AccuracySlim, "accuracy source: slim (TF-slim checkpoints) or paper (the paper's tables)")
-	fl.BoolVar(&opts.Measure, "measure", false, "add measured time (bytype, layers, grid); pareto always measures")
+	fl.BoolVar(&opts.Measure, "measure", false, "add measured time (bytype, layers, grid, generations); pareto always measures")
 	fl.IntVar(&opts.Threads, "threads", 0, "threads for measurements (default: all cores)")
 	fl.IntVar(&opts.Runs, "runs", 0, "timed runs per configuration (default 20)")
 	fl.StringVar(&alphas, "alphas", "", "grid/pareto width multipliers: START:STOP:STEP or a,b,c (default 1,0.75,0.5,0.25)")
@@ -133,8 +133,8 @@ func (o *Options) validate(changed func(string) bool, alphas, res string) error 
 		return &cmdutil.FlagError{Err: fmt.Errorf("-o: %w", err)}
 	}
 	measuring := o.Kind == plot.KindPareto || o.Measure
-	if o.Measure && !contains(specKinds(), o.Kind) && o.Kind != plot.KindPareto {
-		return cmdutil.FlagErrorf("--measure applies to bytype, layers and grid (pareto always measures)")
+	if o.Measure && !contains(specKinds(), o.Kind) && o.Kind != plot.KindPareto && o.Kind != plot.KindGenerations {
+		return cmdutil.FlagErrorf("--measure applies to bytype, layers, grid and generations (pareto always measures)")
 	}
 	for _, name := range []string{"threads", "runs"} {
 		if changed(name) && !measuring {

@@ -25,8 +25,11 @@ type Options struct {
 	Spec        string
 	Alphas      []float64
 	Resolutions []int
-	Flags       cmdutil.SpecFlags // --classes, --rounding, --padding
-	Format      render.Format
+	// FamilyGrid sweeps the network's family's published grid instead
+	// (neither --alpha nor --res given: MobileNetV2's 6 x 5, V3's 5 x 6).
+	FamilyGrid bool
+	Flags      cmdutil.SpecFlags // --classes, --rounding, --padding
+	Format     render.Format
 }
 
 // NewCmdSweep builds the command; runF replaces the run function in tests.
@@ -38,8 +41,10 @@ func NewCmdSweep(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Short: "Mult-adds, parameters and published accuracy over an α x resolution grid",
 		Long: `Analyze a network at every width multiplier and resolution of a grid. Ranges
 are START:STOP:STEP (inclusive; STEP may be negative) or comma-separated
-lists. For MobileNet v1 the published ImageNet top-1/top-5 accuracy of
-TF-slim's checkpoints is shown where one exists, and for the baselines of
+lists (without either, a MobileNet's own published grid: v1's 4 x 4, V2's
+6 x 5, V3's 5 x 6). For MobileNet v1 and V2 the published ImageNet
+top-1/top-5 accuracy of TF-slim's checkpoints is shown where one exists, for
+V3 its paper's top-1, and for the baselines of
 the paper's Tables 8 and 9 the paper's top-1 at the configuration it
 gives; "-" elsewhere. Networks are recognised by their architecture, so a
 renamed copy of a spec or an imported TF-slim .tflite gets its accuracy too.`,
@@ -57,6 +62,7 @@ renamed copy of a spec or an imported TF-slim .tflite gets its accuracy too.`,
 			if opts.Resolutions, err = cmdutil.ParseResolutions("res", res); err != nil {
 				return err
 			}
+			opts.FamilyGrid = !cmd.Flags().Changed("alpha") && !cmd.Flags().Changed("res")
 			if n := len(opts.Alphas) * len(opts.Resolutions); n > 1_000_000 {
 				return cmdutil.FlagErrorf("the grid has %d configurations; the limit is 1,000,000", n)
 			}
@@ -138,18 +144,29 @@ func Run(o *Options) error {
 	if err != nil {
 		return err
 	}
-	pts, sources, err := Sweep(n, base, o.Alphas, o.Resolutions, book)
+	alphas, res := o.Alphas, o.Resolutions
+	var family paper.Family
+	if r, err := analyze.Spec(n, base); err == nil {
+		family = book.Identifier.Identify(r).Family
+	}
+	if g, ok, err := paper.GridOf(family); err != nil {
+		return err
+	} else if ok && o.FamilyGrid {
+		alphas, res = g.Alphas, slices.Clone(g.Resolutions)
+		slices.Reverse(res)
+	}
+	pts, sources, err := Sweep(n, base, alphas, res, book)
 	if err != nil {
 		return err
 	}
-	return cmdutil.Print(o.IO, o.Format, cmdutil.Data{JSON: pts, CSV: csvTable(n, pts), Doc: cmdutil.Doc{cmdutil.Table{Table: table(n, pts, sources, book)}}})
+	return cmdutil.Print(o.IO, o.Format, cmdutil.Data{JSON: pts, CSV: csvTable(n, pts), Doc: cmdutil.Doc{cmdutil.Table{Table: table(n, pts, sources, book, family)}}})
 }
 
 func rho(n *spec.Network, p Point) string {
 	return strconv.FormatFloat(float64(p.Resolution)/float64(n.Input.Height), 'f', 3, 64)
 }
 
-func table(n *spec.Network, pts []Point, sources []paper.Source, book *paper.Book) *render.Table {
+func table(n *spec.Network, pts []Point, sources []paper.Source, book *paper.Book, family paper.Family) *render.Table {
 	t := &render.Table{
 		Title:  fmt.Sprintf("%s: α x resolution sweep", n.Name),
 		Header: []string{"α", "Resolution", "ρ", "Mult-Adds", "M", "Params", "M", "Top-1", "Top-5"},
@@ -157,11 +174,16 @@ func table(n *spec.Network, pts []Point, sources []paper.Source, book *paper.Boo
 		Notes: []string{"Mult-adds: multiply-accumulates of convolutions and FC layers; params: their weights only (the paper's conventions).",
 			"Top-1/Top-5: published ImageNet accuracy of a trained checkpoint; \"-\" where none was published."},
 	}
+	v3 := family == paper.MobileNetV3Large || family == paper.MobileNetV3Small
 	for _, s := range sources {
-		switch s {
-		case paper.FromCheckpoint:
+		switch {
+		case s == paper.FromCheckpoint && family == paper.MobileNetV2:
+			t.Notes = append(t.Notes, "Accuracy source: "+book.CheckpointsV2Citation)
+		case s == paper.FromCheckpoint:
 			t.Notes = append(t.Notes, "Accuracy source: "+book.CheckpointsCitation)
-		case paper.FromPaper:
+		case s == paper.FromPaper && v3:
+			t.Notes = append(t.Notes, "Accuracy source: "+successorCitation(book, family))
+		case s == paper.FromPaper:
 			t.Notes = append(t.Notes, "Accuracy source: "+book.Citation)
 		}
 	}
@@ -193,4 +215,15 @@ func csvTable(n *spec.Network, pts []Point) *render.Table {
 			strconv.FormatInt(p.MultAdds, 10), render.Millions(p.MultAdds, 1), strconv.FormatInt(p.Params, 10), render.Millions(p.Params, 2), num(p.Top1), num(p.Top5)})
 	}
 	return t
+}
+
+// successorCitation names the table a successor family's figures come
+// from.
+func successorCitation(book *paper.Book, f paper.Family) string {
+	for _, a := range book.Successors {
+		if paper.FamilyOf(a.Model) == f {
+			return paper.TableName(a.Table) + " (Howard et al. 2019, arXiv:1905.02244)"
+		}
+	}
+	return string(f)
 }

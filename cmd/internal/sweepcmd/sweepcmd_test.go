@@ -95,3 +95,31 @@ func TestSweepByArchitecture(t *testing.T) {
 		t.Errorf("VGG16:\n%s", out)
 	}
 }
+
+// TestSweepFamilyGrids: without --alpha and --res a MobileNet sweeps its
+// own published grid with its own accuracies: V2 6 x 5 (22 published, with
+// top-5), V3-Small 5 x 6 (2 published, top-1 only).
+func TestSweepFamilyGrids(t *testing.T) {
+	for _, c := range []struct {
+		model           string
+		rows, published int
+		first           string
+	}{
+		{"mobilenet_v2", 30, 22, "1.4,224,"},
+		{"mobilenet_v3_small", 30, 2, "1.25,256,"},
+	} {
+		lines := strings.Split(strings.TrimSpace(run(t, c.model, "--format", "csv")), "\n")[1:]
+		pub := 0
+		for _, l := range lines {
+			if !strings.HasSuffix(l, ",-,-") {
+				pub++
+			}
+		}
+		if len(lines) != c.rows || pub != c.published || !strings.HasPrefix(lines[0], c.first) {
+			t.Errorf("%s: %d rows, %d with accuracy, first %q", c.model, len(lines), pub, lines[0])
+		}
+	}
+	if out := run(t, "mobilenet_v3_large", "--alpha", "0.75", "--res", "224", "--format", "csv"); !strings.Contains(out, ",154010224,154.0,3417808,3.42,73.3,-") {
+		t.Errorf("V3-Large 0.75-224: %q", out)
+	}
+}
