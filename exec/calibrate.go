@@ -130,8 +130,7 @@ func calibratedTypes(g *spec.Graph, lo, hi []float64) []tensor.Type {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -159,11 +158,8 @@ func calibratedTypes(g *spec.Graph, lo, hi []float64) []tensor.Type {
 			fixed[i] = true
 		}
 	}
-	gl, gh := make([]float64, n+1), make([]float64, n+1)
+	gl, gh := make([]float64, n+1), make([]float64, n+1) // every range includes 0
 	gfixed := make([]bool, n+1)
-	for i := range gl {
-		gl[i], gh[i] = 0, 0
-	}
 	for i := range n + 1 {
 		r := find(i)
 		if !math.IsInf(lo[i], 0) {

@@ -19,8 +19,11 @@ type residual struct {
 // end this way.
 func (c *compiler) residuals() map[int]residual {
 	g := c.g
-	cons := g.Consumers()
 	out := map[int]residual{}
+	if c.precision() == spec.PrecisionInt8 {
+		return out // TFLite's ADD requantizes both inputs: no GEMM epilogue computes it
+	}
+	cons := g.Consumers()
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		cv, ok := n.Op.(*spec.Conv)

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
-	"unsafe"
 
 	"mnet.dev/mnet/analyze"
 	"mnet.dev/mnet/exec/internal/kernels"
@@ -32,13 +31,7 @@ func randomBytes(p *Plan, seed uint64) []byte {
 func inputBytes(p *Plan) []byte  { return tensorBytes(p.Input()) }
 func outputBytes(p *Plan) []byte { return tensorBytes(p.Output()) }
 
-func tensorBytes(t *tensor.Tensor) []byte {
-	if u := t.Uint8(); u != nil {
-		return u
-	}
-	v := t.Int8()
-	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v))
-}
+func tensorBytes(t *tensor.Tensor) []byte { return t.Bytes() }
 
 // checkInt8 runs an int8 plan on random input and requires every image's
 // output to equal the integer reference's, byte for byte.

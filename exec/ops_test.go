@@ -128,8 +128,8 @@ func TestEpilogues(t *testing.T) {
 }
 
 // TestTypedTensors: the plan's input and output are float32 NHWC tensors
-// of the batch; an integer tensor in the graph is refused (no integer
-// kernels yet) and so is a weighted node without attached weights.
+// of the batch; an integer tensor in a float graph is refused, and so is a
+// weighted node without attached weights.
 func TestTypedTensors(t *testing.T) {
 	r := parseReport(t, "input: {height: 5, width: 4, channels: 3}\nlayers: [{type: conv, filters: 7, kernel: 3}]\n")
 	p, err := Compile(r, Options{Batch: 2, Threads: 1})
@@ -153,7 +153,7 @@ func TestTypedTensors(t *testing.T) {
 	g.Nodes[0].Type = tensor.Type{DType: tensor.Uint8, Quant: &tensor.Quant{Scale: []float32{0.1}, ZeroPoint: []int32{0}}}
 	rr := *r
 	rr.Graph = &g
-	if _, err := Compile(&rr, Options{}); err == nil || !strings.Contains(err.Error(), "float32 networks only") {
+	if _, err := Compile(&rr, Options{}); err == nil || !strings.Contains(err.Error(), "uint8 in a float32 graph") {
 		t.Errorf("a uint8 layer: %v", err)
 	}
 }

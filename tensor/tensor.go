@@ -212,6 +212,18 @@ func View(t Type, shape []int, b []byte) (*Tensor, error) {
 // Float32 returns a float32 tensor's values (nil for other types).
 func (t *Tensor) Float32() []float32 { return t.f32 }
 
+// Bytes returns an 8-bit tensor's values as bytes (int8 ones in two's
+// complement), the same memory; nil for other types.
+func (t *Tensor) Bytes() []byte {
+	switch {
+	case t.u8 != nil:
+		return t.u8
+	case len(t.i8) > 0:
+		return unsafe.Slice((*byte)(unsafe.Pointer(&t.i8[0])), len(t.i8))
+	}
+	return nil
+}
+
 // Uint8 returns a uint8 tensor's values (nil for other types).
 func (t *Tensor) Uint8() []uint8 { return t.u8 }
 

@@ -11,6 +11,7 @@ import (
 	_ "image/jpeg" // register decoders
 	_ "image/png"
 	"io"
+	"math"
 	"os"
 	"sort"
 
@@ -119,6 +120,20 @@ func Quantized(scale float32, zeroPoint int64) Preprocess {
 func (p Preprocess) Apply(rgb, dst []float32) {
 	for i, v := range rgb {
 		dst[i] = float32(v*p.Scale) + p.Bias // rounded product: no fused multiply-add on arm64
+	}
+}
+
+// ApplyQuantized maps rgb through p and quantizes the values to an 8-bit
+// input of scale and zero point (q = round(value/scale) + zeroPoint, halves
+// away from zero, clamped to [lo, hi], the type's range), into dst as
+// bytes (an int8 value's two's complement). With the mapping the input
+// declares (Quantized) this is the pixel value rounded, as a quantized
+// model is fed.
+func (p Preprocess) ApplyQuantized(rgb []float32, scale float32, zeroPoint, lo, hi int32, dst []byte) {
+	for i, v := range rgb {
+		x := float64(float32(v*p.Scale)+p.Bias) / float64(scale)
+		q := int32(math.Round(x)) + zeroPoint
+		dst[i] = byte(min(max(q, lo), hi))
 	}
 }
 

@@ -31,6 +31,7 @@ type Options struct {
 	Preprocess string
 	Kernels    string
 	Threads    int
+	Precision  string
 	Format     render.Format
 }
 
@@ -47,8 +48,11 @@ interpolation (half-pixel centres, no antialiasing), as RGB, then mapped to
 the model's input range. --preprocess auto uses the input quantization a
 quantized model declares (TF-slim MobileNets: (x - 128)/128) and x/127.5 - 1
 (range [-1, 1]) for float models; inception, unit (x/255) and raw (0-255)
-force a mapping. Quantized weights run dequantized on float32 kernels, so
-scores can differ from an integer runtime's by a few output steps.
+force a mapping. A quantized model runs in its integer arithmetic
+(TensorFlow Lite's reference kernels, exactly: the output tensor is the
+bytes TFLite's reference computes); --precision float runs it dequantized on
+float32 kernels instead, whose scores differ from the integer ones by a few
+output steps.
 
 Labels come from the model file's embedded label list, or --labels FILE
 (one per line, line i is class i).`,
@@ -73,6 +77,9 @@ Labels come from the model file's embedded label list, or --labels FILE
 			default:
 				return cmdutil.FlagErrorf("--preprocess %q: want auto, inception, unit or raw", opts.Preprocess)
 			}
+			if err := cmdutil.CheckPrecision(opts.Precision); err != nil {
+				return err
+			}
 			if opts.Kernels == "" && opts.Getenv != nil {
 				opts.Kernels = opts.Getenv("MNET_KERNELS")
 			}
@@ -88,6 +95,7 @@ Labels come from the model file's embedded label list, or --labels FILE
 	cmd.Flags().StringVar(&opts.Preprocess, "preprocess", "auto", "pixel mapping: auto, inception, unit or raw")
 	cmd.Flags().StringVar(&opts.Kernels, "kernels", "", "kernel set: auto, avx512, avx2 or generic (default $MNET_KERNELS, else auto)")
 	cmd.Flags().IntVarP(&opts.Threads, "threads", "t", 0, "threads (0: all cores)")
+	cmdutil.AddPrecisionFlag(cmd, &opts.Precision)
 	cmdutil.AddFormatFlag(cmd, &opts.Format)
 	return cmd
 }
@@ -112,14 +120,19 @@ type Classifier struct {
 	Labels []string
 	Pre    vision.Preprocess
 	H, W   int
+	probs  []float32
 }
 
-// NewClassifier compiles a trained model for classification.
-func NewClassifier(m *cmdutil.Model, pre string, kernels string, threads int) (*Classifier, error) {
+// NewClassifier compiles a trained model for classification, in its own
+// precision ("") or the one given ("float", "int8").
+func NewClassifier(m *cmdutil.Model, pre, kernels string, threads int, precision string) (*Classifier, error) {
 	if m.Weights == nil {
 		return nil, fmt.Errorf("%s has no trained weights: classify needs a trained model (.tflite)", m.Network.Name)
 	}
-	r, err := analyze.Spec(m.Network, spec.Options{}) // as the file describes it
+	if precision == string(spec.PrecisionInt8) && (m.Imported == nil || m.Imported.Input.Quant() == nil) {
+		return nil, cmdutil.FlagErrorf("--precision int8 classifies with a quantized model's own integer weights; %s is a float model", m.Network.Name)
+	}
+	r, err := analyze.Spec(m.Network, spec.Options{Precision: spec.Precision(precision)}) // as the file describes it
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +140,7 @@ func NewClassifier(m *cmdutil.Model, pre string, kernels string, threads int) (*
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{Plan: p, H: r.Graph.Input.H, W: r.Graph.Input.W}
+	c := &Classifier{Plan: p, H: r.Graph.Input.H, W: r.Graph.Input.W, probs: make([]float32, p.Output().Elems())}
 	if m.Imported != nil {
 		c.Labels = m.Imported.Labels
 	}
@@ -161,20 +174,40 @@ func (c *Classifier) Probabilities(path string) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Pre.Apply(vision.ResizeRGB(img, c.W, c.H), c.Plan.Input().Float32())
+	rgb := vision.ResizeRGB(img, c.W, c.H)
+	in := c.Plan.Input()
+	if f := in.Float32(); f != nil {
+		c.Pre.Apply(rgb, f)
+	} else {
+		lo, hi := in.Type.DType.Range()
+		c.Pre.ApplyQuantized(rgb, in.Type.Quant.Scale[0], in.Type.Quant.ZeroPoint[0], int32(lo), int32(hi), in.Bytes())
+	}
 	c.Plan.Run()
 	out := c.Plan.Output().Float32()
-	// A model without a final softmax yields logits; report probabilities.
-	sum := 0.0
-	neg := false
-	for _, v := range out {
-		sum += float64(v)
-		neg = neg || v < 0
+	if out == nil {
+		deq, err := c.Plan.Output().Dequantize()
+		if err != nil {
+			return nil, err
+		}
+		copy(c.probs, deq)
+		out = c.probs
 	}
-	if neg || math.Abs(sum-1) > 1e-3 {
+	// A model without a final softmax yields logits; report probabilities.
+	if !endsInSoftmax(c.Plan.Graph) {
 		softmax(out)
 	}
 	return out, nil
+}
+
+// endsInSoftmax reports whether the graph's last computing layer is a
+// softmax (its output is probabilities).
+func endsInSoftmax(g *spec.Graph) bool {
+	for i := len(g.Nodes) - 1; i >= 0; i-- {
+		if op := g.Nodes[i].Op; !op.PassThrough() {
+			return op.Kind() == spec.OpSoftmax
+		}
+	}
+	return false
 }
 
 func softmax(v []float32) {
@@ -199,7 +232,7 @@ func Run(o *Options) error {
 	if err != nil {
 		return err
 	}
-	c, err := NewClassifier(m, o.Preprocess, o.Kernels, o.Threads)
+	c, err := NewClassifier(m, o.Preprocess, o.Kernels, o.Threads, o.Precision)
 	if err != nil {
 		return err
 	}
@@ -229,7 +262,7 @@ func Run(o *Options) error {
 		}
 		results = append(results, res)
 	}
-	head := fmt.Sprintf("%s, %dx%d input, preprocessing %s, kernels %s", m.Network.Name, c.W, c.H, c.Pre.Name, c.Plan.Kernels)
+	head := fmt.Sprintf("%s, %dx%d input, preprocessing %s, %s, kernels %s", m.Network.Name, c.W, c.H, c.Pre.Name, precisionText(c.Plan), c.Plan.Kernels)
 	return cmdutil.Print(o.IO, o.Format, data(head, results))
 }
 
@@ -248,4 +281,12 @@ func data(head string, results []Result) cmdutil.Data {
 		doc = append(doc, cmdutil.Table{Table: t})
 	}
 	return cmdutil.Data{JSON: results, CSV: csv, Doc: append(doc, cmdutil.Blank{})}
+}
+
+// precisionText says how the plan computes.
+func precisionText(p *exec.Plan) string {
+	if p.Precision == spec.PrecisionInt8 {
+		return "int8 (TFLite integer arithmetic)"
+	}
+	return "float32"
 }

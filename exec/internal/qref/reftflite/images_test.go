@@ -46,13 +46,13 @@ func quantizedInput(t *testing.T, path string, w, h int) []byte {
 
 // floatPlan compiles the model's dequantized float32 form on mnet's float
 // kernels (the imported model's attached weights, dequantized at compile),
-// as mnet classify runs quantized models today.
+// as mnet classify runs quantized models with --precision float.
 func floatPlan(t *testing.T, m *tflite.Model, path string) *exec.Plan {
 	c, err := tflite.Convert(m, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := analyze.Spec(c.Network, spec.Options{})
+	r, err := analyze.Spec(c.Network, spec.Options{Precision: spec.PrecisionFloat})
 	if err != nil {
 		t.Fatal(err)
 	}
