@@ -48,8 +48,8 @@ sim:
 QEMU_ARM64 ?= qemu-aarch64-static
 test-arm64:
 	@if command -v $(QEMU_ARM64) >/dev/null 2>&1; then \
-		echo "GOARCH=arm64 $(GO) test -exec $(QEMU_ARM64) ./exec/..."; \
-		GOARCH=arm64 $(GO) test -exec $(QEMU_ARM64) ./exec/...; \
+		echo "GOARCH=arm64 $(GO) test -timeout 30m -exec $(QEMU_ARM64) ./exec/..."; \
+		GOARCH=arm64 $(GO) test -timeout 30m -exec $(QEMU_ARM64) ./exec/...; \
 	elif [ -n "$$CI" ]; then \
 		echo "test-arm64: $(QEMU_ARM64) is required under CI (apt-get install qemu-user-static)" >&2; exit 1; \
 	else \
